@@ -1,0 +1,58 @@
+with
+
+source as (
+
+    select * from {{ source('acd', 'contacts') }}
+
+),
+
+versions_ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by contact_id
+            order by record_updated_at desc, _loaded_at desc, _source_row desc
+        ) as version_rank
+    from source
+
+),
+
+latest_versions as (
+
+    select * from versions_ranked
+    where version_rank = 1
+
+),
+
+renamed as (
+
+    select
+        cast(contact_id as string) as contact_id,
+        cast(initial_contact_id as string) as initial_contact_id,
+        cast(previous_contact_id as string) as previous_contact_id,
+        cast(related_contact_id as string) as related_contact_id,
+        cast(initiation_method as string) as initiation_method,
+        cast(channel as string) as channel,
+        cast(customer_id as string) as customer_id,
+        {{ ccm_hash_pii('customer_phone') }} as customer_phone_hash,
+        {{ ccm_hash_pii('customer_email') }} as customer_email_hash,
+        cast(queue_id as string) as queue_id,
+        cast(contact_reason as string) as contact_reason,
+        cast(agent_id as string) as agent_id,
+        cast(started_at as timestamp) as started_at,
+        cast(queued_at as timestamp) as queued_at,
+        cast(connected_at as timestamp) as connected_at,
+        cast(first_response_at as timestamp) as first_response_at,
+        cast(ended_at as timestamp) as ended_at,
+        cast(talk_seconds as double) as talk_seconds,
+        cast(hold_seconds as double) as hold_seconds,
+        cast(acw_seconds as double) as acw_seconds,
+        cast(disposition as string) as disposition,
+        cast(ai_assisted as boolean) as ai_assisted,
+        cast(record_updated_at as timestamp) as record_updated_at
+    from latest_versions
+
+)
+
+select * from renamed

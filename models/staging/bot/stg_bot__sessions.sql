@@ -1,0 +1,47 @@
+with
+
+source as (
+
+    select * from {{ source('bot', 'bot_sessions') }}
+
+),
+
+versions_ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by bot_session_id
+            order by record_updated_at desc, _loaded_at desc, _source_row desc
+        ) as version_rank
+    from source
+
+),
+
+latest_versions as (
+
+    select * from versions_ranked
+    where version_rank = 1
+
+),
+
+renamed as (
+
+    select
+        cast(bot_session_id as string) as bot_session_id,
+        cast(customer_id as string) as customer_id,
+        cast(channel as string) as channel,
+        cast(started_at as timestamp) as started_at,
+        cast(ended_at as timestamp) as ended_at,
+        cast(intent as string) as intent,
+        cast(turns as bigint) as turns,
+        cast(outcome as string) as outcome,
+        cast(handoff_contact_id as string) as handoff_contact_id,
+        cast(kb_lookups as bigint) as kb_lookups,
+        cast(generative_ai as boolean) as generative_ai,
+        cast(record_updated_at as timestamp) as record_updated_at
+    from latest_versions
+
+)
+
+select * from renamed

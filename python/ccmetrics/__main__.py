@@ -1,0 +1,3 @@
+from ccmetrics.cli import app
+
+app()
