@@ -1,0 +1,58 @@
+"""Renders the landing contract as Markdown (docs/landing_contract.md is this output)."""
+
+from __future__ import annotations
+
+from ccmetrics.contract import LOADER_COLUMNS, SOURCES, Column, Source
+
+_HEADER = """\
+# Landing contract
+
+Generated from `python/ccmetrics/contract.py` by `ccmetrics contract`; a test keeps the two in
+step. Do not edit by hand.
+
+- One folder per source, one file per UTC day: `<landing>/<source>/<YYYY-MM-DD>.parquet`
+  (`.csv` with a header row is accepted too). The day is the UTC day of the source's day
+  column.
+- All timestamps are UTC. Values without an offset are taken as UTC; values with an offset
+  are converted to UTC by the loader.
+- Re-delivering a day replaces that day's batch; a record delivered again with a newer
+  version (`record_updated_at`) wins in staging; identical rows delivered twice count once.
+- PII columns never reach the marts: staging replaces them with a salted SHA-256
+  (`CCMETRICS_PII_SALT`; the default salt is for the demo only).
+- The loader adds {loader_columns} to every raw table.
+"""
+
+
+def _column_row(column: Column) -> str:
+    notes = []
+    if column.enum:
+        notes.append("one of " + ", ".join(f"`{value}`" for value in column.enum))
+    if column.references:
+        notes.append(f"references `{column.references}`")
+    if column.pii:
+        notes.append("PII: hashed in staging")
+    nullable = "yes" if column.nullable else "no"
+    extra = f" ({'; '.join(notes)})" if notes else ""
+    return f"| `{column.name}` | {column.type} | {nullable} | {column.description}{extra} |"
+
+
+def _source_section(source: Source) -> str:
+    lines = [
+        f"## `{source.name}` (system `{source.system}`)",
+        "",
+        source.description,
+        "",
+        f"- Key: `{source.key}`; daily file by the UTC day of `{source.day_column}`.",
+    ]
+    if source.version_column:
+        lines.append(f"- Versioned by `{source.version_column}`: the latest version wins.")
+    lines.append("- Feeds: " + ", ".join(f"`{metric}`" for metric in source.metrics) + ".")
+    lines += ["", "| column | type | nullable | meaning |", "|---|---|---|---|"]
+    lines += [_column_row(column) for column in source.columns]
+    return "\n".join(lines)
+
+
+def render_markdown() -> str:
+    header = _HEADER.format(loader_columns=", ".join(f"`{name}`" for name in LOADER_COLUMNS))
+    sections = [_source_section(source) for source in SOURCES]
+    return header + "\n" + "\n\n".join(sections) + "\n"
