@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from ccmetrics.commands import generate, guard, serve
+from ccmetrics.commands import contract, generate, guard, report, serve
 
 app = typer.Typer(
     name="ccmetrics",
@@ -17,5 +17,5 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (generate, guard, serve):
+for module in (contract, generate, guard, serve, report):
     module.register(app)
