@@ -25,6 +25,7 @@ demo: venv
 	$(BIN)/ccmetrics generate --days $(DEMO_DAYS) --seed $(DEMO_SEED) --out $(LANDING)
 	$(BIN)/ccmetrics load --landing $(LANDING)
 	$(BIN)/dbt build --target dev --quiet
+	$(BIN)/ccmetrics publish
 	$(BIN)/ccmetrics scorecard
 
 test: venv lint test-python test-dbt

@@ -1,0 +1,534 @@
+"""The scorecard: the four generations of metrics, workforce and cost, each with its trend.
+
+The period is the last `days` reporting days that have data, compared with the `days`
+before them. When the data is shorter than two such periods, the available days are split
+in halves instead, and the label says so. Every figure is re-aggregated from summed
+numerators and denominators through the query API; a section whose marts do not exist yet
+is shown as such, never filled with made-up numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Literal
+
+from sqlglot import exp
+
+from ccmetrics.catalog import CatalogError, Mart
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ccmetrics.api import Warehouse
+
+Unit = Literal["rate", "seconds", "money", "count", "score", "index"]
+Combine = Literal["ratio", "nps", "product"]
+QUEUE_MARTS = ("fct_queue_daily", "fct_queue_intervals")
+Source = tuple[str, tuple[tuple[str, str, str], ...]]
+"""A mart and the filters a scorecard line reads it with: one query per source."""
+NO_MART = "no mart yet"
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    candidates: tuple[str, ...]
+    """Metric names to look for, first match wins."""
+    unit: Unit
+    higher_is_better: bool | None = None
+    prefer: tuple[str, ...] = ()
+    """Marts to look in first when several publish the same name."""
+    avoid: tuple[str, ...] = ()
+    """Marts whose same-named column means something else (labor-only cost per contact)."""
+    parts: tuple[str, ...] = ()
+    """Additive columns to recompute the metric from when the mart declares no ratio for it."""
+    combine: Combine = "ratio"
+    """How `parts` combine: a / b; NPS 100 * (promoters - detractors) / responses;
+    (a / b) x (c / d)."""
+    where: tuple[tuple[str, str, str], ...] = ()
+    """Filters for marts that hold several grains side by side (attrition per week and month)."""
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    lines: tuple[Line, ...]
+
+
+def _queue(label: str, name: str, unit: Unit, better: bool | None, *parts: str) -> Line:
+    return Line(label, (name,), unit, better, prefer=("fct_queue_daily",), parts=parts)
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "Generation 1 - efficiency",
+        (
+            _queue("offered", "offered", "count", None),
+            _queue("service level", "service_level", "rate", True),
+            _queue("ASA", "asa_seconds", "seconds", False, "asa_wait_seconds", "answered"),
+            _queue("AHT", "aht_seconds", "seconds", False, "handle_seconds", "handled_contacts"),
+            _queue("answer rate", "answer_rate", "rate", True),
+            _queue("abandon rate", "abandon_rate", "rate", False),
+            _queue(
+                "FCR (default window, 2 h)",
+                "fcr_rate_default",
+                "rate",
+                True,
+                "fcr_resolved_default",
+                "fcr_eligible_default",
+            ),
+            _queue("FCR 7 d", "fcr_rate_7d", "rate", True, "fcr_resolved_7d", "fcr_eligible_7d"),
+            _queue("labor cost", "labor_cost", "money", None),
+            _queue(
+                "labor cost per contact",
+                "cost_per_contact",
+                "money",
+                False,
+                "labor_cost",
+                "handled_contacts",
+            ),
+        ),
+    ),
+    Section(
+        "Generation 2 - experience",
+        (
+            Line(
+                "first response (mean)",
+                ("first_response_seconds", "first_response_seconds_mean"),
+                "seconds",
+                False,
+                parts=("first_response_seconds_sum", "responded_contacts"),
+            ),
+            Line("response within target", ("response_within_target_rate",), "rate", True),
+            Line("omnichannel response", ("omnichannel_response_rate",), "rate", True),
+            Line("CSAT", ("csat",), "rate", True, prefer=("fct_satisfaction_daily",)),
+            Line(
+                "NPS",
+                ("nps",),
+                "score",
+                True,
+                parts=("nps_promoters", "nps_detractors", "nps_responses"),
+                combine="nps",
+            ),
+            Line("channel integration", ("channel_integration_rate",), "rate", True),
+            Line("self-service", ("self_service_rate",), "rate", True),
+        ),
+    ),
+    Section(
+        "Generation 3 - AI assists",
+        (
+            Line("bot resolution", ("bot_resolution_rate",), "rate", True, ("fct_bot_daily",)),
+            Line("bot handoff", ("bot_handoff_rate",), "rate", False),
+            Line("KB hit rate", ("kb_hit_rate",), "rate", True),
+            Line(
+                "automation savings",
+                ("automation_savings_seconds", "handle_seconds_saved", "automation_savings"),
+                "seconds",
+                True,
+            ),
+        ),
+    ),
+    Section(
+        "Generation 4 - value creation",
+        (
+            Line("CXI", ("cxi",), "index", True),
+            Line("AI interaction CSAT", ("ai_interaction_csat",), "rate", True),
+            Line("automation coverage", ("automation_coverage",), "rate", True),
+            Line(
+                "automation rate",
+                ("automation_rate",),
+                "rate",
+                True,
+                parts=(
+                    "ai_touched_interactions",
+                    "interactions",
+                    "bot_resolutions",
+                    "bot_resolution_eligible",
+                ),
+                combine="product",
+            ),
+            Line("recommendation conversion", ("recommendation_conversion_rate",), "rate", True),
+            Line("recommendation revenue", ("revenue",), "money", True),
+            Line(
+                "assist AHT delta",
+                ("agent_assist_aht_delta_seconds", "agent_assist_aht_delta"),
+                "seconds",
+                False,
+            ),
+        ),
+    ),
+    Section(
+        "Workforce and quality",
+        (
+            Line("schedule adherence", ("schedule_adherence",), "rate", True),
+            Line("occupancy", ("occupancy",), "rate", None),
+            Line("utilization", ("utilization",), "rate", None),
+            Line("schedule fit", ("schedule_fit_rate", "schedule_fit"), "rate", True),
+            Line(
+                "attrition (weekly)",
+                ("attrition_rate",),
+                "rate",
+                False,
+                where=(("period_grain", "=", "week"),),
+            ),
+            Line("QA score", ("qa_score",), "score", True),
+            Line("QA fatal errors", ("qa_fatal_error_rate",), "rate", False),
+        ),
+    ),
+    Section(
+        "Cost",
+        (
+            Line("total cost", ("total_cost",), "money", None, avoid=QUEUE_MARTS),
+            Line("cost per contact", ("cost_per_contact",), "money", False, avoid=QUEUE_MARTS),
+            Line("cost per resolution", ("cost_per_resolution",), "money", False),
+            Line("cost per user", ("cost_per_user",), "money", False),
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Periods:
+    current: tuple[date, date]
+    previous: tuple[date, date] | None
+    label: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    section: str
+    line: Line
+    source: str | None
+    """The metric read, or the formula over summed parts; None when nothing was found."""
+    mart: str | None
+    current: float | None
+    previous: float | None
+    status: str
+    """ok, no mart yet, or why the figure cannot be shown."""
+
+    @property
+    def label(self) -> str:
+        return self.line.label
+
+    @property
+    def unit(self) -> Unit:
+        return self.line.unit
+
+    @property
+    def delta(self) -> float | None:
+        if self.current is None or self.previous is None:
+            return None
+        return self.current - self.previous
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    periods: Periods
+    figures: tuple[Figure, ...]
+    queries: int = 0
+    """Metric queries it took (one per mart and filter, both periods at once)."""
+
+    def missing_sections(self) -> tuple[str, ...]:
+        titles = dict.fromkeys(f.section for f in self.figures)
+        return tuple(
+            t for t in titles if all(f.status == NO_MART for f in self.figures if f.section == t)
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(
+            [
+                {
+                    "section": f.section,
+                    "label": f.label,
+                    "source": f.source,
+                    "mart": f.mart,
+                    "unit": f.unit,
+                    "current": f.current,
+                    "previous": f.previous,
+                    "delta": f.delta,
+                    "status": f.status,
+                    "current_period": f"{self.periods.current[0]}..{self.periods.current[1]}",
+                    "previous_period": (
+                        f"{self.periods.previous[0]}..{self.periods.previous[1]}"
+                        if self.periods.previous
+                        else None
+                    ),
+                }
+                for f in self.figures
+            ]
+        )
+
+
+def data_range(warehouse: Warehouse) -> tuple[date, date] | None:
+    """First and last reporting day of the queue mart (the demo period), else of all marts."""
+    first: date | None = None
+    last: date | None = None
+    marts = warehouse.catalog.marts
+    anchor = [marts[name] for name in QUEUE_MARTS[:1] if name in marts]
+    for mart in anchor or marts.values():
+        if mart.time_column is None or not mart.columns[mart.time_column].startswith("DATE"):
+            continue
+        column = exp.column(mart.time_column, quoted=True)
+        statement = exp.select(exp.Min(this=column), exp.Max(this=column)).from_(
+            exp.table_(mart.name, db=mart.schema, quoted=True)
+        )
+        low, high = warehouse.connection.execute(statement.sql(dialect="duckdb")).fetchall()[0]
+        if low is not None:
+            first = low if first is None else min(first, low)
+            last = high if last is None else max(last, high)
+    return (first, last) if first is not None and last is not None else None
+
+
+def choose_periods(first: date, last: date, days: int) -> Periods:
+    """The last `days` days vs the `days` before; halves of the data when it is shorter."""
+    span = (last - first).days + 1
+    if span >= 2 * days:
+        current = (last - timedelta(days=days - 1), last)
+        previous = (last - timedelta(days=2 * days - 1), last - timedelta(days=days))
+        return Periods(current, previous, f"last {days} days vs the {days} days before")
+    half = span // 2
+    if half == 0:
+        return Periods((first, last), None, f"all {span} day(s) of data, no earlier period")
+    current = (last - timedelta(days=half - 1), last)
+    previous = (current[0] - timedelta(days=half), current[0] - timedelta(days=1))
+    return Periods(
+        current,
+        previous,
+        f"second half vs first half of the data ({half} days each; "
+        f"less than {2 * days} days available)",
+    )
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a line's figure comes from: one metric, or parts combined by the scorecard."""
+
+    mart: str
+    metric: str | None
+    parts: tuple[str, ...] = ()
+    where: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.metric,) if self.metric else self.parts
+
+
+def _search_order(warehouse: Warehouse, line: Line) -> list[str]:
+    marts = [m for m in line.prefer if m in warehouse.catalog.marts]
+    marts += [m for m in warehouse.catalog.marts if m not in marts and m not in line.avoid]
+    return marts
+
+
+def locate(warehouse: Warehouse, line: Line) -> Placement | str:
+    """Where to read a line from, or why it cannot be shown."""
+    marts = _search_order(warehouse, line)
+    refusal = ""
+    for name in line.candidates:
+        for mart in marts:
+            metric = warehouse.catalog.marts[mart].metrics.get(name)
+            if metric is None:
+                continue
+            if metric.kind != "non_additive" and warehouse.catalog.marts[mart].time_column:
+                return Placement(mart, name, where=_where(line, warehouse.catalog.marts[mart]))
+            refusal = f"{name} ({mart}) declares no numerator/denominator"
+    if line.parts:
+        for mart in marts:
+            found = warehouse.catalog.marts[mart]
+            queryable = set(found.queryable_metrics())
+            if found.time_column and set(line.parts) <= queryable:
+                return Placement(mart, None, line.parts, _where(line, found))
+    return refusal or NO_MART
+
+
+def _where(line: Line, mart: Mart) -> tuple[tuple[str, str, str], ...]:
+    """The line's filters on columns this mart has."""
+    return tuple(item for item in line.where if item[0] in mart.dimensions)
+
+
+def _combine(line: Line, values: Sequence[float | None]) -> float | None:
+    if any(value is None for value in values):
+        return None
+    numbers = [float(value) for value in values if value is not None]
+    if line.combine == "nps":
+        promoters, detractors, responses = numbers
+        return 100 * (promoters - detractors) / responses if responses else None
+    if line.combine == "product":
+        a, b, c, d = numbers
+        return (a / b) * (c / d) if b and d else None
+    numerator, denominator = numbers
+    return numerator / denominator if denominator else None
+
+
+def _values(
+    warehouse: Warehouse, source: Source, metrics: Sequence[str], periods: Periods
+) -> dict[str, dict[str, float | None]]:
+    """Period label -> metric -> value, both periods in one query."""
+    mart, where = source
+    windows = [("current", *periods.current)]
+    if periods.previous:
+        windows.append(("previous", *periods.previous))
+    built = warehouse.build(
+        list(metrics), grain="all", mart=mart, periods=windows, filters=list(where) or None
+    )
+    relation = warehouse.execute(built)
+    columns = relation.columns
+    values: dict[str, dict[str, float | None]] = {label: {} for label, *_ in windows}
+    for row in relation.fetchall():
+        record = dict(zip(columns, row, strict=True))
+        values[record["period"]] = {
+            name: None if _missing(record[name]) else float(record[name]) for name in metrics
+        }
+    return values
+
+
+def _missing(value: object) -> bool:
+    """None, NaN or not a number: DuckDB gives None for an empty ratio, pandas NaN."""
+    try:
+        return math.isnan(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
+
+
+def build_scorecard(warehouse: Warehouse, days: int = 7, end: date | None = None) -> Scorecard:
+    """Compute the scorecard from the marts `warehouse` holds."""
+    bounds = data_range(warehouse)
+    if bounds is None:
+        raise CatalogError("no mart with a date column holds any data; nothing to score")
+    first, last = bounds
+    if end is not None:
+        if end < first:
+            raise CatalogError(f"no data on or before {end}; the data starts on {first}")
+        last = min(last, end)
+    periods = choose_periods(first, last, days)
+    placed = {
+        (section.title, line.label): locate(warehouse, line)
+        for section in SECTIONS
+        for line in section.lines
+    }
+    wanted: dict[Source, list[str]] = {}
+    for place in placed.values():
+        if isinstance(place, Placement):
+            columns = wanted.setdefault((place.mart, place.where), [])
+            columns += [c for c in place.columns if c not in columns]
+    read = {source: _values(warehouse, source, names, periods) for source, names in wanted.items()}
+    figures = []
+    for section in SECTIONS:
+        for line in section.lines:
+            place = placed[(section.title, line.label)]
+            if not isinstance(place, Placement):
+                figures.append(Figure(section.title, line, None, None, None, None, place))
+                continue
+            results = []
+            for label in ("current", "previous"):
+                values = read[(place.mart, place.where)].get(label, {})
+                columns = [values.get(c) for c in place.columns]
+                results.append(columns[0] if place.metric else _combine(line, columns))
+            source = place.metric or _formula(line)
+            figures.append(
+                Figure(
+                    section.title,
+                    line,
+                    source,
+                    place.mart,
+                    results[0],
+                    results[1],
+                    "ok",
+                )
+            )
+    return Scorecard(periods, tuple(figures), len(read))
+
+
+def _formula(line: Line) -> str:
+    if line.combine == "nps":
+        return "100 * ({} - {}) / {}".format(*line.parts)
+    if line.combine == "product":
+        return "({} / {}) * ({} / {})".format(*line.parts)
+    return "{} / {}".format(*line.parts)
+
+
+def format_value(value: float | None, unit: Unit) -> str:
+    if value is None:
+        return "-"
+    if unit == "rate":
+        return f"{value:.1%}"
+    if unit == "seconds":
+        return f"{value:,.1f} s"
+    if unit == "money":
+        return f"{value:,.2f}"
+    if unit == "count":
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def format_delta(figure: Figure) -> str:
+    delta = figure.delta
+    if delta is None:
+        return "-"
+    if figure.unit == "rate":
+        text = f"{delta * 100:+.1f} pp"
+    elif figure.unit == "count":
+        text = f"{delta:+,.0f}"
+    elif figure.unit == "money":
+        text = f"{delta:+,.2f}"
+    elif figure.unit == "seconds":
+        text = f"{delta:+,.1f} s"
+    else:
+        text = f"{delta:+,.1f}"
+    if delta == 0 or figure.line.higher_is_better is None:
+        return text
+    better = (delta > 0) == figure.line.higher_is_better
+    return f"{text} {'better' if better else 'worse'}"
+
+
+def print_scorecard(card: Scorecard) -> None:
+    """The scorecard on the terminal: the generations side by side, then workforce and cost."""
+    from rich.columns import Columns
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    periods = card.periods
+    previous = f"{periods.previous[0]}..{periods.previous[1]}" if periods.previous else "-"
+    console.print(
+        f"[bold]ccmetrics scorecard[/bold]  current {periods.current[0]}..{periods.current[1]}"
+        f"  previous {previous}  ({periods.label})"
+    )
+    tables = []
+    for title in dict.fromkeys(f.section for f in card.figures):
+        figures = [f for f in card.figures if f.section == title]
+        table = Table(title=title, title_justify="left", caption_justify="left")
+        for column, justify in (("metric", "left"), ("current", "right"), ("previous", "right")):
+            table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        table.add_column("trend", justify="right")
+        if all(f.status == NO_MART for f in figures):
+            table.add_row("[italic]no mart yet[/italic]", "", "", "")
+        for figure in figures:
+            if figure.status == "ok":
+                table.add_row(
+                    figure.label,
+                    format_value(figure.current, figure.unit),
+                    format_value(figure.previous, figure.unit),
+                    format_delta(figure),
+                )
+            elif figure.status != NO_MART:
+                table.add_row(figure.label, "[italic]n/a[/italic]", "", "")
+        notes = []
+        unpublished = [f.label for f in figures if f.status == NO_MART]
+        if unpublished and len(unpublished) < len(figures):
+            notes.append(f"no mart yet: {', '.join(unpublished)}")
+        refused = [f.label for f in figures if f.status not in ("ok", NO_MART)]
+        if refused:
+            notes.append(f"n/a, published without numerator/denominator: {', '.join(refused)}")
+        table.caption = "\n".join(notes) or None
+        tables.append(table)
+    generations = [t for t in tables if str(t.title).startswith("Generation")]
+    console.print(Columns(generations))
+    console.print(Columns([t for t in tables if t not in generations]))
+    missing = card.missing_sections()
+    if missing:
+        console.print(f"sections without a mart yet: {', '.join(missing)}")

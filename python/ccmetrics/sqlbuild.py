@@ -1,0 +1,471 @@
+"""Build metric queries as sqlglot expressions, and refuse anything that is not a plain SELECT.
+
+User input never becomes SQL text: names are checked against the catalog (the marts' real
+columns) and become quoted identifiers; values become bound parameters (or, when a query is
+rendered for another engine, sqlglot literals, which escape themselves). Every statement is
+parsed back before it runs and refused unless it is one read-only SELECT.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+
+from ccmetrics.catalog import INTEGER_TYPE, Catalog, Mart
+
+GRAINS = ("day", "week", "month", "quarter", "year", "all")
+OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "in", "not in", "is null", "is not null")
+PERIOD_COLUMN = "period"
+Scalar = str | int | float | bool | date | datetime
+
+
+class QueryError(ValueError):
+    """A request or a statement that the query layer refuses."""
+
+
+@dataclass(frozen=True)
+class Filter:
+    column: str
+    op: str
+    value: Scalar | tuple[Scalar, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    start: date
+    end: date
+    """Inclusive."""
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    metrics: tuple[str, ...]
+    dimensions: tuple[str, ...] = ()
+    grain: str = "day"
+    start: date | None = None
+    end: date | None = None
+    """Inclusive: the last reporting day in the result."""
+    filters: tuple[Filter, ...] = ()
+    mart: str | None = None
+    limit: int | None = None
+    periods: tuple[Period, ...] = ()
+    """Named date ranges compared side by side in one query (replaces the time grain)."""
+
+
+@dataclass(frozen=True)
+class BuiltQuery:
+    expression: exp.Select
+    params: Mapping[str, Scalar]
+    mart: Mart
+    columns: tuple[str, ...]
+
+
+def make_spec(
+    metrics: str | Iterable[str],
+    dimensions: str | Iterable[str] = (),
+    grain: str = "day",
+    start: date | datetime | str | None = None,
+    end: date | datetime | str | None = None,
+    filters: Any = None,
+    mart: str | None = None,
+    limit: int | None = None,
+    periods: Any = None,
+) -> QuerySpec:
+    """Normalise the arguments of the public API into a checked QuerySpec."""
+    if not isinstance(grain, str) or grain not in GRAINS:
+        raise QueryError(f"unknown grain {grain!r}; valid grains: {', '.join(GRAINS)}")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise QueryError(f"limit must be a positive integer, got {limit!r}")
+    if mart is not None and not isinstance(mart, str):
+        raise QueryError(f"mart must be a name, got {mart!r}")
+    first, last = as_date(start, "start"), as_date(end, "end")
+    if first is not None and last is not None and first > last:
+        raise QueryError(f"start {first} is after end {last}")
+    return QuerySpec(
+        metrics=_names(metrics, "metric"),
+        dimensions=_names(dimensions, "dimension"),
+        grain=grain,
+        start=first,
+        end=last,
+        filters=parse_filters(filters),
+        mart=mart,
+        limit=limit,
+        periods=_periods(periods, grain, first, last),
+    )
+
+
+def _periods(periods: Any, grain: str, start: date | None, end: date | None) -> tuple[Period, ...]:
+    """(label, start, end) triples or a {label: (start, end)} mapping, checked."""
+    if not periods:
+        return ()
+    if grain != "all" or start is not None or end is not None:
+        raise QueryError("periods replace the grain and the date range: use grain='all' alone")
+    items = list(periods.items()) if isinstance(periods, Mapping) else list(periods)
+    checked = []
+    for item in items:
+        if isinstance(item, Period):
+            item = (item.label, item.start, item.end)
+        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], Sequence):
+            item = (item[0], *item[1])
+        if not isinstance(item, Sequence) or isinstance(item, str) or len(item) != 3:
+            raise QueryError(f"a period is (label, start, end), got {item!r}")
+        label, first, last = item
+        if not isinstance(label, str):
+            raise QueryError(f"a period label must be a string, got {label!r}")
+        first_day, last_day = as_date(first, "period start"), as_date(last, "period end")
+        if first_day is None or last_day is None or first_day > last_day:
+            raise QueryError(f"period {label!r} needs a start on or before its end")
+        checked.append(Period(label, first_day, last_day))
+    if len({p.label for p in checked}) != len(checked):
+        raise QueryError("period labels must be distinct")
+    return tuple(checked)
+
+
+def _names(value: str | Iterable[str], what: str) -> tuple[str, ...]:
+    items = (value,) if isinstance(value, str) else tuple(value)
+    for item in items:
+        if not isinstance(item, str):
+            raise QueryError(f"{what} names must be strings, got {item!r}")
+    if len(set(items)) != len(items):
+        raise QueryError(f"a {what} is listed twice: {', '.join(items)}")
+    return items
+
+
+def as_date(value: date | datetime | str | None, what: str) -> date | None:
+    """A date from a date, a datetime (its day) or an ISO string; anything else is refused."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError as error:
+            raise QueryError(f"{what} is not a valid date: {value!r}") from error
+    raise QueryError(f"{what} must be a date or an ISO date string (YYYY-MM-DD), got {value!r}")
+
+
+_FILTER_TEXT = re.compile(
+    r"^\s*(?P<column>[A-Za-z_][A-Za-z0-9_]*)\s*"
+    r"(?P<op>!=|<=|>=|=|<|>|\s+not\s+in\s+|\s+in\s+|\s+is\s+not\s+null\s*$|\s+is\s+null\s*$)"
+    r"(?P<value>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def parse_filter_text(text: str) -> Filter:
+    """`channel=phone`, `queue_id in q1,q2`, `agent_id is null`: values stay strings."""
+    match = _FILTER_TEXT.match(text)
+    if match is None:
+        raise QueryError(
+            f"cannot read filter {text!r}; write <column><op><value> with op one of "
+            f"{', '.join(OPERATORS)} (in / not in take comma-separated values)"
+        )
+    op = " ".join(match["op"].lower().split())
+    raw = match["value"].strip()
+    if op.endswith("null"):
+        return Filter(match["column"], op)
+    if op in ("in", "not in"):
+        return Filter(match["column"], op, tuple(v.strip() for v in raw.split(",")))
+    return Filter(match["column"], op, raw)
+
+
+def parse_filters(filters: Any) -> tuple[Filter, ...]:
+    """Filters as Filter objects, (column, op, value) tuples, {column: value} or strings."""
+    if filters is None:
+        return ()
+    if isinstance(filters, Mapping):
+        items: list[Any] = [
+            (column, "in" if isinstance(value, list | tuple | set) else "=", value)
+            for column, value in filters.items()
+        ]
+    elif isinstance(filters, str | Filter):
+        items = [filters]
+    else:
+        items = list(filters)
+    parsed = []
+    for item in items:
+        if isinstance(item, Filter):
+            candidate = item
+        elif isinstance(item, str):
+            candidate = parse_filter_text(item)
+        elif isinstance(item, Sequence) and len(item) in (2, 3):
+            candidate = Filter(*item)
+        else:
+            raise QueryError(f"cannot read filter {item!r}; use (column, op, value)")
+        parsed.append(_checked_filter(candidate))
+    return tuple(parsed)
+
+
+def _checked_filter(item: Filter) -> Filter:
+    if not isinstance(item.column, str):
+        raise QueryError(f"filter column must be a name, got {item.column!r}")
+    op = item.op.lower().strip() if isinstance(item.op, str) else item.op
+    if op not in OPERATORS:
+        raise QueryError(f"unknown filter operator {item.op!r}; valid: {', '.join(OPERATORS)}")
+    if op in ("is null", "is not null"):
+        if item.value is not None:
+            raise QueryError(f"{op} takes no value, got {item.value!r}")
+        return Filter(item.column, op)
+    if op in ("in", "not in"):
+        if not isinstance(item.value, list | tuple | set) or not item.value:
+            raise QueryError(f"{op} needs a non-empty list of values, got {item.value!r}")
+        values = tuple(sorted(item.value, key=repr)) if isinstance(item.value, set) else item.value
+        return Filter(item.column, op, tuple(_scalar(v) for v in values))
+    return Filter(item.column, op, _scalar(item.value))
+
+
+def _scalar(value: Any) -> Scalar:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise QueryError(f"filter value must be finite, got {value!r}")
+    if isinstance(value, str | int | float | bool | date | datetime):
+        return value
+    raise QueryError(
+        f"filter values must be strings, numbers, booleans or dates, got {type(value).__name__}"
+    )
+
+
+def build(spec: QuerySpec, catalog: Catalog) -> BuiltQuery:
+    """The aggregate SELECT for `spec`, with every name checked against `catalog`."""
+    needs_time = (
+        spec.grain != "all" or spec.start is not None or spec.end is not None or bool(spec.periods)
+    )
+    mart = catalog.resolve(spec.metrics, spec.dimensions, needs_time=needs_time, mart=spec.mart)
+    params: dict[str, Scalar] = {}
+
+    def bind(value: Scalar) -> exp.Placeholder:
+        name = f"p{len(params)}"
+        params[name] = value
+        return exp.Placeholder(this=name)
+
+    groups: list[exp.Expression] = []
+    selections: list[exp.Expression] = []
+    names: list[str] = []
+    if spec.grain != "all":
+        assert mart.time_column is not None
+        period: exp.Expression = _column(mart.time_column)
+        if spec.grain != "day":
+            period = exp.DateTrunc(this=period, unit=exp.var(spec.grain.upper()))
+        groups.append(period)
+        selections.append(exp.alias_(period, PERIOD_COLUMN, quoted=True))
+        names.append(PERIOD_COLUMN)
+    ranges: list[exp.Expression] = []
+    if spec.periods:
+        assert mart.time_column is not None
+        labelled = exp.Case()
+        for item in spec.periods:
+            inside = _within(mart.time_column, item.start, item.end, bind)
+            ranges.append(inside)
+            labelled = labelled.when(inside, bind(item.label), copy=False)
+        groups.append(labelled)
+        selections.append(exp.alias_(labelled, PERIOD_COLUMN, quoted=True))
+        names.append(PERIOD_COLUMN)
+    for dimension in spec.dimensions:
+        groups.append(_column(dimension))
+        selections.append(_column(dimension))
+        names.append(dimension)
+    for name in _output_metrics(spec.metrics, mart):
+        metric = mart.metrics[name]
+        if metric.kind == "ratio":
+            assert metric.numerator is not None and metric.denominator is not None
+            value: exp.Expression = exp.Div(
+                this=exp.cast(exp.Sum(this=_column(metric.numerator)), "double"),
+                expression=exp.Nullif(
+                    this=exp.Sum(this=_column(metric.denominator)),
+                    expression=exp.Literal.number(0),
+                ),
+            )
+        else:
+            # DuckDB widens sum(bigint) to a 128-bit decimal; keep counts as plain integers.
+            total = "bigint" if INTEGER_TYPE.match(mart.columns[name]) else "double"
+            value = exp.cast(exp.Sum(this=_column(name)), total)
+        selections.append(exp.alias_(value, name, quoted=True))
+        names.append(name)
+
+    conditions: list[exp.Expression] = []
+    if spec.start is not None:
+        assert mart.time_column is not None
+        conditions.append(exp.GTE(this=_column(mart.time_column), expression=bind(spec.start)))
+    if spec.end is not None:
+        assert mart.time_column is not None
+        # An exclusive bound on the next day works for date and timestamp columns alike.
+        next_day = spec.end + timedelta(days=1)
+        conditions.append(exp.LT(this=_column(mart.time_column), expression=bind(next_day)))
+    if ranges:
+        conditions.append(exp.or_(*ranges, copy=False))
+    allowed = set(mart.dimensions) | ({mart.time_column} if mart.time_column else set())
+    for item in spec.filters:
+        if item.column not in allowed:
+            raise QueryError(
+                f"unknown filter column {item.column!r} for {mart.name}; valid: "
+                f"{', '.join(sorted(allowed))}"
+            )
+        conditions.append(_condition(item, bind))
+
+    query = exp.select(*selections, copy=False).from_(
+        exp.table_(mart.name, db=mart.schema, quoted=True), copy=False
+    )
+    if conditions:
+        query = query.where(exp.and_(*conditions, copy=False), copy=False)
+    if groups:
+        query = query.group_by(*groups, copy=False).order_by(
+            *(g.copy() for g in groups), copy=False
+        )
+    if spec.limit is not None:
+        query = query.limit(exp.Literal.number(spec.limit), copy=False)
+    return BuiltQuery(query, params, mart, tuple(names))
+
+
+def _output_metrics(metrics: Sequence[str], mart: Mart) -> list[str]:
+    """The requested metrics, each ratio followed by its numerator and denominator."""
+    out: list[str] = []
+    for name in metrics:
+        metric = mart.metrics[name]
+        for column in (name, metric.numerator, metric.denominator):
+            if column is not None and column not in out:
+                out.append(column)
+    return out
+
+
+def _within(column: str, start: date, end: date, bind: Any) -> exp.Expression:
+    # An exclusive bound on the next day works for date and timestamp columns alike.
+    return exp.and_(
+        exp.GTE(this=_column(column), expression=bind(start)),
+        exp.LT(this=_column(column), expression=bind(end + timedelta(days=1))),
+        copy=False,
+    )
+
+
+def _column(name: str) -> exp.Column:
+    return exp.column(name, quoted=True)
+
+
+def _condition(item: Filter, bind: Any) -> exp.Expression:
+    column = _column(item.column)
+    if item.op == "is null":
+        return exp.Is(this=column, expression=exp.Null())
+    if item.op == "is not null":
+        return exp.Not(this=exp.Is(this=column, expression=exp.Null()))
+    if item.op in ("in", "not in"):
+        assert isinstance(item.value, tuple)
+        inside = exp.In(this=column, expressions=[bind(v) for v in item.value])
+        return inside if item.op == "in" else exp.Not(this=inside)
+    comparisons: dict[str, type[exp.Binary]] = {
+        "=": exp.EQ,
+        "!=": exp.NEQ,
+        "<": exp.LT,
+        "<=": exp.LTE,
+        ">": exp.GT,
+        ">=": exp.GTE,
+    }
+    return comparisons[item.op](this=column, expression=bind(item.value))
+
+
+def literal(value: Scalar) -> exp.Expression:
+    """A sqlglot literal for a bound value (sqlglot escapes quotes when it renders it)."""
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, int | float):
+        return exp.Literal.number(repr(value))
+    if isinstance(value, datetime):
+        return exp.cast(exp.Literal.string(value.isoformat(sep=" ")), "timestamp")
+    if isinstance(value, date):
+        return exp.cast(exp.Literal.string(value.isoformat()), "date")
+    return exp.Literal.string(value)
+
+
+def valid_dialects() -> tuple[str, ...]:
+    return tuple(sorted(d.value for d in sqlglot.dialects.Dialects if d.value))
+
+
+def render(
+    built: BuiltQuery,
+    dialect: str = "duckdb",
+    *,
+    inline: bool = False,
+    pretty: bool = True,
+    copy: bool = True,
+) -> str:
+    """SQL text for `dialect`; `inline` replaces the parameters by literals (to share it).
+
+    Some dialects rewrite the tree while they render it; `copy=False` skips the protective
+    copy and is only for a tree that is rendered once and then dropped.
+    """
+    if not isinstance(dialect, str) or dialect not in valid_dialects():
+        raise QueryError(f"unknown dialect {dialect!r}; valid: {', '.join(valid_dialects())}")
+    if inline:
+        inlined = built.expression.transform(
+            lambda node: (
+                literal(built.params[node.name]) if isinstance(node, exp.Placeholder) else node
+            )
+        )
+        return inlined.sql(dialect=dialect, pretty=pretty, copy=False)
+    return built.expression.sql(dialect=dialect, pretty=pretty, copy=copy)
+
+
+_FORBIDDEN = (
+    exp.DML,
+    exp.DDL,
+    exp.Command,
+    exp.Copy,
+    exp.Pragma,
+    exp.Set,
+    exp.Use,
+    exp.Transaction,
+    exp.Commit,
+    exp.Rollback,
+    exp.Into,
+    exp.Attach,
+    exp.Detach,
+    exp.Install,
+)
+
+
+def check_select(sql: str, allowed_tables: Iterable[str], dialect: str = "duckdb") -> exp.Query:
+    """Parse `sql` and return it only if it is one SELECT over `allowed_tables`."""
+    if not isinstance(sql, str) or not sql.strip():
+        raise QueryError("empty statement")
+    try:
+        statements = [s for s in sqlglot.parse(sql, read=dialect) if s is not None]
+    except SqlglotError as error:
+        raise QueryError(f"cannot parse statement: {error}") from error
+    if len(statements) != 1:
+        raise QueryError(f"exactly one statement is allowed, got {len(statements)}")
+    return check_expression(statements[0], allowed_tables, dialect)
+
+
+def check_expression(
+    statement: exp.Expression, allowed_tables: Iterable[str], dialect: str = "duckdb"
+) -> exp.Query:
+    """`statement` itself if it is a read-only SELECT over `allowed_tables`, else QueryError."""
+    if not isinstance(statement, exp.Query):
+        raise QueryError(f"only SELECT is allowed, got {statement.key.upper()}")
+    tables: list[exp.Table] = []
+    ctes: set[str] = set()
+    for node in statement.walk():
+        if isinstance(node, _FORBIDDEN):
+            raise QueryError(f"only read-only SELECT is allowed, found {node.key.upper()}")
+        if isinstance(node, exp.Table):
+            tables.append(node)
+        elif isinstance(node, exp.CTE):
+            ctes.add(node.alias_or_name)
+    allowed = set(allowed_tables) | ctes
+    for table in tables:
+        if not isinstance(table.this, exp.Identifier) or table.catalog:
+            raise QueryError(f"only marts can be read, not {table.sql(dialect=dialect)}")
+        if table.name not in allowed:
+            raise QueryError(
+                f"unknown table {table.name!r}; valid: {', '.join(sorted(allowed_tables))}"
+            )
+    return statement

@@ -1,0 +1,91 @@
+"""The API, publish and scorecard over the real marts, built by dbt from the ci fixtures.
+
+Opt-in, because it needs a dbt build first:
+
+    CCMETRICS_DUCKDB_PATH=/tmp/ci.duckdb dbt build --target ci
+    CCMETRICS_TEST_MARTS_DB=/tmp/ci.duckdb pytest tests/python/test_api_marts.py
+
+The manifest of that build (target/manifest.json, or under DBT_TARGET_PATH) supplies the
+numerators and denominators of the rates.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import pytest
+from sqlglot import exp
+
+from ccmetrics import paths
+from ccmetrics.api import Warehouse
+from ccmetrics.publish import publish
+from ccmetrics.scorecard import build_scorecard
+
+MARTS_DB = os.environ.get("CCMETRICS_TEST_MARTS_DB")
+pytestmark = pytest.mark.skipif(
+    not MARTS_DB, reason="set CCMETRICS_TEST_MARTS_DB to a database built by dbt --target ci"
+)
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    target = tmp_path_factory.mktemp("marts") / "published.duckdb"
+    publish(Path(MARTS_DB or ""), target, paths.manifest_path())
+    with Warehouse(target) as opened:
+        yield opened
+
+
+def _direct(warehouse, mart, numerator, denominator):
+    """sum(numerator) / sum(denominator) straight from the table, without the query builder."""
+    table = exp.table_(mart.name, db=mart.schema, quoted=True).sql("duckdb")
+    num, den = (exp.column(c, quoted=True).sql("duckdb") for c in (numerator, denominator))
+    total_num, total_den = warehouse.connection.execute(
+        f"select sum({num}), sum({den}) from {table}"
+    ).fetchall()[0]
+    return total_num, total_den
+
+
+def test_only_marts_are_published(warehouse):
+    names = warehouse.connection.execute(
+        "select distinct table_name from duckdb_tables() where schema_name <> 'ccmetrics_meta'"
+    ).fetchall()
+    assert names and all(name.startswith(("fct_", "dim_")) for (name,) in names)
+    assert "fct_queue_daily" in warehouse.catalog.marts
+
+
+def test_every_ratio_reaggregates_as_summed_parts(warehouse):
+    checked = 0
+    for mart in warehouse.catalog.marts.values():
+        for metric in mart.metrics.values():
+            if metric.kind != "ratio":
+                continue
+            frame = warehouse.query([metric.name], grain="all", mart=mart.name)
+            num, den = _direct(warehouse, mart, metric.numerator, metric.denominator)
+            value = frame[metric.name].iloc[0] if len(frame) else None
+            if not den:
+                assert value is None or math.isnan(value), (mart.name, metric.name)
+            else:
+                assert value == pytest.approx(num / den), (mart.name, metric.name)
+            checked += 1
+    assert checked >= 20
+
+
+def test_weekly_numerators_add_up_to_the_total(warehouse):
+    weekly = warehouse.query(["service_level"], dimensions=["channel"], grain="week")
+    num, _ = _direct(
+        warehouse,
+        warehouse.catalog.mart("fct_queue_daily"),
+        "service_level_numerator",
+        "service_level_denominator",
+    )
+    assert weekly["service_level_numerator"].sum() == num
+
+
+def test_scorecard_shows_generation_1_in_full(warehouse):
+    card = build_scorecard(warehouse, days=7)
+    first = [f for f in card.figures if f.section.startswith("Generation 1")]
+    assert all(f.status == "ok" for f in first), [(f.label, f.status) for f in first]
+    level = next(f for f in first if f.label == "service level")
+    assert level.source == "service_level"

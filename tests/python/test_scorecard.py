@@ -1,0 +1,157 @@
+"""The scorecard: periods, figures recomputed from the mart rows, honest gaps."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+from test_api_support import publish_sample
+
+from ccmetrics.api import Warehouse
+from ccmetrics.publish import publish
+from ccmetrics.scorecard import build_scorecard, choose_periods, format_delta
+
+
+@pytest.fixture(scope="module")
+def card_and_rows(tmp_path_factory):
+    published = publish_sample(tmp_path_factory.mktemp("scorecard"))
+    with Warehouse(published) as warehouse:
+        card = build_scorecard(warehouse, days=7)
+        rows = warehouse.sql("select * from fct_queue_daily")
+    return card, rows
+
+
+def figure(card, label):
+    return next(f for f in card.figures if f.label == label)
+
+
+def test_periods_are_the_last_days_against_the_days_before():
+    periods = choose_periods(date(2026, 1, 1), date(2026, 1, 30), 7)
+    assert periods.current == (date(2026, 1, 24), date(2026, 1, 30))
+    assert periods.previous == (date(2026, 1, 17), date(2026, 1, 23))
+    assert periods.label == "last 7 days vs the 7 days before"
+
+
+def test_short_data_is_split_in_halves_and_says_so():
+    periods = choose_periods(date(2026, 3, 1), date(2026, 3, 11), 7)
+    # 11 days -> two halves of 5, the oldest day left out
+    assert periods.current == (date(2026, 3, 7), date(2026, 3, 11))
+    assert periods.previous == (date(2026, 3, 2), date(2026, 3, 6))
+    assert "second half vs first half" in periods.label
+    single = choose_periods(date(2026, 3, 1), date(2026, 3, 1), 7)
+    assert single.previous is None
+
+
+def test_generation_1_is_recomputed_from_summed_parts(card_and_rows):
+    card, rows = card_and_rows
+    assert card.periods.current == (date(2026, 1, 12), date(2026, 1, 18))
+    current = rows[rows["report_date"] >= "2026-01-12"]
+    previous = rows[rows["report_date"] < "2026-01-12"]
+    level = figure(card, "service level")
+    assert level.current == pytest.approx(
+        current["answered_within_sl"].sum() / current["sl_denominator"].sum()
+    )
+    assert level.previous == pytest.approx(
+        previous["answered_within_sl"].sum() / previous["sl_denominator"].sum()
+    )
+    # by hand: (72 + 30) * 7 / ((98 * 7 + 70) + (39 * 7 + 70)) = 714 / 1099
+    assert level.current == pytest.approx(714 / 1099)
+    aht = figure(card, "AHT")
+    assert aht.current == pytest.approx(current["handle_seconds"].sum() / current["answered"].sum())
+    assert figure(card, "offered").current == 1120
+    assert figure(card, "labor cost").current == pytest.approx(4900.0)
+
+
+def test_trend_is_labelled_better_or_worse_by_direction(card_and_rows):
+    card, _ = card_and_rows
+    assert format_delta(figure(card, "service level")).endswith("worse")  # 0.650 vs 0.713
+    assert format_delta(figure(card, "AHT")).endswith("better")  # shorter handling
+    assert format_delta(figure(card, "offered")) == "+98"  # volume has no good direction
+
+
+def test_sections_without_marts_are_reported_not_invented(card_and_rows):
+    card, _ = card_and_rows
+    assert card.missing_sections() == (
+        "Generation 2 - experience",
+        "Generation 3 - AI assists",
+        "Generation 4 - value creation",
+        "Workforce and quality",
+        "Cost",
+    )
+    asa = figure(card, "ASA")
+    assert (asa.status, asa.current, asa.previous) == ("no mart yet", None, None)
+
+
+def test_nps_and_products_are_recomputed_from_parts(tmp_path):
+    working = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(working))
+    con.execute(
+        """
+        create table fct_satisfaction_daily as select * from (values
+            (date '2026-02-01', 'phone', 6::bigint, 2::bigint, 10::bigint, 40.0),
+            (date '2026-02-02', 'phone', 1::bigint, 3::bigint, 4::bigint, -50.0),
+            (date '2026-02-03', 'phone', 3::bigint, 1::bigint, 5::bigint, 40.0),
+            (date '2026-02-04', 'phone', 0::bigint, 0::bigint, 0::bigint, null)
+        ) as t(reporting_date, channel, nps_promoters, nps_detractors, nps_responses, nps)
+        """
+    )
+    con.execute(
+        """
+        create table fct_automation_daily as select * from (values
+            (date '2026-02-01', 10::bigint, 40::bigint, 3::bigint, 6::bigint, 0.125),
+            (date '2026-02-03', 30::bigint, 60::bigint, 1::bigint, 4::bigint, 0.125)
+        ) as t(reporting_date, ai_touched_interactions, interactions, bot_resolutions,
+               bot_resolution_eligible, automation_rate)
+        """
+    )
+    con.close()
+    published = publish(working, tmp_path / "p.duckdb").path
+    with Warehouse(published) as warehouse:
+        card = build_scorecard(warehouse, days=2)
+    nps = figure(card, "NPS")
+    # last 2 days 02-03..02-04: (3 - 1) / 5; the 2 before, 02-01..02-02: (7 - 5) / 14
+    assert nps.source == "100 * (nps_promoters - nps_detractors) / nps_responses"
+    assert nps.current == pytest.approx(40.0)
+    assert nps.previous == pytest.approx(100 * 2 / 14)
+    automation = figure(card, "automation rate")
+    assert automation.current == pytest.approx((30 / 60) * (1 / 4))
+    assert automation.previous == pytest.approx((10 / 40) * (3 / 6))
+    assert figure(card, "service level").status == "no mart yet"
+
+
+def test_latency_is_measured_and_reported(tmp_path):
+    from ccmetrics.serve_bench import measure_scorecard
+
+    latency = measure_scorecard(publish_sample(tmp_path), runs=3)
+    assert latency.runs == 3
+    assert latency.queries == 1  # the sample has one scorecard mart: one query, both periods
+    assert 0 < latency.median_seconds <= latency.max_seconds
+    assert "| median |" in latency.to_markdown()
+
+
+def test_a_line_reads_one_grain_of_a_mixed_grain_mart(tmp_path):
+    working = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(working))
+    con.execute(
+        """
+        create table fct_attrition as
+        select period_grain, period_start, leavers, average_headcount,
+            leavers / average_headcount as attrition_rate
+        from (values
+            ('week', date '2026-03-30', 1::bigint, 4.0),
+            ('week', date '2026-04-06', 0::bigint, 4.0),
+            ('month', date '2026-04-01', 2::bigint, 5.0)
+        ) as t(period_grain, period_start, leavers, average_headcount)
+        """
+    )
+    con.execute("comment on column fct_attrition.attrition_rate is 'leavers / average_headcount'")
+    con.close()
+    with Warehouse(publish(working, tmp_path / "p.duckdb").path) as warehouse:
+        card = build_scorecard(warehouse, days=7)
+    attrition = figure(card, "attrition (weekly)")
+    # 8 days of data: halves 03-30..04-02 and 04-03..04-06. The month row starts in the first
+    # half; summed with the weeks it would give 3 / 9 instead of the weekly 1 / 4.
+    assert card.periods.previous == (date(2026, 3, 30), date(2026, 4, 2))
+    assert attrition.previous == pytest.approx(1 / 4)
+    assert attrition.current == 0.0
