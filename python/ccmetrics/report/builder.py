@@ -1,0 +1,49 @@
+"""Build the report from a warehouse and write it as one HTML file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ccmetrics.report import sections
+from ccmetrics.report.html import render_html
+from ccmetrics.report.metrics import GENERATIONS
+from ccmetrics.report.model import Report
+from ccmetrics.report.warehouse import Warehouse, open_warehouse
+
+
+def marts_read() -> tuple[str, ...]:
+    """Every mart the report reads: what its dbt exposure must depend on."""
+    headline = {metric.table for generation in GENERATIONS for metric in generation.metrics}
+    return tuple(sorted(headline | set(sections.SECTION_MARTS)))
+
+
+def build_report(warehouse: Warehouse, generated_at: dt.datetime | None = None) -> Report:
+    """Every section, in page order, from the marts the warehouse holds."""
+    stamp = (generated_at or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    parts = [sections.headline_section(warehouse, generation) for generation in GENERATIONS]
+    parts += [
+        sections.service_level_section(warehouse),
+        sections.fcr_section(warehouse),
+        sections.bot_section(warehouse),
+        sections.cost_section(warehouse),
+        sections.schedule_fit_section(warehouse),
+        sections.drilldown_section(warehouse),
+    ]
+    return Report(
+        title="Contact-center metrics",
+        subtitle=f"From {warehouse.path.name}, generated {stamp}.",
+        sections=tuple(parts),
+    )
+
+
+def write_report(db_path: Path, out_path: Path) -> Report:
+    """Read the marts from `db_path` (read-only) and write the page to `out_path`."""
+    warehouse = open_warehouse(db_path)
+    try:
+        report = build_report(warehouse)
+    finally:
+        warehouse.close()
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(render_html(report), encoding="utf-8")
+    return report

@@ -1,0 +1,56 @@
+"""What a report is made of: sections holding headline tiles, charts, tables and notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One headline number: a metric over the whole reported period."""
+
+    label: str
+    value: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A Vega-Lite chart; `spec` is the JSON-ready dict Altair produces."""
+
+    title: str
+    spec: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A small table, for lists a reader scans rather than shapes they look at."""
+
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of the page. `notes` say what could not be shown and why (e.g. a missing mart)."""
+
+    key: str
+    title: str
+    intro: str
+    tiles: tuple[Tile, ...] = ()
+    charts: tuple[Chart, ...] = ()
+    tables: tuple[Table, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    subtitle: str
+    sections: tuple[Section, ...]
+
+    @property
+    def chart_count(self) -> int:
+        return sum(len(section.charts) for section in self.sections)

@@ -1,0 +1,251 @@
+"""`ccmetrics report` on a small warehouse of mart-shaped tables with hand-computed answers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ccmetrics.report import build_report, write_report
+from ccmetrics.report.formatting import format_value
+from ccmetrics.report.html import render_html
+from ccmetrics.report.warehouse import open_warehouse
+
+
+def build_mart_shaped_db(path: Path) -> Path:
+    """Two days, two channels. Day 1 phone: SL 8/10, day 1 chat: 1/2, day 2 phone: 0 of 0."""
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            """
+            create table fct_queue_daily as
+            select * from (values
+                (date '2026-03-02', 'phone', 'billing', 12, 10, 2, 1, 0, 8, 10, 8, 10, 1, 11,
+                 90.0, 10, 3000.0, 4, 5, 3, 4, 2, 4, 1, 4, 100.0),
+                (date '2026-03-02', 'chat', 'chat', 2, 2, 0, 0, 0, 1, 2, 2, 2, 0, 2,
+                 300.0, 2, 900.0, 1, 2, 1, 2, 1, 2, 0, 2, 20.0),
+                (date '2026-03-03', 'phone', 'billing', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                 0.0, 0, 0.0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0)
+            ) as t(
+                reporting_date, channel, queue_id, offered, answered, abandoned,
+                short_abandoned, flow_outs, service_level_numerator, service_level_denominator,
+                answer_rate_numerator, answer_rate_denominator, abandon_rate_numerator,
+                abandon_rate_denominator, asa_wait_seconds, handled_contacts, handle_seconds,
+                fcr_resolved_default, fcr_eligible_default, fcr_resolved_24h, fcr_eligible_24h,
+                fcr_resolved_72h, fcr_eligible_72h, fcr_resolved_7d, fcr_eligible_7d, labor_cost
+            )
+            """
+        )
+        con.execute(
+            """
+            create table fct_queue_intervals as
+            select * from (values
+                (timestamp '2026-03-02 09:00', 'phone', 'billing', 6, 4, 5),
+                (timestamp '2026-03-02 09:30', 'phone', 'billing', 6, 4, 5),
+                (timestamp '2026-03-02 09:30', 'chat', 'chat', 2, 1, 2),
+                (timestamp '2026-03-03 10:00', 'phone', 'billing', 0, 0, 0)
+            ) as t(
+                interval_start, channel, queue_id, offered, service_level_numerator,
+                service_level_denominator
+            )
+            """
+        )
+        # CXI components per day and channel. Day 1: csat (3 + 1) / (4 + 1) = 0.8, fcr 1 / 2,
+        # response 1 / 2 (the phone row has no response denominator, which is fine pooled).
+        # With the project's weights 0.4 / 0.4 / 0.2: 100 x (0.32 + 0.2 + 0.1) = 62.0.
+        # Day 2 has no component at all: null, not 0.
+        con.execute(
+            """
+            create table fct_cxi_daily as
+            select * from (values
+                (date '2026-03-02', 'phone', 3, 4, 1, 2, 0, 0),
+                (date '2026-03-02', 'chat', 1, 1, 0, 0, 1, 2),
+                (date '2026-03-03', 'phone', 0, 0, 0, 0, 0, 0)
+            ) as t(
+                reporting_date, channel, csat_numerator, csat_denominator, fcr_numerator,
+                fcr_denominator, response_numerator, response_denominator
+            )
+            """
+        )
+    return path
+
+
+@pytest.fixture
+def mart_db(tmp_path: Path) -> Path:
+    return build_mart_shaped_db(tmp_path / "marts.duckdb")
+
+
+def _chart_rows(spec):
+    """Every inlined data row of a Vega-Lite spec, wherever Altair put it."""
+    rows = []
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key == "values" and isinstance(value, list):
+                rows.extend(value)
+            elif key == "datasets":
+                for dataset in value.values():
+                    rows.extend(dataset)
+            else:
+                rows.extend(_chart_rows(value))
+    elif isinstance(spec, list):
+        for item in spec:
+            rows.extend(_chart_rows(item))
+    return rows
+
+
+def _section(report, key):
+    return next(section for section in report.sections if section.key == key)
+
+
+def test_headline_tiles_are_ratios_of_sums(mart_db: Path) -> None:
+    warehouse = open_warehouse(mart_db)
+    try:
+        report = build_report(warehouse)
+    finally:
+        warehouse.close()
+    tiles = {tile.label: tile.value for tile in _section(report, "gen1").tiles}
+    # SL (8 + 1) / (10 + 2) = 0.75, not the mean of the rows' rates (0.8 and 0.5).
+    assert tiles["Service level"] == "75.0%"
+    # ASA 390 s of wait over 12 answered; AHT 3900 s over 12 handled.
+    assert tiles["ASA"] == "32.5 s"
+    assert tiles["AHT"] == "325.0 s"
+    assert tiles["FCR (default window)"] == "71.4%"  # 5 / 7
+    assert tiles["Labor cost per handled contact"] == "10.00"  # 120 / 12
+
+
+def test_empty_denominator_day_is_null_not_zero(mart_db: Path) -> None:
+    warehouse = open_warehouse(mart_db)
+    try:
+        report = build_report(warehouse)
+    finally:
+        warehouse.close()
+    trend = _section(report, "gen1").charts[0].spec
+    values = _chart_rows(trend)
+    day2 = [row for row in values if row["date"].startswith("2026-03-03")]
+    assert day2, "the day with no contacts is still on the time axis"
+    assert all(row["value"] is None for row in day2)
+
+
+def test_heatmap_pools_phone_queues_per_interval(mart_db: Path) -> None:
+    warehouse = open_warehouse(mart_db)
+    try:
+        section = _section(build_report(warehouse), "service-level")
+    finally:
+        warehouse.close()
+    cells = {
+        (row["date"], row["time_of_day"]): row["service_level"]
+        for row in section.charts[0].spec["data"]["values"]
+    }
+    # Phone only: the chat 1/2 at 09:30 stays out; the empty 10:00 interval has no cell.
+    assert cells == {("2026-03-02", "09:00"): 0.8, ("2026-03-02", "09:30"): 0.8}
+
+
+def test_fcr_by_window_and_channel(mart_db: Path) -> None:
+    warehouse = open_warehouse(mart_db)
+    try:
+        section = _section(build_report(warehouse), "fcr")
+    finally:
+        warehouse.close()
+    rates = {
+        (row["channel"], row["fcr_window"]): row["fcr_rate"]
+        for row in section.charts[0].spec["data"]["values"]
+    }
+    assert rates[("phone", "default window")] == pytest.approx(4 / 5)
+    assert rates[("phone", "7 d")] == pytest.approx(1 / 4)
+    assert rates[("chat", "7 d")] == 0
+
+
+def test_missing_mart_is_said_not_invented(tmp_path: Path) -> None:
+    db = tmp_path / "empty.duckdb"
+    duckdb.connect(str(db)).close()
+    warehouse = open_warehouse(db)
+    try:
+        report = build_report(warehouse)
+    finally:
+        warehouse.close()
+    assert report.chart_count == 0
+    for section in report.sections:
+        assert not section.tiles
+        assert any("not built" in note for note in section.notes), section.key
+
+
+def test_page_is_self_contained(mart_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    report = write_report(mart_db, out)
+    page = out.read_text(encoding="utf-8")
+    assert report.chart_count >= 3
+    assert page.count('class="chart"') == report.chart_count
+    assert not re.search(r"<script[^>]+src=", page)
+    assert not re.search(r"<link[^>]+href=", page)
+    assert not re.search(r"@import|url\(\s*['\"]?https?:", page)
+    assert "window.vegaEmbed" in page
+
+
+def test_script_data_cannot_close_the_script_element() -> None:
+    from ccmetrics.report.model import Chart, Report, Section
+
+    chart = Chart("x", {"data": {"values": [{"label": "</script><b>"}]}, "mark": "bar"})
+    page = render_html(Report("t", "s", (Section("k", "K", "i", charts=(chart,)),)))
+    specs = page.split('id="chart-specs">', 1)[1].split("</script>", 1)[0]
+    assert "<\\/script>" in specs
+
+
+def test_format_value_shows_missing_as_na() -> None:
+    assert format_value(None, "percent") == "n/a"
+    assert format_value(float("nan"), "seconds") == "n/a"
+    assert format_value(0.0, "percent") == "0.0%"
+
+
+def test_exposure_depends_on_every_mart_the_report_reads() -> None:
+    import yaml
+
+    from ccmetrics.report.builder import marts_read
+
+    root = Path(__file__).resolve().parents[2]
+    exposures = yaml.safe_load((root / "models" / "exposures" / "_exposures.yml").read_text())
+    report = next(e for e in exposures["exposures"] if e["name"] == "ccmetrics_report")
+    declared = {re.fullmatch(r"ref\('(\w+)'\)", ref).group(1) for ref in report["depends_on"]}
+    assert declared == set(marts_read())
+
+
+def test_report_on_built_marts_has_every_section(built_center, tmp_path: Path) -> None:
+    """On a warehouse built by dbt, every section finds its mart and draws its charts."""
+    out = tmp_path / "report.html"
+    report = write_report(built_center.db_path, out)
+    notes = [note for section in report.sections for note in section.notes]
+    assert not [note for note in notes if "not built" in note or "lacks column" in note]
+    assert all(section.charts for section in report.sections), [
+        section.key for section in report.sections if not section.charts
+    ]
+
+
+def test_cli_writes_the_page_and_fails_cleanly_without_a_warehouse(
+    mart_db: Path, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from ccmetrics.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "page.html"
+    ok = runner.invoke(app, ["report", "--db", str(mart_db), "--out", str(out)])
+    assert ok.exit_code == 0, ok.output
+    assert out.read_text(encoding="utf-8").startswith("<!doctype html>")
+    missing = runner.invoke(
+        app, ["report", "--db", str(tmp_path / "absent.duckdb"), "--out", str(out)]
+    )
+    assert missing.exit_code == 1
+
+
+def test_cxi_is_the_weighted_mean_of_pooled_components(mart_db: Path) -> None:
+    warehouse = open_warehouse(mart_db)
+    try:
+        section = _section(build_report(warehouse), "gen4")
+    finally:
+        warehouse.close()
+    tiles = {tile.label: tile.value for tile in section.tiles}
+    assert tiles["CXI (0-100)"] == "62.0"
+    values = _chart_rows(section.charts[0].spec)
+    by_day = {row["date"][:10]: row["value"] for row in values if row["metric"] == "CXI (0-100)"}
+    assert by_day == {"2026-03-02": pytest.approx(62.0), "2026-03-03": None}
