@@ -1,0 +1,1 @@
+"""A deterministic, realistic generator of landing files for every contract source."""
