@@ -294,15 +294,6 @@ def test_total_cost_contacts_and_human_resolutions_match_per_day(cost_comparison
         ), column
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "known disagreement, reported to the lead: fct_cost_daily counts as bot resolutions "
-        "only sessions with outcome 'resolved' (ccm_is_resolved_issue), while METRICS.md and "
-        "fct_bot_daily count every session without handoff and without a repeat in the window "
-        "(dropped ones included); strict, so the fix turns this into a failure to remove"
-    ),
-)
 def test_cost_per_resolution_counts_bot_resolutions_per_day(cost_comparison):
     """METRICS.md: resolved issues are first-contact-resolved contacts and bot resolutions,
     bot resolutions being the numerator of bot_resolution_rate (no handoff, no repeat)."""

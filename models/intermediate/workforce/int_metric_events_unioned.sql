@@ -1,0 +1,249 @@
+{#- The observations behind the drill-down, one row per unit of each key metric with the
+    team, agent and contact reason it belongs to, so that every level sums the same rows:
+    - fcr_rate: a handled contact chain whose default window is complete (day it ended;
+      agent = last agent connected);
+    - service_level: a queued contact segment, counted by var sl_abandon_treatment through
+      the generation-1 macros (day it queued; team = the team whose home queue it is,
+      the first by team_id if several; no agent, as an unanswered contact has none);
+    - aht: a handled segment (day handling ended), with its square for the X-bar limits;
+    - csat: a rating 1-5 (day of the rated contact or bot session; bot: reason = intent);
+    - cost_per_resolution: agent labor (paid hours x hourly cost) per agent-day as the
+      numerator, and each resolved handled chain of the agent as the denominator. Platform,
+      telephony and other costs have no team or agent, so the drill-down compares the
+      attributable part; fct_cost_daily carries the full center metric. -#}
+{%- set event_columns = [
+    'metric_name', 'event_date', 'team_id', 'agent_id', 'contact_reason',
+    'numerator', 'denominator', 'squared_numerator'
+] -%}
+{%- set event_ctes = [
+    'fcr_events', 'service_level_events', 'aht_events', 'csat_events', 'labor_events',
+    'resolution_events'
+] -%}
+with
+
+agents as (
+
+    select
+        agent_id,
+        team_id,
+        home_queue_id,
+        hourly_cost
+    from {{ ref('stg_wfm__agents') }}
+
+),
+
+queue_teams as (
+
+    select
+        home_queue_id as queue_id,
+        min(team_id) as team_id
+    from agents
+    group by home_queue_id
+
+),
+
+chains as (
+
+    select
+        interactions.ended_at,
+        interactions.contact_reason,
+        interactions.is_resolved_default,
+        chains_stitched.last_agent_id
+    from {{ ref('int_customer_interactions_fcr_flagged') }} as interactions
+    inner join {{ ref('int_contact_chains_stitched') }} as chains_stitched
+        on interactions.interaction_id = chains_stitched.chain_id
+    where interactions.interaction_type = 'contact_chain' and interactions.is_handled
+
+),
+
+segments as (
+
+    select
+        queue_id,
+        agent_id,
+        contact_reason,
+        queued_at,
+        connected_at,
+        ended_at,
+        disposition,
+        queue_wait_seconds,
+        handle_seconds
+    from {{ ref('int_contacts_chained') }}
+
+),
+
+queued_segments as (
+
+    select
+        queue_id,
+        contact_reason,
+        queued_at,
+        case when connected_at is not null then 1 else 0 end as answered,
+        case when connected_at is null and disposition = 'abandoned' then 1 else 0 end
+            as abandoned,
+        case
+            when connected_at is not null and {{ ccm_is_within_sl_threshold('queue_wait_seconds') }}
+                then 1
+            else 0
+        end as answered_within_threshold,
+        case
+            when
+                connected_at is null
+                and disposition = 'abandoned'
+                and {{ ccm_is_within_sl_threshold('queue_wait_seconds') }}
+                then 1
+            else 0
+        end as abandoned_within_threshold,
+        case
+            when
+                connected_at is null
+                and disposition = 'abandoned'
+                and {{ ccm_is_short_abandon_wait('queue_wait_seconds') }}
+                then 1
+            else 0
+        end as short_abandoned
+    from segments
+    where queued_at is not null
+
+),
+
+ratings as (
+
+    select
+        surveys.reporting_date,
+        contacts.agent_id,
+        coalesce(contacts.contact_reason, bot_sessions.intent) as contact_reason,
+        case when surveys.csat_score >= 4 then 1 else 0 end as is_satisfied
+    from {{ ref('int_survey_responses_attributed') }} as surveys
+    left join {{ ref('stg_acd__contacts') }} as contacts
+        on surveys.contact_id = contacts.contact_id
+    left join {{ ref('stg_bot__sessions') }} as bot_sessions
+        on surveys.bot_session_id = bot_sessions.bot_session_id
+    where surveys.csat_score between 1 and 5
+
+),
+
+fcr_events as (
+
+    select
+        'fcr_rate' as metric_name,
+        {{ ccm_reporting_date('chains.ended_at') }} as event_date,
+        agents.team_id,
+        chains.last_agent_id as agent_id,
+        chains.contact_reason,
+        cast(case when chains.is_resolved_default then 1 else 0 end as double) as numerator,
+        cast(1 as double) as denominator,
+        cast(0 as double) as squared_numerator
+    from chains
+    left join agents
+        on chains.last_agent_id = agents.agent_id
+    where chains.is_resolved_default is not null
+
+),
+
+service_level_events as (
+
+    select
+        'service_level' as metric_name,
+        {{ ccm_reporting_date('queued_segments.queued_at') }} as event_date,
+        queue_teams.team_id,
+        cast(null as string) as agent_id,
+        queued_segments.contact_reason,
+        cast({{ ccm_sl_numerator(
+            'queued_segments.answered_within_threshold',
+            'queued_segments.abandoned_within_threshold'
+        ) }} as double) as numerator,
+        cast({{ ccm_sl_denominator(
+            '1',
+            'queued_segments.answered',
+            'queued_segments.abandoned',
+            'queued_segments.abandoned_within_threshold',
+            'queued_segments.short_abandoned'
+        ) }} as double) as denominator,
+        cast(0 as double) as squared_numerator
+    from queued_segments
+    left join queue_teams
+        on queued_segments.queue_id = queue_teams.queue_id
+
+),
+
+aht_events as (
+
+    select
+        'aht' as metric_name,
+        {{ ccm_reporting_date('segments.ended_at') }} as event_date,
+        agents.team_id,
+        segments.agent_id,
+        segments.contact_reason,
+        segments.handle_seconds as numerator,
+        cast(1 as double) as denominator,
+        segments.handle_seconds * segments.handle_seconds as squared_numerator
+    from segments
+    left join agents
+        on segments.agent_id = agents.agent_id
+    where segments.connected_at is not null and segments.agent_id is not null
+
+),
+
+csat_events as (
+
+    select
+        'csat' as metric_name,
+        ratings.reporting_date as event_date,
+        agents.team_id,
+        ratings.agent_id,
+        ratings.contact_reason,
+        cast(ratings.is_satisfied as double) as numerator,
+        cast(1 as double) as denominator,
+        cast(0 as double) as squared_numerator
+    from ratings
+    left join agents
+        on ratings.agent_id = agents.agent_id
+
+),
+
+labor_events as (
+
+    select
+        'cost_per_resolution' as metric_name,
+        agent_days.reporting_date as event_date,
+        agents.team_id,
+        agent_days.agent_id,
+        cast(null as string) as contact_reason,
+        agent_days.paid_seconds / 3600.0 * agents.hourly_cost as numerator,
+        cast(0 as double) as denominator,
+        cast(0 as double) as squared_numerator
+    from {{ ref('int_agent_days_timed') }} as agent_days
+    inner join agents
+        on agent_days.agent_id = agents.agent_id
+
+),
+
+resolution_events as (
+
+    select
+        'cost_per_resolution' as metric_name,
+        {{ ccm_reporting_date('chains.ended_at') }} as event_date,
+        agents.team_id,
+        chains.last_agent_id as agent_id,
+        cast(null as string) as contact_reason,
+        cast(0 as double) as numerator,
+        cast(1 as double) as denominator,
+        cast(0 as double) as squared_numerator
+    from chains
+    left join agents
+        on chains.last_agent_id = agents.agent_id
+    where chains.is_resolved_default
+
+),
+
+events_unioned as (
+
+    {% for events in event_ctes -%}
+        select {{ event_columns | join(', ') }} from {{ events }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+)
+
+select * from events_unioned

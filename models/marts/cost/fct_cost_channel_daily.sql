@@ -1,0 +1,160 @@
+{#- Cost per reporting day and channel, shared costs allocated as int_costs_allocated
+    documents ('unallocated' holds what cannot be attributed), with cost per contact, per
+    resolution and per user, and human cost (labor + telephony) beside AI cost (bot and AI
+    platforms). Contacts, resolutions and customers count interactions by the day they ended
+    (the attribution of the generation-1 FCR): contact chains by first channel, and bot
+    sessions that did not hand off. -#}
+with
+
+costs as (
+
+    select
+        reporting_date,
+        channel,
+        cost_category,
+        amount
+    from {{ ref('int_costs_allocated') }}
+
+),
+
+interactions as (
+
+    select
+        {{ ccm_reporting_date('ended_at') }} as reporting_date,
+        channel,
+        customer_id,
+        interaction_type,
+        {{ ccm_is_resolved_issue(
+            'interaction_type', 'is_handled', 'bot_outcome', 'is_resolved_default'
+        ) }} as is_resolved_issue
+    from {{ ref('int_customer_interactions_fcr_flagged') }}
+
+),
+
+channel_day_costs as (
+
+    select
+        reporting_date,
+        channel,
+        sum(case when cost_category = 'labor' then amount else 0 end) as labor_cost,
+        sum(case when cost_category = 'telephony' then amount else 0 end) as telephony_cost,
+        sum(case when cost_category = 'bot_platform' then amount else 0 end) as bot_platform_cost,
+        sum(case when cost_category = 'ai_platform' then amount else 0 end) as ai_platform_cost,
+        sum(case when cost_category = 'other' then amount else 0 end) as other_cost
+    from costs
+    group by reporting_date, channel
+
+),
+
+channel_day_interactions as (
+
+    select
+        reporting_date,
+        channel,
+        count(*) as contacts,
+        sum(is_resolved_issue) as resolved_issues,
+        sum(case when interaction_type = 'contact_chain' then is_resolved_issue else 0 end)
+            as human_resolved_issues,
+        sum(case when interaction_type = 'bot_session' then is_resolved_issue else 0 end)
+            as bot_resolved_issues,
+        count(distinct customer_id) as customers_served
+    from interactions
+    group by reporting_date, channel
+
+),
+
+channel_days as (
+
+    select
+        reporting_date,
+        channel
+    from channel_day_costs
+    union
+    select
+        reporting_date,
+        channel
+    from channel_day_interactions
+
+),
+
+channel_days_costed as (
+
+    select
+        channel_days.reporting_date,
+        channel_days.channel,
+        coalesce(channel_day_costs.labor_cost, 0) as labor_cost,
+        coalesce(channel_day_costs.telephony_cost, 0) as telephony_cost,
+        coalesce(channel_day_costs.bot_platform_cost, 0) as bot_platform_cost,
+        coalesce(channel_day_costs.ai_platform_cost, 0) as ai_platform_cost,
+        coalesce(channel_day_costs.other_cost, 0) as other_cost,
+        coalesce(channel_day_interactions.contacts, 0) as contacts,
+        coalesce(channel_day_interactions.resolved_issues, 0) as resolved_issues,
+        coalesce(channel_day_interactions.human_resolved_issues, 0) as human_resolved_issues,
+        coalesce(channel_day_interactions.bot_resolved_issues, 0) as bot_resolved_issues,
+        coalesce(channel_day_interactions.customers_served, 0) as customers_served
+    from channel_days
+    left join channel_day_costs
+        on
+            channel_days.reporting_date = channel_day_costs.reporting_date
+            and channel_days.channel = channel_day_costs.channel
+    left join channel_day_interactions
+        on
+            channel_days.reporting_date = channel_day_interactions.reporting_date
+            and channel_days.channel = channel_day_interactions.channel
+
+),
+
+channel_days_totalled as (
+
+    select
+        reporting_date,
+        channel,
+        labor_cost,
+        telephony_cost,
+        bot_platform_cost,
+        ai_platform_cost,
+        other_cost,
+        labor_cost + telephony_cost + bot_platform_cost + ai_platform_cost + other_cost
+            as total_cost,
+        labor_cost + telephony_cost as human_cost,
+        bot_platform_cost + ai_platform_cost as ai_cost,
+        contacts,
+        resolved_issues,
+        human_resolved_issues,
+        bot_resolved_issues,
+        customers_served
+    from channel_days_costed
+
+),
+
+final as (
+
+    select
+        cast(reporting_date as date) as reporting_date,
+        cast(channel as string) as channel,
+        cast(labor_cost as double) as labor_cost,
+        cast(telephony_cost as double) as telephony_cost,
+        cast(bot_platform_cost as double) as bot_platform_cost,
+        cast(ai_platform_cost as double) as ai_platform_cost,
+        cast(other_cost as double) as other_cost,
+        cast(total_cost as double) as total_cost,
+        cast(human_cost as double) as human_cost,
+        cast(ai_cost as double) as ai_cost,
+        cast(contacts as bigint) as contacts,
+        cast(resolved_issues as bigint) as resolved_issues,
+        cast(human_resolved_issues as bigint) as human_resolved_issues,
+        cast(bot_resolved_issues as bigint) as bot_resolved_issues,
+        cast(customers_served as bigint) as customers_served,
+        cast({{ ccm_safe_divide('total_cost', 'contacts') }} as double) as cost_per_contact,
+        cast({{ ccm_cost_per_resolution('total_cost', 'resolved_issues') }} as double)
+            as cost_per_resolution,
+        cast({{ ccm_safe_divide('total_cost', 'customers_served') }} as double) as cost_per_user,
+        cast({{ ccm_cost_per_resolution('human_cost', 'human_resolved_issues') }} as double)
+            as human_cost_per_resolution,
+        cast({{ ccm_cost_per_resolution('ai_cost', 'bot_resolved_issues') }} as double)
+            as ai_cost_per_resolution
+    from channel_days_totalled
+
+)
+
+select * from final
