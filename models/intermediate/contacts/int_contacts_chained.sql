@@ -1,0 +1,135 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='contact_id',
+        on_schema_change='fail'
+    )
+}}
+
+{%- set contact_columns = [
+    'contact_id',
+    'initial_contact_id',
+    'previous_contact_id',
+    'related_contact_id',
+    'initiation_method',
+    'channel',
+    'customer_id',
+    'customer_phone_hash',
+    'customer_email_hash',
+    'queue_id',
+    'contact_reason',
+    'agent_id',
+    'started_at',
+    'queued_at',
+    'connected_at',
+    'first_response_at',
+    'ended_at',
+    'talk_seconds',
+    'hold_seconds',
+    'acw_seconds',
+    'disposition',
+    'ai_assisted',
+    'record_updated_at'
+] -%}
+
+{# A whole chain is re-processed when any of its segments falls in the lookback, so that
+    segment_number and is_chain_end of its older segments stay right when a transfer or
+    callback arrives later. #}
+
+with
+
+contacts as (
+
+    select
+        {% for column in contact_columns -%}
+            {{ column }},
+        {% endfor -%}
+        coalesce(initial_contact_id, contact_id) as chain_id
+    from {{ ref('stg_acd__contacts') }}
+
+),
+
+chains_in_scope as (
+
+    select distinct chain_id
+    from contacts
+    {% if is_incremental() %}
+        where started_at >= {{ ccm_incremental_cutoff('started_at') }}
+    {% endif %}
+
+),
+
+contacts_in_scope as (
+
+    select
+        {% for column in contact_columns -%}
+            contacts.{{ column }},
+        {% endfor -%}
+        contacts.chain_id
+    from contacts
+    inner join chains_in_scope
+        on contacts.chain_id = chains_in_scope.chain_id
+
+),
+
+bot_handoffs as (
+
+    select
+        handoff_contact_id,
+        min(bot_session_id) as bot_session_id
+    from {{ ref('stg_bot__sessions') }}
+    where outcome = 'handoff' and handoff_contact_id is not null
+    group by handoff_contact_id
+
+),
+
+segments_ordered as (
+
+    select
+        {% for column in contact_columns -%}
+            contacts_in_scope.{{ column }},
+        {% endfor -%}
+        contacts_in_scope.chain_id,
+        row_number() over (
+            partition by contacts_in_scope.chain_id
+            order by contacts_in_scope.started_at, contacts_in_scope.contact_id
+        ) as segment_number,
+        count(*) over (partition by contacts_in_scope.chain_id) as chain_segment_count
+    from contacts_in_scope
+
+),
+
+chained as (
+
+    select
+        {% for column in contact_columns -%}
+            segments_ordered.{{ column }},
+        {% endfor -%}
+        segments_ordered.chain_id,
+        segments_ordered.segment_number,
+        segments_ordered.segment_number = 1 as is_chain_start,
+        segments_ordered.segment_number = segments_ordered.chain_segment_count as is_chain_end,
+        case
+            when segments_ordered.connected_at is not null
+                then
+                    coalesce(segments_ordered.talk_seconds, 0)
+                    + coalesce(segments_ordered.hold_seconds, 0)
+                    + coalesce(segments_ordered.acw_seconds, 0)
+            else 0
+        end as handle_seconds,
+        case
+            when segments_ordered.queued_at is not null
+                then {{ ccm_seconds_between(
+                    'segments_ordered.queued_at',
+                    'coalesce(segments_ordered.connected_at, segments_ordered.ended_at)'
+                ) }}
+        end as queue_wait_seconds,
+        bot_handoffs.bot_session_id
+    from segments_ordered
+    left join bot_handoffs
+        on segments_ordered.contact_id = bot_handoffs.handoff_contact_id
+
+)
+
+select * from chained

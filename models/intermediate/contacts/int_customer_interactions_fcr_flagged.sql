@@ -1,0 +1,72 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='interaction_id',
+        on_schema_change='fail'
+    )
+}}
+
+{%- set interaction_columns = [
+    'interaction_id',
+    'interaction_type',
+    'customer_id',
+    'contact_reason',
+    'channel',
+    'started_at',
+    'ended_at',
+    'is_handled',
+    'bot_outcome'
+] -%}
+{%- set longest_window_days = ccm_fcr_longest_window_days() -%}
+
+with
+
+interactions as (
+
+    select
+        {{ interaction_columns | join(',\n        ') }}
+    from {{ ref('int_customer_interactions_unioned') }}
+
+),
+
+{# A row's flags change while its longest window is still open (a repeat or the end of the
+    data can still move) or when a late row lands inside it, so every interaction that ended
+    no earlier than the longest window before the lookback is judged again. #}
+interactions_in_scope as (
+
+    select
+        {{ interaction_columns | join(',\n        ') }}
+    from interactions
+    {% if is_incremental() %}
+        where ended_at >= {{ ccm_incremental_cutoff('started_at', longest_window_days) }}
+    {% endif %}
+
+),
+
+{# The data ends at the latest start seen anywhere, including transfer segments and
+    handed-off bot conversations that are not interactions of their own. #}
+data_ends as (
+
+    select max(started_at) as end_of_data_at
+    from {{ ref('int_contacts_chained') }}
+
+    union all
+
+    select max(started_at) as end_of_data_at
+    from {{ ref('stg_bot__sessions') }}
+
+),
+
+flagged as (
+
+    {{ ccm_fcr_repeat_flags(
+        interactions='interactions_in_scope',
+        candidates='interactions',
+        end_of_data='data_ends',
+        columns=interaction_columns
+    ) }}
+
+)
+
+select * from flagged

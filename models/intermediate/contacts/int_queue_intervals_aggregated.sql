@@ -1,0 +1,336 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='reporting_date',
+        on_schema_change='fail'
+    )
+}}
+
+{# Additive queue measures per reporting interval x channel x queue, each attributed to the
+    period of its own event (METRICS.md): queue counts to when the contact entered the queue,
+    handle counts to when handling ended, FCR to when the handled chain ended, labor to when
+    the agent was logged in. Both efficiency marts sum these rows, so they always agree.
+
+    Incremental runs recompute whole reporting days: the lookback, plus the longest FCR
+    window (a chain's FCR flags change until its window is complete), plus one day for the
+    shift between UTC and the reporting day. #}
+
+{%- set longest_window_days = ccm_fcr_longest_window_days() -%}
+{%- set fcr_windows = ccm_fcr_windows() -%}
+{%- set interval_seconds = var('interval_minutes') | int * 60 -%}
+{%- set measures = ccm_queue_additive_measures() -%}
+{%- set queue_measures = measures[:8] -%}
+{%- set handle_measures = ['handled_contacts', 'handle_seconds'] -%}
+{%- set labor_measures = ['paid_seconds', 'labor_cost'] -%}
+{%- set fcr_measures = [] -%}
+{%- for suffix, hours in fcr_windows -%}
+    {%- do fcr_measures.extend(['fcr_resolved_' ~ suffix, 'fcr_eligible_' ~ suffix]) -%}
+{%- endfor -%}
+
+{%- if is_incremental() -%}
+    {%- set cutoff = ccm_incremental_cutoff(
+        'reporting_date', extra_days=longest_window_days + 1, where='offered > 0'
+    ) -%}
+    {%- set source_cutoff = dbt.dateadd('day', -1, cutoff) -%}
+{%- endif %}
+
+with
+
+segments as (
+
+    select
+        chain_id,
+        segment_number,
+        channel,
+        coalesce(queue_id, '(none)') as queue_id,
+        queued_at,
+        connected_at,
+        ended_at,
+        disposition,
+        queue_wait_seconds,
+        handle_seconds
+    from {{ ref('int_contacts_chained') }}
+
+),
+
+queued_segments as (
+
+    select
+        channel,
+        queue_id,
+        queued_at,
+        queue_wait_seconds,
+        connected_at is not null as is_answered,
+        connected_at is null and disposition = 'abandoned' as is_abandoned
+    from segments
+    where
+        queued_at is not null
+        {% if is_incremental() %}
+            and queued_at >= {{ source_cutoff }}
+        {% endif %}
+
+),
+
+queue_events as (
+
+    select
+        {{ ccm_interval_start('queued_at') }} as interval_start,
+        channel,
+        queue_id,
+        {% for measure in measures if measure not in queue_measures -%}
+            0 as {{ measure }},
+        {% endfor -%}
+        1 as offered,
+        case when is_answered then 1 else 0 end as answered,
+        case when is_abandoned then 1 else 0 end as abandoned,
+        case
+            when is_abandoned and {{ ccm_is_short_abandon_wait('queue_wait_seconds') }} then 1
+            else 0
+        end as short_abandoned,
+        case when not is_answered and not is_abandoned then 1 else 0 end as flow_outs,
+        case
+            when is_answered and {{ ccm_is_within_sl_threshold('queue_wait_seconds') }} then 1
+            else 0
+        end as answered_within_threshold,
+        case
+            when is_abandoned and {{ ccm_is_within_sl_threshold('queue_wait_seconds') }} then 1
+            else 0
+        end as abandoned_within_threshold,
+        case when is_answered then queue_wait_seconds else 0 end as asa_wait_seconds
+    from queued_segments
+
+),
+
+handle_events as (
+
+    select
+        {{ ccm_interval_start('ended_at') }} as interval_start,
+        channel,
+        queue_id,
+        {% for measure in measures if measure not in handle_measures -%}
+            0 as {{ measure }},
+        {% endfor -%}
+        1 as handled_contacts,
+        handle_seconds
+    from segments
+    where
+        connected_at is not null
+        {% if is_incremental() %}
+            and ended_at >= {{ source_cutoff }}
+        {% endif %}
+
+),
+
+chain_first_queues as (
+
+    select
+        chain_id,
+        queue_id,
+        row_number() over (partition by chain_id order by segment_number) as queue_order
+    from segments
+    where queued_at is not null
+
+),
+
+handled_chains as (
+
+    select
+        interactions.interaction_id as chain_id,
+        {% for suffix, hours in fcr_windows -%}
+            interactions.is_window_complete_{{ suffix }},
+            interactions.is_resolved_{{ suffix }},
+        {% endfor -%}
+        interactions.channel,
+        interactions.ended_at
+    from {{ ref('int_customer_interactions_fcr_flagged') }} as interactions
+    where
+        interactions.interaction_type = 'contact_chain'
+        and interactions.is_handled
+        {% if is_incremental() %}
+            and interactions.ended_at >= {{ source_cutoff }}
+        {% endif %}
+
+),
+
+fcr_events as (
+
+    select
+        {{ ccm_interval_start('handled_chains.ended_at') }} as interval_start,
+        {% for measure in measures if measure not in fcr_measures -%}
+            0 as {{ measure }},
+        {% endfor -%}
+        {% for suffix, hours in fcr_windows -%}
+            case
+                when handled_chains.is_resolved_{{ suffix }} then 1 else 0
+            end as fcr_resolved_{{ suffix }},
+            case
+                when handled_chains.is_window_complete_{{ suffix }} then 1 else 0
+            end as fcr_eligible_{{ suffix }},
+        {% endfor -%}
+        handled_chains.channel,
+        coalesce(chain_first_queues.queue_id, '(none)') as queue_id
+    from handled_chains
+    left join chain_first_queues
+        on
+            handled_chains.chain_id = chain_first_queues.chain_id
+            and chain_first_queues.queue_order = 1
+
+),
+
+{# Labor is attributed to the agent's home queue on the channel that queue serves, taken as
+    the channel most of its offered contacts came on. #}
+queue_channel_volumes as (
+
+    select
+        queue_id,
+        channel,
+        count(*) as offered_contacts
+    from segments
+    where queued_at is not null
+    group by queue_id, channel
+
+),
+
+queue_channels_ranked as (
+
+    select
+        queue_id,
+        channel,
+        row_number() over (
+            partition by queue_id
+            order by offered_contacts desc, channel asc
+        ) as volume_rank
+    from queue_channel_volumes
+
+),
+
+agents as (
+
+    select
+        agents.agent_id,
+        agents.hourly_cost,
+        agents.home_queue_id as queue_id,
+        coalesce(queue_channels_ranked.channel, '(none)') as channel
+    from {{ ref('stg_wfm__agents') }} as agents
+    left join queue_channels_ranked
+        on
+            agents.home_queue_id = queue_channels_ranked.queue_id
+            and queue_channels_ranked.volume_rank = 1
+
+),
+
+agent_states as (
+
+    select
+        agent_id,
+        started_at,
+        ended_at
+    from {{ ref('stg_acd__agent_states') }}
+    where
+        ended_at > started_at
+        {% if is_incremental() %}
+            and ended_at >= {{ source_cutoff }}
+        {% endif %}
+
+),
+
+state_bounds as (
+
+    select
+        {{ dbt.date_trunc('day', 'min(started_at)') }} as spine_start,
+        max(ended_at) as spine_end
+    from agent_states
+
+),
+
+integers as (
+
+    {{ ccm_integers(6) }}
+
+),
+
+{# A UTC grid of interval boundaries covering every logged-in state; reporting time zones
+    are whole or half hours off UTC, so the grid lines up with reporting intervals. #}
+interval_spine as (
+
+    select
+        {{ dbt.dateadd(
+            'second', 'integers.n * ' ~ interval_seconds, 'state_bounds.spine_start'
+        ) }} as interval_start_utc,
+        {{ dbt.dateadd(
+            'second', '(integers.n + 1) * ' ~ interval_seconds, 'state_bounds.spine_start'
+        ) }} as interval_end_utc
+    from state_bounds
+    cross join integers
+    where
+        {{ dbt.dateadd('second', 'integers.n * ' ~ interval_seconds, 'state_bounds.spine_start') }}
+        < state_bounds.spine_end
+
+),
+
+state_pieces as (
+
+    select
+        agent_states.agent_id,
+        interval_spine.interval_start_utc,
+        {{ ccm_seconds_between(
+            'greatest(agent_states.started_at, interval_spine.interval_start_utc)',
+            'least(agent_states.ended_at, interval_spine.interval_end_utc)'
+        ) }} as paid_seconds
+    from agent_states
+    inner join interval_spine
+        on
+            agent_states.started_at < interval_spine.interval_end_utc
+            and agent_states.ended_at > interval_spine.interval_start_utc
+
+),
+
+labor_events as (
+
+    select
+        {{ ccm_interval_start('state_pieces.interval_start_utc') }} as interval_start,
+        agents.channel,
+        agents.queue_id,
+        {% for measure in measures if measure not in labor_measures -%}
+            0 as {{ measure }},
+        {% endfor -%}
+        state_pieces.paid_seconds,
+        state_pieces.paid_seconds * agents.hourly_cost / 3600 as labor_cost
+    from state_pieces
+    inner join agents
+        on state_pieces.agent_id = agents.agent_id
+
+),
+
+events as (
+
+    {% for events_cte in ['queue_events', 'handle_events', 'fcr_events', 'labor_events'] -%}
+        select
+            interval_start,
+            channel,
+            queue_id,
+            {{ measures | join(',\n            ') }}
+        from {{ events_cte }}
+        {{ "union all" if not loop.last }}
+    {% endfor %}
+
+),
+
+aggregated as (
+
+    select
+        interval_start,
+        cast(interval_start as date) as reporting_date,
+        channel,
+        queue_id,
+        {{ ccm_sum_columns(measures) }}
+    from events
+    group by interval_start, channel, queue_id
+
+)
+
+select * from aggregated
+{% if is_incremental() %}
+    where reporting_date >= cast({{ cutoff }} as date)
+{% endif %}
