@@ -47,13 +47,30 @@ def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str
 
 
 def generate(landing: Path, env: dict[str, str], *extra: str) -> None:
-    run([str(BIN / "ccmetrics"), "generate", "--out", str(landing), "--days", str(E2E_DAYS),
-         "--scale", str(E2E_SCALE), "--seed", str(E2E_SEED), "--quiet", *extra], env)
+    run(
+        [
+            str(BIN / "ccmetrics"),
+            "generate",
+            "--out",
+            str(landing),
+            "--days",
+            str(E2E_DAYS),
+            "--scale",
+            str(E2E_SCALE),
+            "--seed",
+            str(E2E_SEED),
+            "--quiet",
+            *extra,
+        ],
+        env,
+    )
 
 
 def load(landing: Path, db_path: Path, env: dict[str, str], *extra: str) -> None:
-    run([str(BIN / "ccmetrics"), "load", "--landing", str(landing), "--db", str(db_path),
-         *extra], env)
+    run(
+        [str(BIN / "ccmetrics"), "load", "--landing", str(landing), "--db", str(db_path), *extra],
+        env,
+    )
 
 
 def dbt(env: dict[str, str], *args: str) -> None:

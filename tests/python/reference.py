@@ -46,8 +46,9 @@ def queue_metrics(contacts: pd.DataFrame, params: QueueParams) -> pd.DataFrame:
     offered["date"] = offered["queued_at"].dt.date
     answered = offered["connected_at"].notna()
     abandoned = offered["disposition"].eq("abandoned")
-    wait = _seconds(offered["connected_at"].where(answered, offered["ended_at"]),
-                    offered["queued_at"])
+    wait = _seconds(
+        offered["connected_at"].where(answered, offered["ended_at"]), offered["queued_at"]
+    )
     offered["offered"] = 1
     offered["answered"] = answered.astype(int)
     offered["abandoned"] = abandoned.astype(int)
@@ -58,8 +59,14 @@ def queue_metrics(contacts: pd.DataFrame, params: QueueParams) -> pd.DataFrame:
     offered["answered_wait_seconds"] = wait.where(answered, 0.0)
     keys = ["date", "channel", "queue_id"]
     daily = offered.groupby(keys, as_index=False)[
-        ["offered", "answered", "abandoned", "short_abandoned", "answered_within_threshold",
-         "answered_wait_seconds"]
+        [
+            "offered",
+            "answered",
+            "abandoned",
+            "short_abandoned",
+            "answered_within_threshold",
+            "answered_wait_seconds",
+        ]
     ].sum()
     daily["sl_denominator"] = daily["offered"] - daily["short_abandoned"]
     return daily
@@ -95,16 +102,18 @@ def interactions(contacts: pd.DataFrame, bot_sessions: pd.DataFrame) -> pd.DataF
     chains = chains.reset_index().rename(columns={"chain_id": "interaction_id"})
     chains["interaction_type"] = "contact_chain"
     bots = bot_sessions[bot_sessions["outcome"].ne("handoff")]
-    bots = pd.DataFrame({
-        "interaction_id": bots["bot_session_id"],
-        "customer_id": bots["customer_id"],
-        "reason": bots["intent"],
-        "channel": bots["channel"],
-        "started_at": bots["started_at"],
-        "ended_at": bots["ended_at"],
-        "is_handled": False,
-        "interaction_type": "bot_session",
-    })
+    bots = pd.DataFrame(
+        {
+            "interaction_id": bots["bot_session_id"],
+            "customer_id": bots["customer_id"],
+            "reason": bots["intent"],
+            "channel": bots["channel"],
+            "started_at": bots["started_at"],
+            "ended_at": bots["ended_at"],
+            "is_handled": False,
+            "interaction_type": "bot_session",
+        }
+    )
     return pd.concat([chains, bots], ignore_index=True)
 
 

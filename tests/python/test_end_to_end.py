@@ -51,8 +51,13 @@ def test_queue_metrics_match_per_day_channel_and_queue(built_center, contacts):
     )
     assert len(expected) > 20
     actual["date"] = pd.to_datetime(actual["date"]).dt.date
-    for column in ("offered", "answered", "abandoned", "short_abandoned",
-                   "answered_within_threshold"):
+    for column in (
+        "offered",
+        "answered",
+        "abandoned",
+        "short_abandoned",
+        "answered_within_threshold",
+    ):
         assert actual[column].tolist() == expected[column].tolist(), column
     assert actual["service_level_denominator"].tolist() == expected["sl_denominator"].tolist()
     assert actual["asa_wait_seconds"].to_numpy() == pytest.approx(
@@ -62,9 +67,17 @@ def test_queue_metrics_match_per_day_channel_and_queue(built_center, contacts):
 
 def test_service_level_asa_and_abandon_rate_match_for_the_whole_period(built_center, contacts):
     expected = queue_metrics(contacts, QueueParams())
-    totals = expected[["offered", "answered", "abandoned", "short_abandoned",
-                       "answered_within_threshold", "answered_wait_seconds",
-                       "sl_denominator"]].sum()
+    totals = expected[
+        [
+            "offered",
+            "answered",
+            "abandoned",
+            "short_abandoned",
+            "answered_within_threshold",
+            "answered_wait_seconds",
+            "sl_denominator",
+        ]
+    ].sum()
     actual = mart(
         built_center,
         """
@@ -145,8 +158,7 @@ def _snapshot(db_path, schemas: tuple[str, ...]) -> dict[str, pd.DataFrame]:
             """
         ).fetchall()
         return {
-            name: connection.sql(f"select * from {name} order by all").df()
-            for (name,) in tables
+            name: connection.sql(f"select * from {name} order by all").df() for (name,) in tables
         }
 
 
@@ -173,5 +185,6 @@ def test_incremental_run_after_a_new_day_equals_a_full_refresh(tmp_path, built_c
     assert sorted(incremental) == sorted(full)
     assert "marts.fct_queue_daily" in full
     for name, frame in full.items():
-        pd.testing.assert_frame_equal(incremental[name], frame, check_exact=False, rtol=1e-12,
-                                      obj=name)
+        pd.testing.assert_frame_equal(
+            incremental[name], frame, check_exact=False, rtol=1e-12, obj=name
+        )
