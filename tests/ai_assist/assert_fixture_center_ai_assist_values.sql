@@ -1,3 +1,5 @@
+{{ config(enabled=target.name == 'ci') }}
+
 -- Exact values of the generation-3 marts on the fixture center, worked out by hand from
 -- seeds/fixtures. Default FCR window 2 h, reason matched; the data ends at 2026-03-10 23:50
 -- (ivr call k092, the latest start).

@@ -1,3 +1,5 @@
+{{ config(enabled=target.name == 'ci') }}
+
 -- Exact values of the generation-2 marts on the fixture center, worked out by hand from
 -- seeds/fixtures (contacts, surveys, bot_sessions). A missing row yields a null actual value
 -- and fails like a wrong one.

@@ -1,3 +1,5 @@
+{{ config(enabled=target.name == 'ci') }}
+
 -- Exact values of the generation-4 marts on the fixture center, worked out by hand from
 -- seeds/fixtures, with the default cxi_weights (csat 0.4, fcr 0.4, response 0.2).
 --
