@@ -1,0 +1,210 @@
+"""`ccmetrics check`, `ccmetrics load` and `ccmetrics quarantine`: the quality guard's commands.
+
+Thin wrappers over `ccmetrics.loader` and `ccmetrics.guard`; Great Expectations is imported
+only once a batch is validated. Exit codes: 0 all good, 1 rows failed (check only), 2 a batch
+was rejected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from ccmetrics.loader import Reconciliation, RunReport
+
+ROW_FAILURES = 1
+BATCH_FAILURE = 2
+MAX_ROWS_SHOWN = 20
+
+
+@contextmanager
+def _clean_errors() -> Iterator[None]:
+    """An environment problem (locked or missing warehouse, unknown source) is one clear line."""
+    import duckdb
+
+    try:
+        yield
+    except (duckdb.Error, OSError, ValueError, KeyError) as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(BATCH_FAILURE) from None
+
+
+def _default_docs_dir(db: Path | None) -> Path:
+    from ccmetrics.paths import warehouse_path
+
+    return (db if db is not None else warehouse_path()).parent / "gx_docs"
+
+
+def _print_batch(rec: Reconciliation) -> None:
+    if rec.status == "rejected":
+        typer.secho(f"REJECTED  {rec.message}", fg=typer.colors.RED, err=True)
+        return
+    if rec.status == "unchanged":
+        typer.echo(f"unchanged {rec.source_file}: already loaded (use --force to reload)")
+        return
+    flag = "ok" if rec.rows_quarantined == 0 else "QUARANTINE"
+    typer.echo(
+        f"{flag:<12}{rec.source_file}: read {rec.rows_read}, "
+        f"{'good' if rec.status == 'checked' else 'loaded'} {rec.rows_loaded}, "
+        f"quarantined {rec.rows_quarantined}"
+    )
+
+
+def _print_summary(report: RunReport, verb: str) -> None:
+    for warning in report.warnings:
+        typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
+    for file, row, reasons in report.row_issues[:MAX_ROWS_SHOWN]:
+        typer.echo(f"  {file} row {row}: {'; '.join(reasons)}")
+    if len(report.row_issues) > MAX_ROWS_SHOWN:
+        typer.echo(f"  ... and {len(report.row_issues) - MAX_ROWS_SHOWN} more rows")
+    read = report.total("rows_read")
+    loaded = report.total("rows_loaded")
+    quarantined = report.total("rows_quarantined")
+    rejected = report.total("rows_rejected")
+    adds_up = all(b.adds_up for b in report.batches)
+    typer.echo(
+        f"reconciliation (run {report.run_id}): {len(report.batches)} batches, rows read {read} "
+        f"= {verb} {loaded} + quarantined {quarantined} + in rejected batches {rejected} "
+        f"[{'adds up' if adds_up else 'DOES NOT ADD UP'}]"
+    )
+    if report.rejected:
+        typer.secho(
+            f"{len(report.rejected)} batch(es) rejected; they were not loaded and the "
+            "warehouse holds what it held before them",
+            fg=typer.colors.RED,
+            err=True,
+        )
+    if report.docs_index is not None:
+        typer.echo(f"Great Expectations Data Docs: {report.docs_index}")
+
+
+def _exit_code(report: RunReport, rows_fail: bool) -> int:
+    if report.rejected:
+        return BATCH_FAILURE
+    if rows_fail and report.row_issues:
+        return ROW_FAILURES
+    return 0
+
+
+def register(app: typer.Typer) -> None:
+    quarantine = typer.Typer(
+        help="List, export and re-load quarantined rows.", no_args_is_help=True
+    )
+    app.add_typer(quarantine, name="quarantine")
+
+    @app.command("check")
+    def check_command(
+        paths: Annotated[list[Path], typer.Argument(help="Landing files or landing roots.")],
+        db: Annotated[Path | None, typer.Option(help="Warehouse to check references in.")] = None,
+        docs_dir: Annotated[Path | None, typer.Option(help="Where to build Data Docs.")] = None,
+    ) -> None:
+        """Validate landing batches without loading them (exit 0 ok, 1 bad rows, 2 rejected)."""
+        from ccmetrics.loader import check
+
+        with _clean_errors():
+            report = check(
+                paths, db=db, docs_dir=docs_dir or _default_docs_dir(db), progress=_print_batch
+            )
+        _print_summary(report, "good")
+        raise typer.Exit(_exit_code(report, rows_fail=True))
+
+    @app.command("load")
+    def load_command(
+        landing: Annotated[Path, typer.Option(help="Landing root.")] = Path("data/landing"),
+        source: Annotated[list[str] | None, typer.Option(help="Only this source.")] = None,
+        day: Annotated[str | None, typer.Option(help="Only this day (YYYY-MM-DD).")] = None,
+        db: Annotated[Path | None, typer.Option(help="DuckDB warehouse file.")] = None,
+        docs_dir: Annotated[Path | None, typer.Option(help="Where to build Data Docs.")] = None,
+        force: Annotated[bool, typer.Option(help="Reload files already loaded.")] = False,
+        corrections: Annotated[
+            Path | None, typer.Option(help="Load an edited quarantine export for --source instead.")
+        ] = None,
+    ) -> None:
+        """Check, then load landing batches into the raw schema; bad rows go to quarantine."""
+        from ccmetrics.contract import SOURCES_BY_NAME
+
+        sources = tuple(source or ())
+        unknown = [s for s in sources if s not in SOURCES_BY_NAME]
+        if unknown:
+            typer.secho(
+                f"unknown source {unknown}; valid: {', '.join(SOURCES_BY_NAME)}",
+                fg=typer.colors.RED,
+                err=True,
+            )
+            raise typer.Exit(BATCH_FAILURE)
+        docs = docs_dir or _default_docs_dir(db)
+        if corrections is not None:
+            from ccmetrics.guard.quarantine import load_corrections
+
+            if len(sources) != 1:
+                typer.secho(
+                    "--corrections needs exactly one --source", fg=typer.colors.RED, err=True
+                )
+                raise typer.Exit(BATCH_FAILURE)
+            with _clean_errors():
+                report = load_corrections(corrections, sources[0], db=db, docs_dir=docs)
+            for rec in report.batches:
+                _print_batch(rec)
+        else:
+            from ccmetrics.loader import load
+
+            try:
+                only_day = dt.date.fromisoformat(day) if day else None
+            except ValueError:
+                typer.secho(f"--day must be YYYY-MM-DD, got {day!r}", fg=typer.colors.RED, err=True)
+                raise typer.Exit(BATCH_FAILURE) from None
+            with _clean_errors():
+                report = load(
+                    landing,
+                    db=db,
+                    sources=sources,
+                    day=only_day,
+                    docs_dir=docs,
+                    force=force,
+                    progress=_print_batch,
+                )
+        _print_summary(report, "loaded")
+        raise typer.Exit(_exit_code(report, rows_fail=False))
+
+    @quarantine.command("export")
+    def export_command(
+        source: Annotated[str, typer.Option(help="Source whose open quarantine to export.")],
+        out: Annotated[Path, typer.Option(help="CSV file to write.")],
+        db: Annotated[Path | None, typer.Option(help="DuckDB warehouse file.")] = None,
+    ) -> None:
+        """Export open quarantined rows to fix, then re-load with `load --corrections`."""
+        from ccmetrics.contract import source as contract_source
+        from ccmetrics.guard.quarantine import export_quarantine
+        from ccmetrics.loader import connect
+
+        with _clean_errors():
+            con = connect(db, read_only=True)
+            try:
+                count = export_quarantine(con, contract_source(source), out)
+            finally:
+                con.close()
+        typer.echo(f"exported {count} quarantined {source} rows to {out}")
+
+    @quarantine.command("list")
+    def list_command(
+        db: Annotated[Path | None, typer.Option(help="DuckDB warehouse file.")] = None,
+    ) -> None:
+        """Show the open quarantine: file, row and reasons."""
+        from ccmetrics.guard.quarantine import open_quarantine
+        from ccmetrics.loader import connect
+
+        with _clean_errors():
+            con = connect(db, read_only=True)
+            try:
+                frame = open_quarantine(con)
+            finally:
+                con.close()
+        for item in frame.itertuples():
+            typer.echo(f"{item.source_file} row {item.source_row}: {item.reasons}")
+        typer.echo(f"{len(frame)} open quarantined rows")

@@ -1,0 +1,152 @@
+"""Type a delivered batch to the contract: schema drift rejects the batch, a bad value the row.
+
+Timestamps are stored as naive UTC: a value with an offset is converted to UTC, a value without
+one is taken as UTC already. Text that does not parse as its contract type, and non-finite
+numbers, become a row-level reason rather than a silent null.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ccmetrics.guard.errors import BatchRejected
+from ccmetrics.guard.reading import SOURCE_ROW, RawBatch
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+DUCKDB_TYPES = {
+    "string": "VARCHAR",
+    "timestamp": "TIMESTAMP",
+    "date": "DATE",
+    "integer": "BIGINT",
+    "double": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "decimal": "DOUBLE",
+}
+"""Raw table column types per contract type."""
+
+_INTEGERS = (
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+)
+_NUMBERS = (*_INTEGERS, "FLOAT", "DOUBLE", "DECIMAL")
+_ACCEPTED: dict[str, tuple[str, ...]] = {
+    "string": ("VARCHAR",),
+    "timestamp": (
+        "VARCHAR",
+        "TIMESTAMP",
+        "TIMESTAMP WITH TIME ZONE",
+        "TIMESTAMP_NS",
+        "TIMESTAMP_MS",
+        "TIMESTAMP_S",
+    ),
+    "date": ("VARCHAR", "DATE"),
+    "integer": ("VARCHAR", *_NUMBERS),
+    "double": ("VARCHAR", *_NUMBERS),
+    "decimal": ("VARCHAR", *_NUMBERS),
+    "boolean": ("VARCHAR", "BOOLEAN"),
+}
+"""Delivered types each contract type may arrive as; anything else is schema drift."""
+
+TEMP_VIEW = "_guard_raw_batch"
+
+
+@dataclass(frozen=True)
+class TypedBatch:
+    frame: pd.DataFrame
+    """Contract columns in contract types, indexed by `_source_row` (which is also a column)."""
+    type_reasons: dict[int, list[str]]
+
+
+def _base_type(duckdb_type: str) -> str:
+    return duckdb_type.split("(")[0].strip()
+
+
+def check_drift(raw: RawBatch) -> None:
+    """Reject a delivered column whose type cannot hold the contract type (Parquet)."""
+    source = raw.batch.source
+    for column in source.columns:
+        delivered = _base_type(raw.types.get(column.name, "VARCHAR"))
+        if delivered in _ACCEPTED[column.type] or delivered == '"NULL"':
+            continue
+        if raw.frame[column.name].isna().all():
+            continue  # an all-null optional column carries no type of its own
+        raise BatchRejected(
+            raw.batch.relative,
+            "schema drift",
+            f"column {column.name} of type {column.type}",
+            f"type {delivered}",
+        )
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _cast_expression(name: str, contract_type: str, registered: str) -> str:
+    q = _quote(name)
+    target = DUCKDB_TYPES[contract_type]
+    base = _base_type(registered)
+    if contract_type == "string":
+        return f"cast({q} as varchar)"
+    if contract_type == "timestamp":
+        if base in ("VARCHAR", "TIMESTAMP WITH TIME ZONE"):
+            return f"timezone('UTC', try_cast({q} as timestamptz))"
+        return f"try_cast({q} as timestamp)"
+    if contract_type == "integer":
+        if base in ("VARCHAR", "FLOAT", "DOUBLE", "DECIMAL"):
+            number = f"try_cast({q} as double)"
+            return (
+                f"case when isfinite({number}) and {number} = trunc({number}) "
+                f"then cast({number} as bigint) end"
+            )
+        return f"try_cast({q} as bigint)"
+    if contract_type in ("double", "decimal"):
+        number = f"try_cast({q} as double)"
+        return f"case when isfinite({number}) then {number} end"
+    return f"try_cast({q} as {target})"
+
+
+def cast_batch(con: duckdb.DuckDBPyConnection, raw: RawBatch) -> TypedBatch:
+    """The batch in contract types; every value that would not cast is a row-level reason."""
+    source = raw.batch.source
+    frame = raw.frame
+    con.register(TEMP_VIEW, frame)
+    try:
+        registered = dict(
+            zip(
+                con.sql(f"select * from {TEMP_VIEW}").columns,
+                (str(t) for t in con.sql(f"select * from {TEMP_VIEW}").types),
+                strict=True,
+            )
+        )
+        select_list = [_quote(SOURCE_ROW)] + [
+            f"{_cast_expression(c.name, c.type, registered[c.name])} as {_quote(c.name)}"
+            for c in source.columns
+        ]
+        typed = con.sql(
+            f"select {', '.join(select_list)} from {TEMP_VIEW} order by {_quote(SOURCE_ROW)}"
+        ).df()
+    finally:
+        con.unregister(TEMP_VIEW)
+    typed.index = typed[SOURCE_ROW].to_numpy()
+    reasons: dict[int, list[str]] = {}
+    for column in source.columns:
+        delivered = frame[column.name]
+        failed = delivered.notna() & typed[column.name].isna()
+        for row in typed.index[failed.to_numpy()]:
+            value = delivered.loc[row]
+            reasons.setdefault(int(row), []).append(
+                f"type:{column.name}: {str(value)[:60]!r} is not a valid {column.type}"
+            )
+    return TypedBatch(typed, reasons)

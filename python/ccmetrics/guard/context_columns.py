@@ -1,0 +1,154 @@
+"""What a row needs from outside itself before it can be validated, as extra `_` columns.
+
+- `_known__<column>` for every reference: the id exists in the warehouse (loaded, or open in
+  quarantine: the entity was delivered and awaits a fix), among the batches already accepted in
+  this run, or in this batch itself. Null when the reference is null.
+- `_batch_time`: the time that puts the row in its batch (see `_batch_time`).
+- `_span_seconds`: end minus start, for sources with a duration.
+- `_targets_set`: how many of the exclusive target columns are set.
+- `_rated_ended_at`: when the rated contact or bot session ended (surveys).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ccmetrics.contract import SOURCES_BY_NAME, Source
+from ccmetrics.guard.rules import rules_for
+from ccmetrics.guard.suites import (
+    BATCH_TIME_COLUMN,
+    DAY_START_COLUMN,
+    RATED_ENDED_COLUMN,
+    SPAN_COLUMN,
+    TARGETS_COLUMN,
+    known_column,
+)
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+RUN_IDS = "_guard_run_ids"
+"""Temp table: keys (and end times) of every row of the batches accepted in this run."""
+TYPED_VIEW = "_guard_typed_batch"
+QUARANTINE = "_quarantine"
+POSITION = "_guard_position"
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """Where known ids live: a `raw` schema (the warehouse, possibly attached) and the run."""
+
+    raw_schema: str | None
+    """`raw`, or `wh.raw` when the warehouse is attached read-only; None without a warehouse."""
+    tables: frozenset[str]
+    """Tables present in that schema."""
+
+    def raw_table(self, table: str) -> str | None:
+        if self.raw_schema is None or table not in self.tables:
+            return None
+        return f"{self.raw_schema}.{table}"
+
+    def ids_sql(self, target: Source) -> str:
+        parts = [f"select id from {RUN_IDS} where source = '{target.name}'"]
+        loaded = self.raw_table(target.name)
+        if loaded is not None:
+            parts.append(f"select {target.key} from {loaded}")
+        quarantined = self.raw_table(QUARANTINE)
+        if quarantined is not None:
+            parts.append(
+                f"select key_value from {quarantined} "
+                f"where source = '{target.name}' and status = 'open'"
+            )
+        return " union all ".join(parts)
+
+    def ended_sql(self, target: Source) -> str:
+        parts = [f"select id, ended_at from {RUN_IDS} where source = '{target.name}'"]
+        loaded = self.raw_table(target.name)
+        if loaded is not None:
+            parts.append(f"select {target.key}, ended_at from {loaded}")
+        return (
+            f"select id, max(ended_at) as ended_at from ({' union all '.join(parts)}) group by id"
+        )
+
+
+def ensure_run_ids(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        f"create temp table if not exists {RUN_IDS} "
+        "(source varchar, id varchar, ended_at timestamp)"
+    )
+
+
+def remember_batch(con: duckdb.DuckDBPyConnection, source: Source, typed: pd.DataFrame) -> None:
+    """Make an accepted batch's ids known to the batches after it in this run."""
+    ended = "ended_at" if "ended_at" in source.column_names else "cast(null as timestamp)"
+    con.register(TYPED_VIEW, typed)
+    try:
+        con.execute(
+            f"insert into {RUN_IDS} select '{source.name}', {source.key}, {ended} "
+            f"from {TYPED_VIEW} where {source.key} is not null"
+        )
+    finally:
+        con.unregister(TYPED_VIEW)
+
+
+def _batch_time(source: Source) -> str:
+    """The time that decides a row's batch: its day column, or, for a new version of an earlier
+    record (delivered in the file of the day it changed), its version column."""
+    day = source.day_column
+    if source.version_column is None:
+        return day
+    return (
+        f"case when cast({day} as date) = cast({DAY_START_COLUMN} as date) then {day} "
+        f"else {source.version_column} end"
+    )
+
+
+def add_context(
+    con: duckdb.DuckDBPyConnection, source: Source, typed: pd.DataFrame, lookup: Lookup
+) -> pd.DataFrame:
+    """The typed batch with its context columns, same index."""
+    rules = rules_for(source)
+    selects = [POSITION]
+    joins: list[str] = []
+    for column in source.columns:
+        if column.references is None:
+            continue
+        target_name, _ = column.references.split(".")
+        target = SOURCES_BY_NAME[target_name]
+        known = lookup.ids_sql(target)
+        if target.name == source.name:
+            known += f" union all select {source.key} from {TYPED_VIEW}"
+        selects.append(
+            f"case when {column.name} is null then null "
+            f"else {column.name} in ({known}) end as {known_column(column.name)}"
+        )
+    selects.append(f"{_batch_time(source)} as {BATCH_TIME_COLUMN}")
+    if rules.span is not None:
+        selects.append(f"epoch({rules.span.end}) - epoch({rules.span.start}) as {SPAN_COLUMN}")
+    if rules.exactly_one_of:
+        count = " + ".join(
+            f"(case when {c} is not null then 1 else 0 end)" for c in rules.exactly_one_of
+        )
+        selects.append(f"{count} as {TARGETS_COLUMN}")
+    if rules.rated_after_contact:
+        contacts = SOURCES_BY_NAME["contacts"]
+        bots = SOURCES_BY_NAME["bot_sessions"]
+        joins.append(
+            f"left join ({lookup.ended_sql(contacts)}) as rated_contact "
+            "on rated_contact.id = contact_id"
+        )
+        joins.append(
+            f"left join ({lookup.ended_sql(bots)}) as rated_bot on rated_bot.id = bot_session_id"
+        )
+        selects.append(
+            f"coalesce(rated_contact.ended_at, rated_bot.ended_at) as {RATED_ENDED_COLUMN}"
+        )
+    con.register(TYPED_VIEW, typed.assign(**{POSITION: typed.index.to_numpy()}))
+    try:
+        context = con.sql(f"select {', '.join(selects)} from {TYPED_VIEW} {' '.join(joins)}").df()
+    finally:
+        con.unregister(TYPED_VIEW)
+    context.index = context[POSITION].to_numpy()
+    return typed.join(context.drop(columns=[POSITION]))

@@ -1,0 +1,257 @@
+"""Quarantined rows out (to be fixed) and back in (as corrections), never double counted.
+
+`export_quarantine` writes the open quarantine of a source as CSV: the row as delivered, its
+origin (`_source_file`, `_source_row`) and its reasons. Cells that a spreadsheet would run as
+a formula are prefixed with `'`. `load_corrections` takes such a file back: every row is
+validated again with the suite of its original batch and, when good, replaces whatever the
+warehouse holds for that origin (so loading the same corrections twice changes nothing);
+its quarantine entry is resolved. A still-bad row stays quarantined with its new reasons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ccmetrics.contract import Source
+from ccmetrics.guard.context_columns import QUARANTINE
+from ccmetrics.guard.errors import BatchRejected
+from ccmetrics.guard.reading import FILE_NAME, SOURCE_ROW, Batch, RawBatch, read_batch
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+    from ccmetrics.guard.gx_runtime import GxRuntime
+    from ccmetrics.guard.validation import BatchOutcome
+    from ccmetrics.loader import Reconciliation, RunReport
+
+SOURCE_FILE = "_source_file"
+REASONS = "_reasons"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralise(value: object) -> object:
+    """Prefix `'` to a cell a spreadsheet would run as a formula (numbers like -5 stay)."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_PREFIXES):
+        return value
+    if value[0] in "+-" and re.fullmatch(r"[+-][0-9 ().]*", value):
+        return value
+    return "'" + value
+
+
+def export_quarantine(con: duckdb.DuckDBPyConnection, source: Source, out: Path) -> int:
+    """Write the open quarantine of `source` to `out` (CSV); returns the number of rows."""
+    import pandas as pd
+
+    from ccmetrics.loader import RAW
+
+    rows = con.execute(
+        f"select source_file, source_row, row_json, reasons from {RAW}.{QUARANTINE} "
+        "where source = ? and status = 'open' order by source_file, source_row",
+        [source.name],
+    ).fetchall()
+    records = []
+    for source_file, source_row, row_json, reasons in rows:
+        record = {c: json.loads(row_json).get(c) for c in source.column_names}
+        record = {k: _neutralise(v) for k, v in record.items()}
+        record.update(
+            {
+                SOURCE_FILE: source_file,
+                SOURCE_ROW: source_row,
+                REASONS: "; ".join(json.loads(reasons)),
+            }
+        )
+        records.append(record)
+    frame = pd.DataFrame(records, columns=[*source.column_names, SOURCE_FILE, SOURCE_ROW, REASONS])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(out, index=False)
+    return len(frame)
+
+
+def _origin_batches(raw: RawBatch, source: Source) -> list[RawBatch]:
+    """Split a corrections file by the batch each row originally came from."""
+    frame = raw.frame
+    relative = raw.batch.relative
+    for column in (SOURCE_FILE, SOURCE_ROW):
+        if column not in frame.columns:
+            raise BatchRejected(
+                relative,
+                "schema",
+                f"a {column} column (from the export)",
+                f"columns {list(frame.columns)}",
+            )
+    rows = frame[SOURCE_ROW].astype("string")
+    if rows.isna().any() or not rows.str.fullmatch(r"\d+").all():
+        raise BatchRejected(
+            relative,
+            "origin",
+            f"a row number in every {SOURCE_ROW}",
+            "missing or non-numeric values",
+        )
+    batches: list[RawBatch] = []
+    for origin, group in frame.groupby(SOURCE_FILE, dropna=False):
+        origin_text = str(origin)
+        folder, _, name = origin_text.rpartition("/")
+        match = FILE_NAME.match(name)
+        if folder != source.name or match is None:
+            raise BatchRejected(
+                relative, "origin", f"{SOURCE_FILE} like {source.name}/DAY.csv", repr(origin_text)
+            )
+        batch = Batch(source, dt.date.fromisoformat(match.group(1)), raw.batch.path, origin_text)
+        part = group.drop(columns=[c for c in (SOURCE_FILE, REASONS) if c in group.columns])
+        part[SOURCE_ROW] = part[SOURCE_ROW].astype("int64")
+        part.index = part[SOURCE_ROW].to_numpy()
+        if part.index.has_duplicates:
+            raise BatchRejected(
+                relative,
+                "origin",
+                "each original row corrected once",
+                f"repeated rows of {origin_text}",
+            )
+        batches.append(RawBatch(batch, part, raw.types, raw.sha256))
+    return batches
+
+
+def load_corrections(
+    path: Path,
+    source_name: str,
+    db: Path | None = None,
+    docs_dir: Path | None = None,
+    runtime: GxRuntime | None = None,
+) -> RunReport:
+    """Validate and load a corrections file (an edited quarantine export) for one source."""
+    from ccmetrics.contract import source as contract_source
+    from ccmetrics.guard.context_columns import Lookup
+    from ccmetrics.loader import (
+        RAW,
+        RunReport,
+        _log,
+        _rejection,
+        _tables,
+        _utcnow,
+        _validator,
+        connect,
+        ensure_raw_tables,
+    )
+
+    source = contract_source(source_name)
+    run_id = uuid.uuid4().hex[:12]
+    report = RunReport(run_id)
+    con = connect(db)
+    try:
+        ensure_raw_tables(con)
+        started = _utcnow()
+        relative = f"corrections/{path.name}"
+        validator = _validator(con, Lookup(RAW, _tables(con, None)), docs_dir, started, runtime)
+        pseudo = Batch(source, started.date(), path, relative)
+        try:
+            if path.suffix not in (".csv", ".parquet"):
+                raise BatchRejected(
+                    relative, "file name", "a .csv or .parquet file", repr(path.name)
+                )
+            origins = _origin_batches(read_batch(con, pseudo, numbered=False), source)
+            results = validator.validate_many(origins, check_volume=False)
+            outcomes = [r for r in results if not isinstance(r, BatchRejected)]
+            failures = [r for r in results if isinstance(r, BatchRejected)]
+            if failures:
+                raise failures[0]
+        except BatchRejected as exc:
+            rec = _rejection(pseudo, exc, 0)
+            _log(con, run_id, rec, None, started)
+            report.batches.append(rec)
+            return report
+        for outcome in outcomes:
+            rec = _write_corrections(con, run_id, outcome, relative, started)
+            validator.accept(outcome)
+            for row, reasons in sorted(outcome.row_reasons.items()):
+                report.row_issues.append((outcome.batch.relative, row, reasons))
+            report.batches.append(rec)
+        report.docs_index = validator.runtime.build_docs()
+    finally:
+        con.close()
+    return report
+
+
+def _write_corrections(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    outcome: BatchOutcome,
+    relative: str,
+    started: dt.datetime,
+) -> Reconciliation:
+    from ccmetrics.loader import (
+        RAW,
+        Reconciliation,
+        _good_rows,
+        _insert_good,
+        _log,
+        _quarantine_rows,
+        _transaction,
+        _utcnow,
+    )
+
+    batch = outcome.batch
+    source = batch.source
+    rows = [int(r) for r in outcome.typed.index]
+    now = _utcnow()
+    with _transaction(con):
+        con.execute("create temp table if not exists _guard_corrected (source_row bigint)")
+        con.execute("delete from _guard_corrected")
+        con.executemany("insert into _guard_corrected values (?)", [[r] for r in rows])
+        replaced = con.execute(
+            f"select count(*) from {RAW}.{source.name} where _source_file = ? "
+            "and _source_row in (select source_row from _guard_corrected)",
+            [batch.relative],
+        ).fetchall()[0]
+        con.execute(
+            f"delete from {RAW}.{source.name} where _source_file = ? "
+            "and _source_row in (select source_row from _guard_corrected)",
+            [batch.relative],
+        )
+        con.execute(
+            f"update {RAW}.{QUARANTINE} set status = case when source_row in ({_in(outcome)}) "
+            "then 'superseded' else 'resolved' end, closed_at = ?, closed_by_run = ? "
+            "where source = ? and source_file = ? and status = 'open' "
+            "and source_row in (select source_row from _guard_corrected)",
+            [now, run_id, source.name, batch.relative],
+        )
+        _insert_good(con, source, _good_rows(outcome, batch.relative, batch.day, now))
+        quarantined = _quarantine_rows(outcome, run_id, batch.relative, batch.day, now)
+        if quarantined:
+            con.executemany(
+                f"insert into {RAW}.{QUARANTINE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                quarantined,
+            )
+        rec = Reconciliation(
+            source.name,
+            f"{relative} -> {batch.relative}",
+            batch.day,
+            outcome.rows_read,
+            outcome.rows_good,
+            outcome.rows_quarantined,
+            0,
+            int(replaced[0]) if replaced else 0,
+            "corrected",
+            "; ".join(outcome.warnings),
+        )
+        _log(con, run_id, rec, outcome.raw.sha256, started)
+    return rec
+
+
+def _in(outcome: BatchOutcome) -> str:
+    rows = [str(int(r)) for r in outcome.row_reasons]
+    return ", ".join(rows) if rows else "null"
+
+
+def open_quarantine(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    from ccmetrics.loader import RAW
+
+    return con.sql(
+        f"select * from {RAW}.{QUARANTINE} where status = 'open' "
+        "order by source, source_file, source_row"
+    ).df()

@@ -1,0 +1,211 @@
+"""Find the landing batches and read one into a DataFrame through DuckDB, exactly as delivered."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ccmetrics.contract import SOURCES_BY_NAME, Source
+from ccmetrics.guard.errors import BatchRejected
+from ccmetrics.guard.rules import LOAD_ORDER
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+FILE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(parquet|csv)$")
+SOURCE_ROW = "_source_row"
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One landing file: one source, one UTC day."""
+
+    source: Source
+    day: dt.date
+    path: Path
+    relative: str
+    """Path relative to the landing root, as stored in `_source_file`."""
+
+    @property
+    def format(self) -> str:
+        return self.path.suffix.lstrip(".")
+
+
+@dataclass(frozen=True)
+class RawBatch:
+    batch: Batch
+    frame: pd.DataFrame
+    """The file's columns as delivered, plus `_source_row` (1-based row in the file)."""
+    types: dict[str, str]
+    """DuckDB type of every delivered column (all VARCHAR for CSV)."""
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Discovery:
+    batches: list[Batch]
+    rejected: list[BatchRejected]
+    """Files that cannot be a batch (bad name) or days delivered twice in one landing."""
+
+
+def batch_for_file(path: Path, landing: Path | None = None) -> Batch:
+    """The batch a landing file holds, from its folder (source) and name (day)."""
+    root = landing if landing is not None else path.parent.parent
+    relative = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    source_name = path.parent.name
+    if source_name not in SOURCES_BY_NAME:
+        raise BatchRejected(
+            relative, "source", "a folder named like a contract source", f"folder {source_name!r}"
+        )
+    match = FILE_NAME.match(path.name)
+    if match is None:
+        raise BatchRejected(
+            relative, "file name", "YYYY-MM-DD.parquet or YYYY-MM-DD.csv", repr(path.name)
+        )
+    try:
+        day = dt.date.fromisoformat(match.group(1))
+    except ValueError:
+        raise BatchRejected(relative, "file name", "a real calendar day", repr(path.name)) from None
+    return Batch(SOURCES_BY_NAME[source_name], day, path, relative)
+
+
+def discover(landing: Path, sources: tuple[str, ...] = (), day: dt.date | None = None) -> Discovery:
+    """Every batch under the landing root, in load order (referenced sources first, by day)."""
+    batches: list[Batch] = []
+    rejected: list[BatchRejected] = []
+    for name in LOAD_ORDER:
+        if sources and name not in sources:
+            continue
+        folder = landing / name
+        if not folder.is_dir():
+            continue
+        by_day: dict[dt.date, list[Batch]] = {}
+        for path in sorted(p for p in folder.iterdir() if p.is_file()):
+            if path.name.startswith((".", "_")):
+                continue
+            try:
+                batch = batch_for_file(path, landing)
+            except BatchRejected as exc:
+                rejected.append(exc)
+                continue
+            if day is None or batch.day == day:
+                by_day.setdefault(batch.day, []).append(batch)
+        for batch_day in sorted(by_day):
+            candidates = by_day[batch_day]
+            if len(candidates) > 1:
+                names = " and ".join(b.relative for b in candidates)
+                rejected.append(
+                    BatchRejected(
+                        candidates[0].relative,
+                        "single delivery",
+                        "one file per source and day",
+                        names,
+                    )
+                )
+                continue
+            batches.append(candidates[0])
+    return Discovery(batches, rejected)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _csv_header(batch: Batch) -> list[str]:
+    try:
+        with batch.path.open(newline="", encoding="utf-8") as handle:
+            header = next(csv.reader(handle), None)
+    except UnicodeDecodeError as exc:
+        raise BatchRejected(
+            batch.relative,
+            "readable",
+            "a UTF-8 encoded CSV file",
+            f"a non-UTF-8 byte at byte {exc.start} of the file",
+        ) from None
+    except csv.Error as exc:
+        raise BatchRejected(
+            batch.relative, "readable", "a well-formed CSV header", str(exc)
+        ) from None
+    if not header:
+        raise BatchRejected(
+            batch.relative, "not empty", "a CSV header and at least one row", "an empty file"
+        )
+    if len(set(header)) != len(header):
+        raise BatchRejected(
+            batch.relative, "schema", "unique column names", f"duplicated columns in {header}"
+        )
+    return header
+
+
+_CSV_CAUSES = re.compile(
+    r"Expected Number of Columns.*|.*unterminated quote.*|Invalid unicode.*|.*not utf-8.*|"
+    r"Maximum line size.*|No magic bytes.*|.*too small to be a Parquet file.*",
+    re.IGNORECASE,
+)
+
+
+def _duckdb_error_summary(exc: Exception) -> str:
+    """The error's first line and its cause, never the (possibly sensitive) row content."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    first = lines[0] if lines else type(exc).__name__
+    cause = next((line for line in lines[1:] if _CSV_CAUSES.fullmatch(line)), None)
+    summary = first if cause is None else f"{first} ({cause})"
+    return summary[:300]
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def read_batch(con: duckdb.DuckDBPyConnection, batch: Batch, numbered: bool = True) -> RawBatch:
+    """Read a landing file as delivered: CSV as text, Parquet with its own types.
+
+    `numbered` adds `_source_row`; a corrections file brings its own (the original rows)."""
+    import duckdb
+
+    path = _sql_string(str(batch.path))
+    if batch.format == "csv":
+        header = _csv_header(batch)
+        columns = "{" + ", ".join(f"{_sql_string(c)}: 'VARCHAR'" for c in header) + "}"
+        # No sniffing: a short, long or unterminated row must fail, never be guessed around.
+        query = (
+            f"select * from read_csv({path}, columns={columns}, header=true, auto_detect=false,"
+            " strict_mode=true, null_padding=false, delim=',', quote='\"', escape='\"')"
+        )
+    else:
+        query = f"select * from read_parquet({path})"
+    try:
+        relation = con.sql(query)
+        types = {
+            name: str(kind) for name, kind in zip(relation.columns, relation.types, strict=True)
+        }
+        frame = relation.df()
+    except (duckdb.Error, OSError) as exc:
+        raise BatchRejected(
+            batch.relative,
+            "readable",
+            f"a well-formed {batch.format} file",
+            _duckdb_error_summary(exc),
+        ) from None
+    if not numbered:
+        return RawBatch(batch, frame, types, file_sha256(batch.path))
+    if SOURCE_ROW in frame.columns:
+        raise BatchRejected(
+            batch.relative,
+            "schema",
+            "no loader columns in a landing file",
+            f"a column named {SOURCE_ROW}",
+        )
+    frame.insert(0, SOURCE_ROW, range(1, len(frame) + 1))
+    frame.index = frame[SOURCE_ROW].to_numpy()
+    return RawBatch(batch, frame, types, file_sha256(batch.path))

@@ -1,0 +1,168 @@
+"""What every landing source must satisfy beyond its contract: the reviewable rule book.
+
+The contract (`ccmetrics.contract`) gives columns, types, keys, enums and references; this
+module adds the plausibility bounds, the timestamp orders and the batch policies. `suites`
+turns both into Great Expectations suites. Plain data, no Great Expectations import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ccmetrics.contract import SOURCES, Source
+
+LOAD_ORDER: tuple[str, ...] = (
+    "customers",
+    "agents",
+    "contacts",
+    "bot_sessions",
+    "surveys",
+    "agent_states",
+    "schedules",
+    "qa_evaluations",
+    "kb_events",
+    "ai_recommendations",
+    "cost_lines",
+)
+"""Referenced sources first, so that a reference can be checked against what is loaded."""
+
+PLAIN_TEXT_REGEX = r"^[A-Za-z0-9][A-Za-z0-9 _./:#\-]*$"
+"""Ids and codes: letters, digits and a few separators. Rejects quotes, semicolons, `=`, `|`,
+so that SQL or spreadsheet-formula payloads (`'; drop table`, `=cmd|`) never pass as an id."""
+EMAIL_REGEX = r"^[^\s@'\";=|<>(),]+@[^\s@'\";=|<>(),]+\.[^\s@'\";=|<>(),]+$"
+PHONE_REGEX = r"^\+?[0-9][0-9 ()./\-]*$"
+
+HOUR = 3600.0
+DAY = 24 * HOUR
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A plausible range for a numeric column (either end may be open)."""
+
+    column: str
+    min_value: float | None
+    max_value: float | None
+    why: str
+
+
+@dataclass(frozen=True)
+class Order:
+    """`later` must not be before `earlier` (rows where either is null are not checked)."""
+
+    earlier: str
+    later: str
+
+
+@dataclass(frozen=True)
+class Span:
+    """The duration from `start` to `end`, in seconds, must lie in [0, max_seconds]."""
+
+    start: str
+    end: str
+    max_seconds: float
+
+
+@dataclass(frozen=True)
+class SourceRules:
+    bounds: tuple[Bound, ...] = ()
+    orders: tuple[Order, ...] = ()
+    span: Span | None = None
+    exactly_one_of: tuple[str, ...] = ()
+    """Exactly one of these columns is set (a survey rates a contact or a bot session)."""
+    rated_after_contact: bool = False
+    """The row must come after the end of the contact or bot session it points to."""
+    daily_volume: bool = True
+    """Every day has rows: an empty day or a volume collapse rejects the batch. Master data
+    (customers, agents) is delivered only when it changes, so it has no daily volume."""
+
+
+VOLUME_HISTORY_DAYS = 7
+"""Trailing window of accepted batches the volume check compares with."""
+VOLUME_MIN_HISTORY = 3
+"""Batches needed before the volume check applies (the first days have nothing to compare)."""
+VOLUME_FACTOR = 5.0
+"""A batch outside [average / 5, average x 5] of the trailing average is rejected: ten times
+the usual size or a collapse to a fifth. Weekly seasonality stays well inside."""
+
+RULES: dict[str, SourceRules] = {
+    "contacts": SourceRules(
+        bounds=(
+            Bound("talk_seconds", 0, 8 * HOUR, "talk time is at most one 8-hour shift"),
+            Bound("hold_seconds", 0, 8 * HOUR, "hold time is at most one 8-hour shift"),
+            Bound("acw_seconds", 0, 4 * HOUR, "after-contact work is at most 4 hours"),
+        ),
+        orders=(
+            Order("started_at", "queued_at"),
+            Order("queued_at", "connected_at"),
+            Order("started_at", "connected_at"),
+            Order("started_at", "first_response_at"),
+            Order("connected_at", "ended_at"),
+            Order("queued_at", "ended_at"),
+            Order("started_at", "ended_at"),
+            Order("started_at", "record_updated_at"),
+        ),
+        # E-mail contacts stay open for days; a segment open for a month is a broken clock.
+        span=Span("started_at", "ended_at", 14 * DAY),
+    ),
+    "bot_sessions": SourceRules(
+        bounds=(
+            Bound("turns", 0, 500, "a conversation has at most 500 customer turns"),
+            Bound("kb_lookups", 0, 500, "a conversation makes at most 500 look-ups"),
+        ),
+        orders=(Order("started_at", "ended_at"), Order("started_at", "record_updated_at")),
+        span=Span("started_at", "ended_at", DAY),
+    ),
+    "surveys": SourceRules(
+        bounds=(
+            Bound("csat_score", 1, 5, "CSAT is on a 1-5 scale"),
+            Bound("nps_score", 0, 10, "NPS likelihood is on a 0-10 scale"),
+        ),
+        exactly_one_of=("contact_id", "bot_session_id"),
+        rated_after_contact=True,
+    ),
+    "customers": SourceRules(
+        orders=(Order("created_at", "churned_at"), Order("created_at", "record_updated_at")),
+        daily_volume=False,
+    ),
+    "agents": SourceRules(
+        bounds=(Bound("hourly_cost", 0, 1000, "loaded hourly cost is between 0 and 1000"),),
+        orders=(Order("hire_date", "leave_date"),),
+        daily_volume=False,
+    ),
+    "agent_states": SourceRules(
+        orders=(Order("started_at", "ended_at"),),
+        span=Span("started_at", "ended_at", DAY),
+    ),
+    "schedules": SourceRules(
+        orders=(Order("starts_at", "ends_at"),),
+        span=Span("starts_at", "ends_at", DAY),
+    ),
+    "qa_evaluations": SourceRules(
+        bounds=(
+            Bound("score", 0, 100, "QA scores are 0-100"),
+            Bound("fatal_errors", 0, 100, "error counts are non-negative"),
+            Bound("non_fatal_errors", 0, 100, "error counts are non-negative"),
+        ),
+        exactly_one_of=("contact_id", "bot_session_id"),
+    ),
+    "kb_events": SourceRules(),
+    "ai_recommendations": SourceRules(
+        bounds=(Bound("revenue", 0, 1_000_000, "revenue of one purchase is 0-1,000,000"),),
+    ),
+    "cost_lines": SourceRules(
+        bounds=(Bound("amount", 0, 10_000_000, "a daily cost line is 0-10,000,000"),),
+    ),
+}
+
+
+def rules_for(source: Source) -> SourceRules:
+    return RULES[source.name]
+
+
+def check_rules_cover_contract() -> None:
+    """Fail fast when a source is added to the contract without rules."""
+    missing = {s.name for s in SOURCES} - set(RULES)
+    unordered = {s.name for s in SOURCES} - set(LOAD_ORDER)
+    if missing or unordered:
+        raise RuntimeError(f"guard rules missing for {sorted(missing | unordered)}")

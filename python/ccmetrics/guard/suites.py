@@ -1,0 +1,239 @@
+"""The expectation suites, one pair per landing source, built from the contract and the rules.
+
+- `<source>.batch` runs on the file as delivered: all contract columns present (missing ones
+  reject the batch), no unexpected extra column (reported, not fatal), and a row count inside
+  the volume band (empty day, volume collapse, ten-fold file).
+- `<source>.rows` runs on the typed rows plus the context columns of `context_columns`: keys,
+  required columns, enums, plain-text ids, references, plausible values, timestamp order,
+  timestamps inside the batch's day and not in the future. Each failing row is quarantined
+  with the `meta.check` and `meta.reason` of every expectation it fails.
+
+Run-specific values (the run's clock, the volume band) are suite parameters, so a suite is the
+same reviewable object for every batch. GX costs a fixed time per expectation and run, so the
+rows of all batches of a source in one load are validated in one run: the batch's file and day
+travel with each row (`_source_file`, `_batch_day_start`, `_batch_day_end`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ccmetrics.contract import Source
+from ccmetrics.guard.reading import SOURCE_ROW
+from ccmetrics.guard.rules import (
+    EMAIL_REGEX,
+    PHONE_REGEX,
+    PLAIN_TEXT_REGEX,
+    rules_for,
+)
+
+if TYPE_CHECKING:
+    import great_expectations as gx
+
+SPAN_COLUMN = "_span_seconds"
+BATCH_COLUMN = "_source_file"
+"""Rows of several batches of a source are validated together; this column tells them apart."""
+DAY_START_COLUMN = "_batch_day_start"
+DAY_END_COLUMN = "_batch_day_end"
+BATCH_TIME_COLUMN = "_batch_time"
+TARGETS_COLUMN = "_targets_set"
+RATED_ENDED_COLUMN = "_rated_ended_at"
+WARNING = "warning"
+
+
+def known_column(column: str) -> str:
+    """Context column: the id in `column` exists (true), is unknown (false) or is null."""
+    return f"_known__{column}"
+
+
+def _meta(check: str, reason: str, severity: str = "error") -> dict[str, str]:
+    return {"check": check, "reason": reason, "severity": severity}
+
+
+def _param(name: str) -> dict[str, str]:
+    return {"$PARAMETER": name}
+
+
+def batch_suite(source: Source) -> gx.ExpectationSuite:
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    suite = gx.ExpectationSuite(name=f"{source.name}.batch")
+    delivered = [SOURCE_ROW, *source.column_names]
+    suite.add_expectation(
+        gxe.ExpectTableColumnsToMatchSet(
+            column_set=delivered,
+            exact_match=False,
+            meta=_meta("schema", "every contract column is delivered"),
+        )
+    )
+    suite.add_expectation(
+        gxe.ExpectTableColumnsToMatchSet(
+            column_set=delivered,
+            exact_match=True,
+            meta=_meta("schema_extra", "no column outside the contract", WARNING),
+        )
+    )
+    suite.add_expectation(
+        gxe.ExpectTableRowCountToBeBetween(
+            min_value=_param("min_rows"),
+            max_value=_param("max_rows"),
+            meta=_meta("volume", "row count inside the band around the trailing average"),
+        )
+    )
+    return suite
+
+
+def _row_expectations(source: Source) -> list[Any]:
+    import great_expectations.expectations as gxe
+
+    rules = rules_for(source)
+    found: list[Any] = []
+    for column in source.columns:
+        name = column.name
+        if not column.nullable:
+            found.append(
+                gxe.ExpectColumnValuesToNotBeNull(
+                    column=name, meta=_meta("not_null", f"{name} is required")
+                )
+            )
+        if column.enum is not None:
+            found.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=name,
+                    value_set=list(column.enum),
+                    meta=_meta("enum", f"{name} is one of {', '.join(column.enum)}"),
+                )
+            )
+        elif column.type == "string" and column.pii and "email" in name:
+            found.append(
+                gxe.ExpectColumnValuesToMatchRegex(
+                    column=name,
+                    regex=EMAIL_REGEX,
+                    meta=_meta("format", f"{name} is an e-mail address"),
+                )
+            )
+        elif column.type == "string" and column.pii and "phone" in name:
+            found.append(
+                gxe.ExpectColumnValuesToMatchRegex(
+                    column=name,
+                    regex=PHONE_REGEX,
+                    meta=_meta("format", f"{name} is a phone number"),
+                )
+            )
+        elif column.type == "string":
+            found.append(
+                gxe.ExpectColumnValuesToMatchRegex(
+                    column=name,
+                    regex=PLAIN_TEXT_REGEX,
+                    meta=_meta("plain_text", f"{name} is a plain id or code (no quotes, ;, =, |)"),
+                )
+            )
+        if column.references is not None:
+            found.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=known_column(name),
+                    value_set=[True],
+                    meta=_meta("reference", f"{name} exists in {column.references}"),
+                )
+            )
+        if column.type == "timestamp":
+            found.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column=name,
+                    max_value=_param("now"),
+                    meta=_meta("not_future", f"{name} is not in the future"),
+                )
+            )
+
+    batch_key = (
+        [source.key] if source.version_column is None else [source.key, source.version_column]
+    )
+    found.append(
+        gxe.ExpectCompoundColumnsToBeUnique(
+            column_list=[*batch_key, BATCH_COLUMN],
+            meta=_meta("unique_key", f"one row per {' and '.join(batch_key)} in the batch"),
+        )
+    )
+    day_rule = f"{source.day_column} falls on the batch's UTC day"
+    if source.version_column is not None:
+        day_rule += f" (or, for a new version, {source.version_column})"
+    found.append(
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A=BATCH_TIME_COLUMN,
+            column_B=DAY_START_COLUMN,
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+            meta=_meta("in_batch_day", day_rule),
+        )
+    )
+    found.append(
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A=DAY_END_COLUMN,
+            column_B=BATCH_TIME_COLUMN,
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+            meta=_meta("in_batch_day", day_rule),
+        )
+    )
+
+    for bound in rules.bounds:
+        found.append(
+            gxe.ExpectColumnValuesToBeBetween(
+                column=bound.column,
+                min_value=bound.min_value,
+                max_value=bound.max_value,
+                meta=_meta("plausible", bound.why),
+            )
+        )
+    for order in rules.orders:
+        found.append(
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A=order.later,
+                column_B=order.earlier,
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+                meta=_meta("order", f"{order.later} is not before {order.earlier}"),
+            )
+        )
+    if rules.span is not None:
+        found.append(
+            gxe.ExpectColumnValuesToBeBetween(
+                column=SPAN_COLUMN,
+                min_value=0,
+                max_value=rules.span.max_seconds,
+                meta=_meta(
+                    "duration",
+                    f"{rules.span.start} to {rules.span.end} lasts 0 to "
+                    f"{rules.span.max_seconds:.0f} seconds",
+                ),
+            )
+        )
+    if rules.exactly_one_of:
+        found.append(
+            gxe.ExpectColumnValuesToBeInSet(
+                column=TARGETS_COLUMN,
+                value_set=[1],
+                meta=_meta("one_target", f"exactly one of {', '.join(rules.exactly_one_of)}"),
+            )
+        )
+    if rules.rated_after_contact:
+        found.append(
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A=source.day_column,
+                column_B=RATED_ENDED_COLUMN,
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+                meta=_meta("after_rated", f"{source.day_column} is after the rated contact ended"),
+            )
+        )
+    return found
+
+
+def rows_suite(source: Source) -> gx.ExpectationSuite:
+    import great_expectations as gx
+
+    suite = gx.ExpectationSuite(name=f"{source.name}.rows")
+    for expectation in _row_expectations(source):
+        suite.add_expectation(expectation)
+    return suite
