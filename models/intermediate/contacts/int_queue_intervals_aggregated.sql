@@ -66,7 +66,7 @@ queued_segments as (
     from segments
     where
         queued_at is not null
-        {% if is_incremental() %}
+    {% if is_incremental() %}
             and queued_at >= {{ source_cutoff }}
         {% endif %}
 
@@ -116,7 +116,7 @@ handle_events as (
     from segments
     where
         connected_at is not null
-        {% if is_incremental() %}
+    {% if is_incremental() %}
             and ended_at >= {{ source_cutoff }}
         {% endif %}
 
@@ -147,7 +147,7 @@ handled_chains as (
     where
         interactions.interaction_type = 'contact_chain'
         and interactions.is_handled
-        {% if is_incremental() %}
+    {% if is_incremental() %}
             and interactions.ended_at >= {{ source_cutoff }}
         {% endif %}
 
@@ -229,7 +229,7 @@ agent_states as (
     from {{ ref('stg_acd__agent_states') }}
     where
         ended_at > started_at
-        {% if is_incremental() %}
+    {% if is_incremental() %}
             and ended_at >= {{ source_cutoff }}
         {% endif %}
 
