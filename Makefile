@@ -33,13 +33,16 @@ test: venv lint test-python test-dbt
 test-python: venv
 	$(BIN)/python -m pytest
 
+# The fixture center: models, data tests with hand-computed values and unit tests; then the
+# semantic layer is validated against the built warehouse (mf reads ./target).
 test-dbt: venv
 	CCMETRICS_DUCKDB_PATH=$${CCMETRICS_DUCKDB_PATH:-warehouse/ci.duckdb} $(BIN)/dbt build --target ci --full-refresh
+	CCMETRICS_DUCKDB_PATH=$${CCMETRICS_DUCKDB_PATH:-warehouse/ci.duckdb} $(BIN)/mf validate-configs
 
 lint: venv
 	$(BIN)/ruff check python tests
 	$(BIN)/ruff format --check python tests
-	CCMETRICS_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models macros tests analyses
+	CCMETRICS_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests analyses
 
 bench: venv
 	$(BIN)/python -m ccmetrics.bench --out bench/results.md
