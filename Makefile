@@ -22,6 +22,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	touch $@
 
 demo: venv
+	mkdir -p warehouse
 	$(BIN)/ccmetrics generate --days $(DEMO_DAYS) --seed $(DEMO_SEED) --out $(LANDING)
 	$(BIN)/ccmetrics load --landing $(LANDING)
 	$(BIN)/dbt build --target dev --quiet
@@ -36,12 +37,14 @@ test-python: venv
 # The fixture center: models, data tests with hand-computed values and unit tests; then the
 # semantic layer is validated against the built warehouse (mf reads ./target).
 test-dbt: venv
+	mkdir -p warehouse
 	CCMETRICS_DUCKDB_PATH=$${CCMETRICS_DUCKDB_PATH:-warehouse/ci.duckdb} $(BIN)/dbt build --target ci --full-refresh
 	CCMETRICS_DUCKDB_PATH=$${CCMETRICS_DUCKDB_PATH:-warehouse/ci.duckdb} $(BIN)/mf validate-configs
 
 lint: venv
 	$(BIN)/ruff check python tests
 	$(BIN)/ruff format --check python tests
+	mkdir -p warehouse
 	CCMETRICS_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests analyses
 
 bench: venv
