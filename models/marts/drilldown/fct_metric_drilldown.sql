@@ -2,19 +2,31 @@
     control limits and flags, so that a drop can be traced from the center to the team,
     agent or reason that caused it.
 
-    Baseline: a team, agent or reason is compared with the center in the same period (is it
-    out of line with everyone else now?); the center itself with its own pooled value over
-    the previous 4 periods of the same grain (did the whole center move?). The first
-    periods have no center baseline.
-    Limits, 3 sigma:
-    - proportions (fcr_rate, service_level, csat): p-chart, p +- 3 sqrt(p (1 - p) / n), n
-      the row's denominator, clipped to [0, 1];
-    - aht: X-bar chart, mean +- 3 s / sqrt(n), s the standard deviation of single handle
-      times in the baseline, n the row's handled contacts;
-    - cost_per_resolution: u-chart on its inverse, resolutions per unit of cost, taking
-      resolutions as Poisson counts with the cost as exposure: u +- 3 sqrt(u / cost), u the
-      baseline's resolutions / cost; the limits are the inverses (no upper limit when
-      u - 3 sigma <= 0). -#}
+    Baseline (indirect standardisation): every member, the center included, is judged against
+    what the CENTER achieved over its previous 4 periods of the same grain (days for day
+    rows, weeks for week rows), re-weighted to the member's own contact-reason mix in the
+    current period. Comparing with the same-period center instead flags a team whose reasons
+    resolve less often by nature in every normal period, and lets one broken team drag the
+    center down so that everybody else looks better than usual.
+    - p_r = the center's numerator / denominator over the prior periods for reason r; events
+      without a reason, or with a reason the prior periods did not see, fall back to the
+      center's overall rate over the prior periods;
+    - expected_numerator = sum over r of the member's current denominator for r x p_r, and
+      baseline_value = expected_numerator / the member's denominator. A reason row gets its
+      own center history; the center row its history re-weighted to today's mix.
+    No center data in the prior periods (the first period) means no limits and no flags. A
+    lasting problem enters the daily baseline from its second day, so daily flags can fade
+    while the weekly rows (baseline: the previous weeks) keep it in sight.
+    Limits, 3 sigma, n = the member's denominator:
+    - proportions (fcr_rate, service_level, csat): p-chart, baseline_value
+      +- 3 sqrt(baseline_value (1 - baseline_value) / n), clipped to [0, 1]; a member whose
+      reasons differ in rate varies less than this, so the band errs on the wide side;
+    - aht: X-bar chart, baseline_value +- 3 s / sqrt(n), s the standard deviation of single
+      handle times of the center over the prior periods, all reasons pooled (again wide);
+    - cost_per_resolution: u-chart on its inverse, resolutions per unit of cost as Poisson
+      counts with the cost as exposure: u +- 3 sqrt(u / cost), u = 1 / baseline_value, limits
+      inverted (no upper limit when u - 3 sigma <= 0). Its events carry no reason (labor has
+      none), so its baseline is the center's overall history. -#}
 {%- set trailing_periods = 4 -%}
 {%- set proportion_metrics = "('fcr_rate', 'service_level', 'csat')" -%}
 with
@@ -62,7 +74,7 @@ events_by_period as (
 
 ),
 
-level_sums as (
+member_reason_sums as (
 
     {% for level, member in [
         ('center', "'center'"),
@@ -76,6 +88,7 @@ level_sums as (
             period_start,
             '{{ level }}' as drilldown_level,
             {{ member }} as member_id,
+            contact_reason,
             sum(numerator) as numerator,
             sum(denominator) as denominator,
             sum(squared_numerator) as squared_numerator
@@ -83,25 +96,24 @@ level_sums as (
         {% if member != "'center'" -%}
             where {{ member }} is not null
         {%- endif %}
-        group by metric_name, period_grain, period_start, {{ member }}
+        group by metric_name, period_grain, period_start, {{ member }}, contact_reason
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
 
-observations as (
+center_reason_periods as (
 
     select
         metric_name,
         period_grain,
         period_start,
-        drilldown_level,
-        member_id,
+        contact_reason,
         numerator,
         denominator,
-        squared_numerator,
-        {{ ccm_safe_divide('numerator', 'denominator') }} as metric_value
-    from level_sums
+        squared_numerator
+    from member_reason_sums
+    where drilldown_level = 'center'
 
 ),
 
@@ -111,26 +123,24 @@ center_periods as (
         metric_name,
         period_grain,
         period_start,
-        numerator,
-        denominator,
-        squared_numerator,
-        metric_value
-    from observations
-    where drilldown_level = 'center'
+        {{ ccm_safe_divide('sum(numerator)', 'sum(denominator)') }} as center_value
+    from center_reason_periods
+    group by metric_name, period_grain, period_start
 
 ),
 
-center_trailing as (
+center_reason_trailing as (
 
     select
         current_periods.metric_name,
         current_periods.period_grain,
         current_periods.period_start,
+        prior_periods.contact_reason,
         sum(prior_periods.numerator) as numerator,
         sum(prior_periods.denominator) as denominator,
         sum(prior_periods.squared_numerator) as squared_numerator
     from center_periods as current_periods
-    inner join center_periods as prior_periods
+    inner join center_reason_periods as prior_periods
         on
             current_periods.metric_name = prior_periods.metric_name
             and current_periods.period_grain = prior_periods.period_grain
@@ -140,53 +150,92 @@ center_trailing as (
                     then {{ dbt.dateadd('day', -trailing_periods, 'current_periods.period_start') }}
                 else {{ dbt.dateadd('day', -7 * trailing_periods, 'current_periods.period_start') }}
             end <= prior_periods.period_start
-    group by current_periods.metric_name, current_periods.period_grain, current_periods.period_start
+    group by
+        current_periods.metric_name,
+        current_periods.period_grain,
+        current_periods.period_start,
+        prior_periods.contact_reason
 
 ),
 
-baselines as (
+center_trailing_sums as (
 
     select
-        observations.metric_name,
-        observations.period_grain,
-        observations.period_start,
-        observations.drilldown_level,
-        observations.member_id,
-        observations.numerator,
-        observations.denominator,
-        observations.metric_value,
-        center_periods.metric_value as center_value,
-        case
-            when observations.drilldown_level = 'center' then 'center_previous_periods'
-            else 'center_same_period'
-        end as baseline_kind,
-        case
-            when observations.drilldown_level = 'center' then center_trailing.numerator
-            else center_periods.numerator
-        end as baseline_numerator,
-        case
-            when observations.drilldown_level = 'center' then center_trailing.denominator
-            else center_periods.denominator
-        end as baseline_denominator,
-        case
-            when observations.drilldown_level = 'center' then center_trailing.squared_numerator
-            else center_periods.squared_numerator
-        end as baseline_squared_numerator
-    from observations
-    inner join center_periods
-        on
-            observations.metric_name = center_periods.metric_name
-            and observations.period_grain = center_periods.period_grain
-            and observations.period_start = center_periods.period_start
-    left join center_trailing
-        on
-            observations.metric_name = center_trailing.metric_name
-            and observations.period_grain = center_trailing.period_grain
-            and observations.period_start = center_trailing.period_start
+        metric_name,
+        period_grain,
+        period_start,
+        sum(numerator) as numerator,
+        sum(denominator) as denominator,
+        sum(squared_numerator) as squared_numerator
+    from center_reason_trailing
+    group by metric_name, period_grain, period_start
 
 ),
 
-baseline_values as (
+center_trailing as (
+
+    select
+        metric_name,
+        period_grain,
+        period_start,
+        {{ ccm_safe_divide('numerator', 'denominator') }} as overall_rate,
+        {#- single handle times: s^2 = (sum x^2 - n mean^2) / (n - 1), floored at 0 against
+            rounding -#}
+        case
+            when denominator > 1
+                then sqrt(
+                    greatest(squared_numerator - numerator * numerator / denominator, 0)
+                    / (denominator - 1)
+                )
+        end as single_standard_deviation
+    from center_trailing_sums
+
+),
+
+reason_rates as (
+
+    select
+        metric_name,
+        period_grain,
+        period_start,
+        contact_reason,
+        {{ ccm_safe_divide('numerator', 'denominator') }} as reason_rate
+    from center_reason_trailing
+    where contact_reason is not null
+
+),
+
+member_reason_expected as (
+
+    select
+        member_reason_sums.metric_name,
+        member_reason_sums.period_grain,
+        member_reason_sums.period_start,
+        member_reason_sums.drilldown_level,
+        member_reason_sums.member_id,
+        member_reason_sums.numerator,
+        member_reason_sums.denominator,
+        member_reason_sums.denominator
+        * coalesce(reason_rates.reason_rate, center_trailing.overall_rate) as expected_numerator,
+        case
+            when reason_rates.reason_rate is not null then member_reason_sums.denominator else 0
+        end as reason_matched_denominator
+    from member_reason_sums
+    left join center_trailing
+        on
+            member_reason_sums.metric_name = center_trailing.metric_name
+            and member_reason_sums.period_grain = center_trailing.period_grain
+            and member_reason_sums.period_start = center_trailing.period_start
+    left join reason_rates
+        on
+            member_reason_sums.metric_name = reason_rates.metric_name
+            and member_reason_sums.period_grain = reason_rates.period_grain
+            and member_reason_sums.period_start = reason_rates.period_start
+            and member_reason_sums.contact_reason = reason_rates.contact_reason
+
+),
+
+member_sums as (
 
     select
         metric_name,
@@ -194,17 +243,49 @@ baseline_values as (
         period_start,
         drilldown_level,
         member_id,
-        numerator,
-        denominator,
-        metric_value,
-        center_value,
-        baseline_kind,
-        baseline_denominator,
-        baseline_squared_numerator,
-        {{ ccm_safe_divide('baseline_numerator', 'baseline_denominator') }} as baseline_value,
-        {{ ccm_safe_divide('baseline_denominator', 'baseline_numerator') }}
-            as baseline_resolutions_per_cost
-    from baselines
+        sum(numerator) as numerator,
+        sum(denominator) as denominator,
+        sum(expected_numerator) as expected_numerator,
+        sum(reason_matched_denominator) as reason_matched_denominator
+    from member_reason_expected
+    group by metric_name, period_grain, period_start, drilldown_level, member_id
+
+),
+
+baseline_values as (
+
+    select
+        member_sums.metric_name,
+        member_sums.period_grain,
+        member_sums.period_start,
+        member_sums.drilldown_level,
+        member_sums.member_id,
+        member_sums.numerator,
+        member_sums.denominator,
+        {{ ccm_safe_divide('member_sums.numerator', 'member_sums.denominator') }} as metric_value,
+        center_periods.center_value,
+        member_sums.expected_numerator,
+        {{ ccm_safe_divide('member_sums.expected_numerator', 'member_sums.denominator') }}
+            as baseline_value,
+        {{ ccm_safe_divide('member_sums.denominator', 'member_sums.expected_numerator') }}
+            as baseline_resolutions_per_cost,
+        case
+            when member_sums.expected_numerator is null or member_sums.denominator = 0 then null
+            when member_sums.reason_matched_denominator > 0 then 'center_reason_mix'
+            else 'center_overall'
+        end as baseline_kind,
+        center_trailing.single_standard_deviation
+    from member_sums
+    inner join center_periods
+        on
+            member_sums.metric_name = center_periods.metric_name
+            and member_sums.period_grain = center_periods.period_grain
+            and member_sums.period_start = center_periods.period_start
+    left join center_trailing
+        on
+            member_sums.metric_name = center_trailing.metric_name
+            and member_sums.period_grain = center_trailing.period_grain
+            and member_sums.period_start = center_trailing.period_start
 
 ),
 
@@ -220,6 +301,7 @@ half_widths as (
         denominator,
         metric_value,
         center_value,
+        expected_numerator,
         baseline_kind,
         baseline_value,
         baseline_resolutions_per_cost,
@@ -227,14 +309,8 @@ half_widths as (
             when baseline_value is null or denominator is null or denominator <= 0 then null
             when metric_name in {{ proportion_metrics }}
                 then 3 * sqrt(baseline_value * (1 - baseline_value) / denominator)
-            when metric_name = 'aht' and baseline_denominator > 1
-                then 3 * sqrt(
-                    greatest(
-                        baseline_squared_numerator
-                        - baseline_denominator * baseline_value * baseline_value,
-                        0
-                    ) / (baseline_denominator - 1)
-                ) / sqrt(denominator)
+            when metric_name = 'aht'
+                then 3 * single_standard_deviation / sqrt(denominator)
             when metric_name = 'cost_per_resolution' and numerator > 0
                 then 3 * sqrt(baseline_resolutions_per_cost / numerator)
         end as half_width
@@ -254,6 +330,7 @@ limits as (
         denominator,
         metric_value,
         center_value,
+        expected_numerator,
         baseline_kind,
         baseline_value,
         {#- greatest and least skip nulls, so a missing baseline is tested for explicitly -#}
@@ -290,6 +367,7 @@ final as (
         cast(metric_value as double) as metric_value,
         cast(center_value as double) as center_value,
         cast(baseline_kind as string) as baseline_kind,
+        cast(expected_numerator as double) as expected_numerator,
         cast(baseline_value as double) as baseline_value,
         cast(lower_control_limit as double) as lower_control_limit,
         cast(upper_control_limit as double) as upper_control_limit,
