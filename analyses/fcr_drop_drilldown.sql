@@ -3,10 +3,11 @@
     How to use: dbt compile --select fcr_drop_drilldown --vars '{drilldown_period_start:
     "2026-03-02", drilldown_grain: week}' and run the SQL in target/compiled (or paste it in
     a DuckDB shell). Without vars it looks at the latest week. Read top-down: the center row
-    says whether FCR moved against its previous periods; the team, agent and reason rows
-    say who is out of line with the center in that period. impact_on_center is how many
-    resolutions the member is short (negative) or ahead (positive) of the center's rate,
-    so the largest negative numbers explain the drop. -#}
+    says whether FCR moved against its previous periods; the team, agent and reason rows say
+    who is out of line with what the center's history predicts for their own mix of contact
+    reasons. resolutions_vs_expected is how many resolutions the member is short (negative)
+    or ahead (positive) of that expectation, so the largest negative numbers explain the
+    drop. -#}
 {%- set grain = var('drilldown_grain', 'week') -%}
 {%- set period_start = var('drilldown_period_start', none) -%}
 {%- set period_expression = 'max(period_start)' if period_start is none
@@ -25,6 +26,7 @@ drilldown as (
         denominator,
         metric_value,
         center_value,
+        expected_numerator,
         baseline_value,
         lower_control_limit,
         upper_control_limit,
@@ -56,7 +58,7 @@ period_rows as (
         drilldown.upper_control_limit,
         drilldown.is_flagged_low,
         drilldown.is_flagged_high,
-        drilldown.numerator - drilldown.denominator * drilldown.center_value as impact_on_center
+        drilldown.numerator - drilldown.expected_numerator as resolutions_vs_expected
     from drilldown
     inner join chosen_period
         on drilldown.period_start = chosen_period.period_start
@@ -75,7 +77,7 @@ select
     upper_control_limit,
     is_flagged_low,
     is_flagged_high,
-    impact_on_center
+    resolutions_vs_expected
 from period_rows
 order by
     case drilldown_level
@@ -84,4 +86,4 @@ order by
         when 'agent' then 2
         else 3
     end,
-    impact_on_center
+    resolutions_vs_expected

@@ -1,38 +1,26 @@
-"""The API, publish and scorecard over the real marts, built by dbt from the ci fixtures.
-
-Opt-in, because it needs a dbt build first:
-
-    CCMETRICS_DUCKDB_PATH=/tmp/ci.duckdb dbt build --target ci
-    CCMETRICS_TEST_MARTS_DB=/tmp/ci.duckdb pytest tests/python/test_api_marts.py
-
-The manifest of that build (target/manifest.json, or under DBT_TARGET_PATH) supplies the
-numerators and denominators of the rates.
+"""The API, publish and scorecard over the real marts of the generated center (conftest's
+built_center). The manifest of that build supplies the numerators and denominators of the
+rates.
 """
 
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 
 import pytest
 from sqlglot import exp
 
-from ccmetrics import paths
 from ccmetrics.api import Warehouse
 from ccmetrics.publish import publish
 from ccmetrics.scorecard import build_scorecard
 
-MARTS_DB = os.environ.get("CCMETRICS_TEST_MARTS_DB")
-pytestmark = pytest.mark.skipif(
-    not MARTS_DB, reason="set CCMETRICS_TEST_MARTS_DB to a database built by dbt --target ci"
-)
-
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
+def warehouse(tmp_path_factory, built_center):
     target = tmp_path_factory.mktemp("marts") / "published.duckdb"
-    publish(Path(MARTS_DB or ""), target, paths.manifest_path())
+    manifest = Path(built_center.env["DBT_TARGET_PATH"]) / "manifest.json"
+    publish(built_center.db_path, target, manifest)
     with Warehouse(target) as opened:
         yield opened
 
