@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ccmetrics.api import Warehouse
 
 Unit = Literal["rate", "seconds", "money", "count", "score", "index"]
-Combine = Literal["ratio", "nps", "product"]
+Combine = Literal["ratio", "nps", "product", "cxi"]
 QUEUE_MARTS = ("fct_queue_daily", "fct_queue_intervals")
 Source = tuple[str, tuple[tuple[str, str, str], ...]]
 """A mart and the filters a scorecard line reads it with: one query per source."""
@@ -47,7 +47,7 @@ class Line:
     """Additive columns to recompute the metric from when the mart declares no ratio for it."""
     combine: Combine = "ratio"
     """How `parts` combine: a / b; NPS 100 * (promoters - detractors) / responses;
-    (a / b) x (c / d)."""
+    (a / b) x (c / d); CXI 100 x weighted mean of the present component ratios."""
     where: tuple[tuple[str, str, str], ...] = ()
     """Filters for marts that hold several grains side by side (attrition per week and month)."""
 
@@ -134,7 +134,24 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "Generation 4 - value creation",
         (
-            Line("CXI", ("cxi",), "index", True),
+            Line(
+                "CXI",
+                ("cxi",),
+                "index",
+                True,
+                parts=(
+                    "csat_numerator",
+                    "csat_denominator",
+                    "fcr_numerator",
+                    "fcr_denominator",
+                    "response_numerator",
+                    "response_denominator",
+                    "cxi_weight_csat",
+                    "cxi_weight_fcr",
+                    "cxi_weight_response",
+                ),
+                combine="cxi",
+            ),
             Line("AI interaction CSAT", ("ai_interaction_csat",), "rate", True),
             Line("automation coverage", ("automation_coverage",), "rate", True),
             Line(
@@ -350,6 +367,22 @@ def _where(line: Line, mart: Mart) -> tuple[tuple[str, str, str], ...]:
     return tuple(item for item in line.where if item[0] in mart.dimensions)
 
 
+def _cxi(numbers: Sequence[float]) -> float | None:
+    """100 x the weighted mean of the components that have data, the mart's own rule. The
+    weights arrive summed over the period's rows; every row of one build carries the same
+    weights, so the sums keep their proportions."""
+    ratios = (numbers[0:2], numbers[2:4], numbers[4:6])
+    present = [
+        (weight, numerator / denominator)
+        for (numerator, denominator), weight in zip(ratios, numbers[6:9], strict=True)
+        if denominator
+    ]
+    total_weight = sum(weight for weight, _ in present)
+    if not total_weight:
+        return None
+    return 100 * sum(weight * ratio for weight, ratio in present) / total_weight
+
+
 def _combine(line: Line, values: Sequence[float | None]) -> float | None:
     if any(value is None for value in values):
         return None
@@ -360,6 +393,8 @@ def _combine(line: Line, values: Sequence[float | None]) -> float | None:
     if line.combine == "product":
         a, b, c, d = numbers
         return (a / b) * (c / d) if b and d else None
+    if line.combine == "cxi":
+        return _cxi(numbers)
     numerator, denominator = numbers
     return numerator / denominator if denominator else None
 
@@ -448,6 +483,8 @@ def _formula(line: Line) -> str:
         return "100 * ({} - {}) / {}".format(*line.parts)
     if line.combine == "product":
         return "({} / {}) * ({} / {})".format(*line.parts)
+    if line.combine == "cxi":
+        return "100 * weighted mean of csat, fcr_rate, response_within_target_rate"
     return "{} / {}".format(*line.parts)
 
 

@@ -155,3 +155,17 @@ def test_a_line_reads_one_grain_of_a_mixed_grain_mart(tmp_path):
     assert card.periods.previous == (date(2026, 3, 30), date(2026, 4, 2))
     assert attrition.previous == pytest.approx(1 / 4)
     assert attrition.current == 0.0
+
+
+def test_cxi_is_recomputed_from_component_counts_and_weights():
+    from ccmetrics.scorecard import _cxi
+
+    # Two rows of one build: weights 0.4 / 0.4 / 0.2 summed to 0.8 / 0.8 / 0.4. CSAT 3 of 4,
+    # FCR 8 of 10, no response data: the response weight drops out (the mart's rule).
+    assert _cxi([3, 4, 8, 10, 0, 0, 0.8, 0.8, 0.4]) == pytest.approx(
+        100 * (0.4 * 0.75 + 0.4 * 0.8) / 0.8
+    )
+    assert _cxi([3, 4, 8, 10, 1, 2, 0.4, 0.4, 0.2]) == pytest.approx(
+        100 * (0.4 * 0.75 + 0.4 * 0.8 + 0.2 * 0.5)
+    )
+    assert _cxi([0, 0, 0, 0, 0, 0, 0.4, 0.4, 0.2]) is None

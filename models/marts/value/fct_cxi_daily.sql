@@ -126,6 +126,9 @@ final as (
         response_numerator,
         response_denominator,
         response_within_target_rate,
+        cast({{ weights['csat'] }} as double) as cxi_weight_csat,
+        cast({{ weights['fcr'] }} as double) as cxi_weight_fcr,
+        cast({{ weights['response'] }} as double) as cxi_weight_response,
         cast(present_weight as double)
         / ({{ weights['csat'] }} + {{ weights['fcr'] }} + {{ weights['response'] }})
             as cxi_weight_covered,
