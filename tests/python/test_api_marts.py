@@ -75,5 +75,5 @@ def test_scorecard_shows_generation_1_in_full(warehouse):
     card = build_scorecard(warehouse, days=7)
     first = [f for f in card.figures if f.section.startswith("Generation 1")]
     assert all(f.status == "ok" for f in first), [(f.label, f.status) for f in first]
-    level = next(f for f in first if f.label == "service level")
+    level = next(f for f in first if f.label == "service level (phone)")
     assert level.source == "service_level"

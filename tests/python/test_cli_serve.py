@@ -124,7 +124,7 @@ def test_scorecard_says_which_sections_have_no_mart(app, published):
         assert title in result.stdout.split("sections without a mart yet")[1]
     result = run(app, "scorecard", "--db", published, "-f", "json")
     figures = {f["label"]: f for f in json.loads(result.stdout)}
-    assert figures["service level"]["status"] == "ok"
+    assert figures["service level (phone)"]["status"] == "ok"
     assert figures["CSAT"]["status"] == "no mart yet"
     assert figures["CSAT"]["current"] is None
 

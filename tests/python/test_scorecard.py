@@ -48,26 +48,29 @@ def test_generation_1_is_recomputed_from_summed_parts(card_and_rows):
     assert card.periods.current == (date(2026, 1, 12), date(2026, 1, 18))
     current = rows[rows["report_date"] >= "2026-01-12"]
     previous = rows[rows["report_date"] < "2026-01-12"]
-    level = figure(card, "service level")
+    phone_current = current[current["channel"] == "phone"]
+    phone_previous = previous[previous["channel"] == "phone"]
+    level = figure(card, "service level (phone)")
     assert level.current == pytest.approx(
-        current["answered_within_sl"].sum() / current["sl_denominator"].sum()
+        phone_current["answered_within_sl"].sum() / phone_current["sl_denominator"].sum()
     )
     assert level.previous == pytest.approx(
-        previous["answered_within_sl"].sum() / previous["sl_denominator"].sum()
+        phone_previous["answered_within_sl"].sum() / phone_previous["sl_denominator"].sum()
     )
-    # by hand: (72 + 30) * 7 / ((98 * 7 + 70) + (39 * 7 + 70)) = 714 / 1099
-    assert level.current == pytest.approx(714 / 1099)
+    # by hand, phone only: 72 * 7 / (98 * 7 + (7 + 8 + ... + 13)) = 504 / 756
+    assert level.current == pytest.approx(504 / 756)
     aht = figure(card, "AHT")
     assert aht.current == pytest.approx(current["handle_seconds"].sum() / current["answered"].sum())
-    assert figure(card, "offered").current == 1120
+    assert figure(card, "offered (phone)").current == 770
     assert figure(card, "labor cost").current == pytest.approx(4900.0)
 
 
 def test_trend_is_labelled_better_or_worse_by_direction(card_and_rows):
     card, _ = card_and_rows
-    assert format_delta(figure(card, "service level")).endswith("worse")  # 0.650 vs 0.713
+    # 504 / 756 = 0.667 vs 504 / 707 = 0.713
+    assert format_delta(figure(card, "service level (phone)")).endswith("worse")
     assert format_delta(figure(card, "AHT")).endswith("better")  # shorter handling
-    assert format_delta(figure(card, "offered")) == "+98"  # volume has no good direction
+    assert format_delta(figure(card, "offered (phone)")) == "+49"  # volume: no good direction
 
 
 def test_sections_without_marts_are_reported_not_invented(card_and_rows):
@@ -79,7 +82,7 @@ def test_sections_without_marts_are_reported_not_invented(card_and_rows):
         "Workforce and quality",
         "Cost",
     )
-    asa = figure(card, "ASA")
+    asa = figure(card, "ASA (phone)")
     assert (asa.status, asa.current, asa.previous) == ("no mart yet", None, None)
 
 
@@ -117,7 +120,7 @@ def test_nps_and_products_are_recomputed_from_parts(tmp_path):
     automation = figure(card, "automation rate")
     assert automation.current == pytest.approx((30 / 60) * (1 / 4))
     assert automation.previous == pytest.approx((10 / 40) * (3 / 6))
-    assert figure(card, "service level").status == "no mart yet"
+    assert figure(card, "service level (phone)").status == "no mart yet"
 
 
 def test_latency_is_measured_and_reported(tmp_path):
@@ -125,7 +128,8 @@ def test_latency_is_measured_and_reported(tmp_path):
 
     latency = measure_scorecard(publish_sample(tmp_path), runs=3)
     assert latency.runs == 3
-    assert latency.queries == 1  # the sample has one scorecard mart: one query, both periods
+    # One scorecard mart read twice (phone queue lines, all-channel lines), both periods each.
+    assert latency.queries == 2
     assert 0 < latency.median_seconds <= latency.max_seconds
     assert "| median |" in latency.to_markdown()
 
