@@ -270,6 +270,20 @@ def _insert_good(con: duckdb.DuckDBPyConnection, source: Source, frame: pd.DataF
         con.unregister("_guard_good_rows")
 
 
+def _store_outcome(
+    con: duckdb.DuckDBPyConnection, run_id: str, outcome: BatchOutcome, now: dt.datetime
+) -> None:
+    """Insert a validated batch's good rows and quarantine the rest, with their reasons."""
+    batch = outcome.batch
+    _insert_good(con, batch.source, _good_rows(outcome, batch.relative, batch.day, now))
+    quarantined = _quarantine_rows(outcome, run_id, batch.relative, batch.day, now)
+    if quarantined:
+        con.executemany(
+            f"insert into {RAW}.{QUARANTINE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            quarantined,
+        )
+
+
 def _write_batch(
     con: duckdb.DuckDBPyConnection, run_id: str, outcome: BatchOutcome, started: dt.datetime
 ) -> Reconciliation:
@@ -286,13 +300,7 @@ def _write_batch(
             "closed_by_run = ? where source = ? and batch_date = ? and status = 'open'",
             [now, run_id, source.name, batch.day],
         )
-        _insert_good(con, source, _good_rows(outcome, batch.relative, batch.day, now))
-        quarantined = _quarantine_rows(outcome, run_id, batch.relative, batch.day, now)
-        if quarantined:
-            con.executemany(
-                f"insert into {RAW}.{QUARANTINE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                quarantined,
-            )
+        _store_outcome(con, run_id, outcome, now)
         rec = Reconciliation(
             source.name,
             batch.relative,

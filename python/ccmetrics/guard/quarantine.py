@@ -187,10 +187,8 @@ def _write_corrections(
     from ccmetrics.loader import (
         RAW,
         Reconciliation,
-        _good_rows,
-        _insert_good,
         _log,
-        _quarantine_rows,
+        _store_outcome,
         _transaction,
         _utcnow,
     )
@@ -220,13 +218,7 @@ def _write_corrections(
             "and source_row in (select source_row from _guard_corrected)",
             [now, run_id, source.name, batch.relative],
         )
-        _insert_good(con, source, _good_rows(outcome, batch.relative, batch.day, now))
-        quarantined = _quarantine_rows(outcome, run_id, batch.relative, batch.day, now)
-        if quarantined:
-            con.executemany(
-                f"insert into {RAW}.{QUARANTINE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                quarantined,
-            )
+        _store_outcome(con, run_id, outcome, now)
         rec = Reconciliation(
             source.name,
             f"{relative} -> {batch.relative}",
