@@ -24,3 +24,29 @@
 {% macro ccm_cost_per_resolution(total_cost, resolved_issues) -%}
     {{ ccm_safe_divide(total_cost, resolved_issues) }}
 {%- endmacro %}
+
+{#- The published cost columns of both cost marts, from additive columns already summed to the
+    mart's grain: the parts cast to their contract types, then every ratio computed the same
+    way in both marts. Renders a list of select expressions. -#}
+{% macro ccm_cost_metric_columns() -%}
+    {%- for column in [
+        'labor_cost', 'telephony_cost', 'bot_platform_cost', 'ai_platform_cost', 'other_cost',
+        'total_cost', 'human_cost', 'ai_cost',
+    ] %}
+    cast({{ column }} as double) as {{ column }},
+    {%- endfor %}
+    {%- for column in [
+        'contacts', 'resolved_issues', 'human_resolved_issues', 'bot_resolved_issues',
+        'customers_served',
+    ] %}
+    cast({{ column }} as bigint) as {{ column }},
+    {%- endfor %}
+    cast({{ ccm_safe_divide('total_cost', 'contacts') }} as double) as cost_per_contact,
+    cast({{ ccm_cost_per_resolution('total_cost', 'resolved_issues') }} as double)
+        as cost_per_resolution,
+    cast({{ ccm_safe_divide('total_cost', 'customers_served') }} as double) as cost_per_user,
+    cast({{ ccm_cost_per_resolution('human_cost', 'human_resolved_issues') }} as double)
+        as human_cost_per_resolution,
+    cast({{ ccm_cost_per_resolution('ai_cost', 'bot_resolved_issues') }} as double)
+        as ai_cost_per_resolution
+{%- endmacro %}

@@ -82,27 +82,7 @@ final as (
 
     select
         cast(reporting_date as date) as reporting_date,
-        cast(labor_cost as double) as labor_cost,
-        cast(telephony_cost as double) as telephony_cost,
-        cast(bot_platform_cost as double) as bot_platform_cost,
-        cast(ai_platform_cost as double) as ai_platform_cost,
-        cast(other_cost as double) as other_cost,
-        cast(total_cost as double) as total_cost,
-        cast(human_cost as double) as human_cost,
-        cast(ai_cost as double) as ai_cost,
-        cast(contacts as bigint) as contacts,
-        cast(resolved_issues as bigint) as resolved_issues,
-        cast(human_resolved_issues as bigint) as human_resolved_issues,
-        cast(bot_resolved_issues as bigint) as bot_resolved_issues,
-        cast(customers_served as bigint) as customers_served,
-        cast({{ ccm_safe_divide('total_cost', 'contacts') }} as double) as cost_per_contact,
-        cast({{ ccm_cost_per_resolution('total_cost', 'resolved_issues') }} as double)
-            as cost_per_resolution,
-        cast({{ ccm_safe_divide('total_cost', 'customers_served') }} as double) as cost_per_user,
-        cast({{ ccm_cost_per_resolution('human_cost', 'human_resolved_issues') }} as double)
-            as human_cost_per_resolution,
-        cast({{ ccm_cost_per_resolution('ai_cost', 'bot_resolved_issues') }} as double)
-            as ai_cost_per_resolution
+        {{ ccm_cost_metric_columns() }}
     from days_costed
 
 )
