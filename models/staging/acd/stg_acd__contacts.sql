@@ -50,7 +50,8 @@ renamed as (
         cast(acw_seconds as double) as acw_seconds,
         cast(disposition as string) as disposition,
         cast(ai_assisted as boolean) as ai_assisted,
-        cast(record_updated_at as timestamp) as record_updated_at
+        cast(record_updated_at as timestamp) as record_updated_at,
+        cast(_batch_date as date) as batch_date
     from latest_versions
 
 )
