@@ -26,7 +26,11 @@
     - cost_per_resolution: u-chart on its inverse, resolutions per unit of cost as Poisson
       counts with the cost as exposure: u +- 3 sqrt(u / cost), u = 1 / baseline_value, limits
       inverted (no upper limit when u - 3 sigma <= 0). Its events carry no reason (labor has
-      none), so its baseline is the center's overall history. -#}
+      none), so its baseline is the center's overall history.
+    Only complete periods are flagged: a day or week that the contact deliveries do not cover
+    from start to end (the last reporting day is often a fragment, see fct_source_coverage)
+    keeps its values and limits but no flag, since a partial day is not comparable with whole
+    ones. -#}
 {%- set trailing_periods = 4 -%}
 {%- set proportion_metrics = "('fcr_rate', 'service_level', 'csat')" -%}
 with
@@ -43,6 +47,16 @@ events as (
         denominator,
         squared_numerator
     from {{ ref('int_metric_events_unioned') }}
+
+),
+
+complete_days as (
+
+    select
+        max(first_complete_date) as first_complete_date,
+        max(last_complete_date) as last_complete_date
+    from {{ ref('fct_source_coverage') }}
+    where source_name = 'contacts'
 
 ),
 
@@ -354,12 +368,43 @@ limits as (
 
 ),
 
+limits_judged as (
+
+    select
+        limits.metric_name,
+        limits.period_grain,
+        limits.period_start,
+        limits.drilldown_level,
+        limits.member_id,
+        limits.numerator,
+        limits.denominator,
+        limits.metric_value,
+        limits.center_value,
+        limits.expected_numerator,
+        limits.baseline_kind,
+        limits.baseline_value,
+        limits.lower_control_limit,
+        limits.upper_control_limit,
+        coalesce(
+            limits.period_start >= complete_days.first_complete_date
+            and case
+                when limits.period_grain = 'day' then limits.period_start
+                else {{ dbt.dateadd('day', 6, 'limits.period_start') }}
+            end <= complete_days.last_complete_date,
+            false
+        ) as is_complete_period
+    from limits
+    cross join complete_days
+
+),
+
 final as (
 
     select
         cast(metric_name as string) as metric_name,
         cast(period_grain as string) as period_grain,
         cast(period_start as date) as period_start,
+        cast(is_complete_period as boolean) as is_complete_period,
         cast(drilldown_level as string) as drilldown_level,
         cast(member_id as string) as member_id,
         cast(numerator as double) as numerator,
@@ -371,9 +416,11 @@ final as (
         cast(baseline_value as double) as baseline_value,
         cast(lower_control_limit as double) as lower_control_limit,
         cast(upper_control_limit as double) as upper_control_limit,
-        cast(metric_value < lower_control_limit as boolean) as is_flagged_low,
-        cast(metric_value > upper_control_limit as boolean) as is_flagged_high
-    from limits
+        cast(case when is_complete_period then metric_value < lower_control_limit end as boolean)
+            as is_flagged_low,
+        cast(case when is_complete_period then metric_value > upper_control_limit end as boolean)
+            as is_flagged_high
+    from limits_judged
 
 )
 
