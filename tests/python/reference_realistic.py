@@ -240,10 +240,11 @@ def fcr_events(segments: pd.DataFrame) -> pd.DataFrame:
         repeated = next_start.notna() & (next_start <= window_end)
         events[f"fcr_eligible_{suffix}"] = complete.astype(int)
         events[f"fcr_resolved_{suffix}"] = (complete & ~repeated).astype(int)
-    events["fcr_excluded_unidentified"] = (~handled["is_identified"]).astype(int)
-    events["fcr_excluded_outbound"] = (handled["is_identified"] & handled["is_outbound"]).astype(
-        int
-    )
+    # An outbound chain is the center's contact whoever it reached: excluded as outbound.
+    events["fcr_excluded_outbound"] = handled["is_outbound"].astype(int)
+    events["fcr_excluded_unidentified"] = (
+        ~handled["is_identified"] & ~handled["is_outbound"]
+    ).astype(int)
     return events
 
 
