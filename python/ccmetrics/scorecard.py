@@ -1,10 +1,14 @@
 """The scorecard: the four generations of metrics, workforce and cost, each with its trend.
 
-The period is the last `days` reporting days that have data, compared with the `days`
-before them. When the data is shorter than two such periods, the available days are split
-in halves instead, and the label says so. Every figure is re-aggregated from summed
-numerators and denominators through the query API; a section whose marts do not exist yet
-is shown as such, never filled with made-up numbers.
+The period is the last `days` complete reporting days, compared with the `days` before them;
+with a whole number of weeks, the periods are whole weeks starting on the build's
+`week_start`. A trailing fragment (the last reporting day the deliveries cover only in part,
+see fct_source_coverage) is left out and the data's end is stated. When the data is shorter
+than two such periods, the available days are split in halves instead, and the label says
+so. Every figure is re-aggregated from summed numerators and denominators through the query
+API; a section whose marts do not exist yet is shown as such, and a figure whose landing
+source was never delivered as "n/a (no <source> delivered)", never filled with made-up
+numbers.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import TYPE_CHECKING, Literal
 from sqlglot import exp
 
 from ccmetrics.catalog import CatalogError, Mart
+from ccmetrics.provenance import META_MARTS, WEEKDAYS, Provenance, read_provenance
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,6 +35,8 @@ QUEUE_MARTS = ("fct_queue_daily", "fct_queue_intervals")
 Source = tuple[str, tuple[tuple[str, str, str], ...]]
 """A mart and the filters a scorecard line reads it with: one query per source."""
 NO_MART = "no mart yet"
+UNDELIVERED = "n/a (no "
+"""How the status of a figure whose landing source was never delivered begins."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,8 @@ class Line:
     (a / b) x (c / d); CXI 100 x weighted mean of the present component ratios."""
     where: tuple[tuple[str, str, str], ...] = ()
     """Filters for marts that hold several grains side by side (attrition per week and month)."""
+    needs: tuple[str, ...] = ("contacts",)
+    """Landing sources without which the figure means nothing (labor needs agent states)."""
 
 
 @dataclass(frozen=True)
@@ -58,8 +67,20 @@ class Section:
     lines: tuple[Line, ...]
 
 
-def _queue(label: str, name: str, unit: Unit, better: bool | None, *parts: str) -> Line:
-    return Line(label, (name,), unit, better, prefer=("fct_queue_daily",), parts=parts)
+LABOR = ("agent_states", "agents")
+"""Labor cost is logged-in time (agent states) x the agent's hourly cost (agents)."""
+COST = ("cost_lines", *LABOR)
+
+
+def _queue(
+    label: str,
+    name: str,
+    unit: Unit,
+    better: bool | None,
+    *parts: str,
+    needs: tuple[str, ...] = ("contacts",),
+) -> Line:
+    return Line(label, (name,), unit, better, prefer=("fct_queue_daily",), parts=parts, needs=needs)
 
 
 PHONE = (("channel", "=", "phone"),)
@@ -90,7 +111,7 @@ SECTIONS: tuple[Section, ...] = (
             _phone_queue("answer rate", "answer_rate", "rate", True),
             _phone_queue("abandon rate", "abandon_rate", "rate", False),
             _queue(
-                "FCR (default window, 2 h)",
+                "FCR ({fcr_window})",
                 "fcr_rate_default",
                 "rate",
                 True,
@@ -98,7 +119,7 @@ SECTIONS: tuple[Section, ...] = (
                 "fcr_eligible_default",
             ),
             _queue("FCR 7 d", "fcr_rate_7d", "rate", True, "fcr_resolved_7d", "fcr_eligible_7d"),
-            _queue("labor cost", "labor_cost", "money", None),
+            _queue("labor cost", "labor_cost", "money", None, needs=LABOR),
             _queue(
                 "labor cost per contact",
                 "cost_per_contact",
@@ -106,6 +127,7 @@ SECTIONS: tuple[Section, ...] = (
                 False,
                 "labor_cost",
                 "handled_contacts",
+                needs=LABOR,
             ),
         ),
     ),
@@ -121,7 +143,14 @@ SECTIONS: tuple[Section, ...] = (
             ),
             Line("response within target", ("response_within_target_rate",), "rate", True),
             Line("omnichannel response", ("omnichannel_response_rate",), "rate", True),
-            Line("CSAT", ("csat",), "rate", True, prefer=("fct_satisfaction_daily",)),
+            Line(
+                "CSAT",
+                ("csat",),
+                "rate",
+                True,
+                prefer=("fct_satisfaction_daily",),
+                needs=("surveys",),
+            ),
             Line(
                 "NPS",
                 ("nps",),
@@ -129,6 +158,7 @@ SECTIONS: tuple[Section, ...] = (
                 True,
                 parts=("nps_promoters", "nps_detractors", "nps_responses"),
                 combine="nps",
+                needs=("surveys",),
             ),
             Line("channel integration", ("channel_integration_rate",), "rate", True),
             Line("self-service", ("self_service_rate",), "rate", True),
@@ -137,14 +167,22 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "Generation 3 - AI assists",
         (
-            Line("bot resolution", ("bot_resolution_rate",), "rate", True, ("fct_bot_daily",)),
-            Line("bot handoff", ("bot_handoff_rate",), "rate", False),
-            Line("KB hit rate", ("kb_hit_rate",), "rate", True),
+            Line(
+                "bot resolution",
+                ("bot_resolution_rate",),
+                "rate",
+                True,
+                ("fct_bot_daily",),
+                needs=("bot_sessions",),
+            ),
+            Line("bot handoff", ("bot_handoff_rate",), "rate", False, needs=("bot_sessions",)),
+            Line("KB hit rate", ("kb_hit_rate",), "rate", True, needs=("kb_events",)),
             Line(
                 "automation savings",
                 ("automation_savings_seconds", "handle_seconds_saved", "automation_savings"),
                 "seconds",
                 True,
+                needs=("bot_sessions",),
             ),
         ),
     ),
@@ -169,7 +207,7 @@ SECTIONS: tuple[Section, ...] = (
                 ),
                 combine="cxi",
             ),
-            Line("AI interaction CSAT", ("ai_interaction_csat",), "rate", True),
+            Line("AI interaction CSAT", ("ai_interaction_csat",), "rate", True, needs=("surveys",)),
             Line("automation coverage", ("automation_coverage",), "rate", True),
             Line(
                 "automation rate",
@@ -183,9 +221,18 @@ SECTIONS: tuple[Section, ...] = (
                     "bot_resolution_eligible",
                 ),
                 combine="product",
+                needs=("contacts", "bot_sessions"),
             ),
-            Line("recommendation conversion", ("recommendation_conversion_rate",), "rate", True),
-            Line("recommendation revenue", ("revenue",), "money", True),
+            Line(
+                "recommendation conversion",
+                ("recommendation_conversion_rate",),
+                "rate",
+                True,
+                needs=("ai_recommendations",),
+            ),
+            Line(
+                "recommendation revenue", ("revenue",), "money", True, needs=("ai_recommendations",)
+            ),
             Line(
                 "assist AHT delta",
                 ("agent_assist_aht_delta_seconds", "agent_assist_aht_delta"),
@@ -197,28 +244,54 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "Workforce and quality",
         (
-            Line("schedule adherence", ("schedule_adherence",), "rate", True),
-            Line("occupancy", ("occupancy",), "rate", None),
-            Line("utilization", ("utilization",), "rate", None),
-            Line("schedule fit", ("schedule_fit_rate", "schedule_fit"), "rate", True),
+            Line(
+                "schedule adherence",
+                ("schedule_adherence",),
+                "rate",
+                True,
+                needs=("agent_states", "schedules"),
+            ),
+            Line("occupancy", ("occupancy",), "rate", None, needs=("agent_states",)),
+            Line("utilization", ("utilization",), "rate", None, needs=("agent_states",)),
+            Line(
+                "schedule fit",
+                ("schedule_fit_rate", "schedule_fit"),
+                "rate",
+                True,
+                needs=("contacts", "schedules"),
+            ),
             Line(
                 "attrition (weekly)",
                 ("attrition_rate",),
                 "rate",
                 False,
                 where=(("period_grain", "=", "week"),),
+                needs=("agents",),
             ),
-            Line("QA score", ("qa_score",), "score", True),
-            Line("QA fatal errors", ("qa_fatal_error_rate",), "rate", False),
+            Line("QA score", ("qa_score",), "score", True, needs=("qa_evaluations",)),
+            Line(
+                "QA fatal errors",
+                ("qa_fatal_error_rate",),
+                "rate",
+                False,
+                needs=("qa_evaluations",),
+            ),
         ),
     ),
     Section(
         "Cost",
         (
-            Line("total cost", ("total_cost",), "money", None, avoid=QUEUE_MARTS),
-            Line("cost per contact", ("cost_per_contact",), "money", False, avoid=QUEUE_MARTS),
-            Line("cost per resolution", ("cost_per_resolution",), "money", False),
-            Line("cost per user", ("cost_per_user",), "money", False),
+            Line("total cost", ("total_cost",), "money", None, avoid=QUEUE_MARTS, needs=COST),
+            Line(
+                "cost per contact",
+                ("cost_per_contact",),
+                "money",
+                False,
+                avoid=QUEUE_MARTS,
+                needs=COST,
+            ),
+            Line("cost per resolution", ("cost_per_resolution",), "money", False, needs=COST),
+            Line("cost per user", ("cost_per_user",), "money", False, needs=COST),
         ),
     ),
 )
@@ -229,23 +302,23 @@ class Periods:
     current: tuple[date, date]
     previous: tuple[date, date] | None
     label: str
+    note: str = ""
+    """Where the data ends and which days were left out (a fragment, an unfinished week)."""
 
 
 @dataclass(frozen=True)
 class Figure:
     section: str
     line: Line
+    label: str
+    """The line's label with the build's parameters filled in ("FCR (24 h)")."""
     source: str | None
     """The metric read, or the formula over summed parts; None when nothing was found."""
     mart: str | None
     current: float | None
     previous: float | None
     status: str
-    """ok, no mart yet, or why the figure cannot be shown."""
-
-    @property
-    def label(self) -> str:
-        return self.line.label
+    """ok, no mart yet, "n/a (no <source> delivered)", or why the figure cannot be shown."""
 
     @property
     def unit(self) -> Unit:
@@ -292,6 +365,7 @@ class Scorecard:
                         if self.periods.previous
                         else None
                     ),
+                    "periods_note": self.periods.note or None,
                 }
                 for f in self.figures
             ]
@@ -299,12 +373,14 @@ class Scorecard:
 
 
 def data_range(warehouse: Warehouse) -> tuple[date, date] | None:
-    """First and last reporting day of the queue mart (the demo period), else of all marts."""
+    """First and last reporting day of the queue mart (the demo period), else of all marts
+    (not the meta marts, whose dates are delivery days, not reporting days)."""
     first: date | None = None
     last: date | None = None
     marts = warehouse.catalog.marts
     anchor = [marts[name] for name in QUEUE_MARTS[:1] if name in marts]
-    for mart in anchor or marts.values():
+    others = [mart for name, mart in marts.items() if name not in META_MARTS]
+    for mart in anchor or others:
         if mart.time_column is None or not mart.columns[mart.time_column].startswith("DATE"):
             continue
         column = exp.column(mart.time_column, quoted=True)
@@ -318,13 +394,29 @@ def data_range(warehouse: Warehouse) -> tuple[date, date] | None:
     return (first, last) if first is not None and last is not None else None
 
 
-def choose_periods(first: date, last: date, days: int) -> Periods:
-    """The last `days` days vs the `days` before; halves of the data when it is shorter."""
+def choose_periods(first: date, last: date, days: int, week_start: int | None = None) -> Periods:
+    """The last `days` days vs the `days` before; halves of the data when it is shorter.
+
+    With `week_start` (0 = Monday) and a whole number of weeks, the periods are whole weeks
+    when the data holds two such periods: the days after the last whole week are left out
+    (an unfinished week is not compared with whole ones) and the label says so.
+    """
+    if week_start is not None and days % 7 == 0:
+        week_end = last - timedelta(days=(last.weekday() - week_start + 1) % 7)
+        if (week_end - first).days + 1 >= 2 * days:
+            weeks = days // 7
+            periods = _last_days(week_end, days)
+            label = (
+                f"last {weeks} week{'s' if weeks > 1 else ''} "
+                f"(starting {WEEKDAYS[week_start].capitalize()}) vs the {weeks} before"
+            )
+            if week_end < last:
+                left_out = _span(week_end + timedelta(days=1), last)
+                label += f"; {left_out} left out (week not over)"
+            return Periods(periods.current, periods.previous, label)
     span = (last - first).days + 1
     if span >= 2 * days:
-        current = (last - timedelta(days=days - 1), last)
-        previous = (last - timedelta(days=2 * days - 1), last - timedelta(days=days))
-        return Periods(current, previous, f"last {days} days vs the {days} days before")
+        return _last_days(last, days)
     half = span // 2
     if half == 0:
         return Periods((first, last), None, f"all {span} day(s) of data, no earlier period")
@@ -336,6 +428,41 @@ def choose_periods(first: date, last: date, days: int) -> Periods:
         f"second half vs first half of the data ({half} days each; "
         f"less than {2 * days} days available)",
     )
+
+
+def _last_days(last: date, days: int) -> Periods:
+    current = (last - timedelta(days=days - 1), last)
+    previous = (last - timedelta(days=2 * days - 1), last - timedelta(days=days))
+    return Periods(current, previous, f"last {days} days vs the {days} days before")
+
+
+def _span(first: date, last: date) -> str:
+    return str(first) if first == last else f"{first}..{last}"
+
+
+def complete_range(
+    warehouse: Warehouse, provenance: Provenance, end: date | None = None
+) -> tuple[date, date, str]:
+    """The complete reporting days to score (up to `end`) and a note on the data's end."""
+    bounds = data_range(warehouse)
+    if bounds is None:
+        raise CatalogError("no mart with a date column holds any data; nothing to score")
+    first, last = bounds
+    if end is not None:
+        if end < first:
+            raise CatalogError(f"no data on or before {end}; the data starts on {first}")
+        last = min(last, end)
+    complete = provenance.complete_days(first, last)
+    data_end = provenance.data_end_text()
+    if complete is None:
+        raise CatalogError(
+            f"no complete reporting day between {first} and {last}"
+            + (f" ({data_end})" if data_end else "")
+        )
+    notes = [data_end] if data_end else []
+    if complete[1] < last:
+        notes.append(f"{_span(complete[1] + timedelta(days=1), last)} partial, left out")
+    return complete[0], complete[1], "; ".join(notes)
 
 
 @dataclass(frozen=True)
@@ -446,22 +573,30 @@ def _missing(value: object) -> bool:
         return True
 
 
+def build_provenance(warehouse: Warehouse) -> Provenance:
+    """The build's parameters and source coverage, from the meta marts the warehouse holds."""
+    marts = warehouse.catalog.marts
+    relations = {
+        name: exp.table_(name, db=marts[name].schema, quoted=True).sql(dialect="duckdb")
+        for name in META_MARTS
+        if name in marts
+    }
+    return read_provenance(warehouse.connection, relations)
+
+
 def build_scorecard(warehouse: Warehouse, days: int = 7, end: date | None = None) -> Scorecard:
     """Compute the scorecard from the marts `warehouse` holds."""
-    bounds = data_range(warehouse)
-    if bounds is None:
-        raise CatalogError("no mart with a date column holds any data; nothing to score")
-    first, last = bounds
-    if end is not None:
-        if end < first:
-            raise CatalogError(f"no data on or before {end}; the data starts on {first}")
-        last = min(last, end)
-    periods = choose_periods(first, last, days)
-    placed = {
-        (section.title, line.label): locate(warehouse, line)
-        for section in SECTIONS
-        for line in section.lines
-    }
+    provenance = build_provenance(warehouse)
+    first, last, note = complete_range(warehouse, provenance, end)
+    chosen = choose_periods(first, last, days, provenance.week_start)
+    periods = Periods(chosen.current, chosen.previous, chosen.label, note)
+    placed: dict[tuple[str, str], Placement | str] = {}
+    for section in SECTIONS:
+        for line in section.lines:
+            unavailable = provenance.unavailable(line.needs)
+            placed[(section.title, line.label)] = (
+                f"n/a ({unavailable})" if unavailable else locate(warehouse, line)
+            )
     wanted: dict[Source, list[str]] = {}
     for place in placed.values():
         if isinstance(place, Placement):
@@ -472,12 +607,13 @@ def build_scorecard(warehouse: Warehouse, days: int = 7, end: date | None = None
     for section in SECTIONS:
         for line in section.lines:
             place = placed[(section.title, line.label)]
+            label = line.label.format(fcr_window=provenance.fcr_window)
             if not isinstance(place, Placement):
-                figures.append(Figure(section.title, line, None, None, None, None, place))
+                figures.append(Figure(section.title, line, label, None, None, None, None, place))
                 continue
             results = []
-            for label in ("current", "previous"):
-                values = read[(place.mart, place.where)].get(label, {})
+            for period in ("current", "previous"):
+                values = read[(place.mart, place.where)].get(period, {})
                 columns = [values.get(c) for c in place.columns]
                 results.append(columns[0] if place.metric else _combine(line, columns))
             source = place.metric or _formula(line)
@@ -485,6 +621,7 @@ def build_scorecard(warehouse: Warehouse, days: int = 7, end: date | None = None
                 Figure(
                     section.title,
                     line,
+                    label,
                     source,
                     place.mart,
                     results[0],
@@ -552,6 +689,8 @@ def print_scorecard(card: Scorecard) -> None:
         f"[bold]ccmetrics scorecard[/bold]  current {periods.current[0]}..{periods.current[1]}"
         f"  previous {previous}  ({periods.label})"
     )
+    if periods.note:
+        console.print(periods.note)
     tables = []
     for title in dict.fromkeys(f.section for f in card.figures):
         figures = [f for f in card.figures if f.section == title]
@@ -569,13 +708,19 @@ def print_scorecard(card: Scorecard) -> None:
                     format_value(figure.previous, figure.unit),
                     format_delta(figure),
                 )
+            elif figure.status.startswith(UNDELIVERED):
+                table.add_row(figure.label, f"[italic]{figure.status}[/italic]", "", "")
             elif figure.status != NO_MART:
                 table.add_row(figure.label, "[italic]n/a[/italic]", "", "")
         notes = []
         unpublished = [f.label for f in figures if f.status == NO_MART]
         if unpublished and len(unpublished) < len(figures):
             notes.append(f"no mart yet: {', '.join(unpublished)}")
-        refused = [f.label for f in figures if f.status not in ("ok", NO_MART)]
+        refused = [
+            f.label
+            for f in figures
+            if f.status not in ("ok", NO_MART) and not f.status.startswith(UNDELIVERED)
+        ]
         if refused:
             notes.append(f"n/a, published without numerator/denominator: {', '.join(refused)}")
         table.caption = "\n".join(notes) or None

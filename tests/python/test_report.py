@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
+from provenance_support import add_meta_marts
 
 from ccmetrics.report import build_report, write_report
 from ccmetrics.report.formatting import format_value
@@ -249,3 +251,71 @@ def test_cxi_is_the_weighted_mean_of_pooled_components(mart_db: Path) -> None:
     values = _chart_rows(section.charts[0].spec)
     by_day = {row["date"][:10]: row["value"] for row in values if row["metric"] == "CXI (0-100)"}
     assert by_day == {"2026-03-02": pytest.approx(62.0), "2026-03-03": None}
+
+
+@pytest.fixture
+def fragment_db(tmp_path: Path) -> Path:
+    """The mart-shaped warehouse whose last day, 03-03, is a fragment that the contacts
+    delivered so far cover only in part (phone SL 0 of 10 so far), built with a 24 h FCR
+    window and CXI weights all on CSAT; agent states and schedules were never delivered."""
+    path = build_mart_shaped_db(tmp_path / "fragment.duckdb")
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            """
+            update fct_queue_daily
+            set offered = 10, service_level_numerator = 0, service_level_denominator = 10
+            where reporting_date = date '2026-03-03'
+            """
+        )
+        add_meta_marts(
+            con,
+            parameters={
+                "fcr_window_hours": 24,
+                "reporting_timezone": "America/New_York",
+                "cxi_weights": {"csat": 1.0, "fcr": 0.0, "response": 0.0},
+            },
+            data_ends_at=datetime(2026, 3, 4),
+            complete=(date(2026, 3, 2), date(2026, 3, 2)),
+            undelivered=("agent_states", "schedules"),
+        )
+    return path
+
+
+def test_the_report_reads_complete_days_with_the_build_parameters(fragment_db: Path) -> None:
+    warehouse = open_warehouse(fragment_db)
+    try:
+        report = build_report(warehouse)
+    finally:
+        warehouse.close()
+    gen1 = _section(report, "gen1")
+    tiles = {tile.label: tile for tile in gen1.tiles}
+    # SL (8 + 1) / (10 + 2): the fragment's 0 of 10 would make it 9 / 22 = 40.9%
+    assert tiles["Service level"].value == "75.0%"
+    assert tiles["Service level"].detail == "02 Mar - 02 Mar"
+    assert tiles["FCR (24 h)"].value == "71.4%"
+    assert not [row for row in _chart_rows(gen1.charts[0].spec) if row["date"] >= "2026-03-03"]
+    # labor needs agent states: the mart's labor cost is not shown as a cost per contact
+    labor = tiles["Labor cost per handled contact"]
+    assert (labor.value, labor.detail) == ("n/a", "no agent_states delivered")
+    # CXI with the build's weights: CSAT alone, 4 / 5
+    cxi = {tile.label: tile.value for tile in _section(report, "gen4").tiles}
+    assert cxi["CXI (0-100)"] == "80.0"
+    assert report.subtitle.endswith(
+        "Data ends 2026-03-04 00:00 UTC; complete reporting days 2026-03-02 to 2026-03-02 "
+        "(America/New_York); later days are partial, left out. Built with fcr_window_hours = "
+        '24, reporting_timezone = "America/New_York", cxi_weights = {"csat": 1.0, "fcr": 0.0, '
+        '"response": 0.0} (not the defaults).'
+    )
+    workforce = {tile.label: tile for tile in _section(report, "workforce").tiles}
+    assert workforce["Schedule adherence"].detail == "no agent_states or schedules delivered"
+    assert _section(report, "schedule-fit").notes == ("Not available: no schedules delivered.",)
+
+
+def test_fcr_windows_are_labelled_with_the_build_window(fragment_db: Path) -> None:
+    warehouse = open_warehouse(fragment_db)
+    try:
+        section = _section(build_report(warehouse), "fcr")
+    finally:
+        warehouse.close()
+    windows = {row["fcr_window"] for row in section.charts[0].spec["data"]["values"]}
+    assert windows == {"default (24 h)", "24 h", "72 h", "7 d"}

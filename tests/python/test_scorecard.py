@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 
 import duckdb
 import pytest
+from provenance_support import add_meta_marts
 from test_api_support import publish_sample
 
 from ccmetrics.api import Warehouse
-from ccmetrics.publish import publish
 from ccmetrics.scorecard import build_scorecard, choose_periods, format_delta
 
 
@@ -109,8 +110,7 @@ def test_nps_and_products_are_recomputed_from_parts(tmp_path):
         """
     )
     con.close()
-    published = publish(working, tmp_path / "p.duckdb").path
-    with Warehouse(published) as warehouse:
+    with Warehouse(working) as warehouse:
         card = build_scorecard(warehouse, days=2)
     nps = figure(card, "NPS")
     # last 2 days 02-03..02-04: (3 - 1) / 5; the 2 before, 02-01..02-02: (7 - 5) / 14
@@ -151,7 +151,7 @@ def test_a_line_reads_one_grain_of_a_mixed_grain_mart(tmp_path):
     )
     con.execute("comment on column fct_attrition.attrition_rate is 'leavers / average_headcount'")
     con.close()
-    with Warehouse(publish(working, tmp_path / "p.duckdb").path) as warehouse:
+    with Warehouse(working) as warehouse:
         card = build_scorecard(warehouse, days=7)
     attrition = figure(card, "attrition (weekly)")
     # 8 days of data: halves 03-30..04-02 and 04-03..04-06. The month row starts in the first
@@ -173,3 +173,105 @@ def test_cxi_is_recomputed_from_component_counts_and_weights():
         100 * (0.4 * 0.75 + 0.4 * 0.8 + 0.2 * 0.5)
     )
     assert _cxi([0, 0, 0, 0, 0, 0, 0.4, 0.4, 0.2]) is None
+
+
+def _fragment_warehouse(tmp_path, **meta) -> Path:
+    """Phone queue days 2026-03-01..03-16: 100 offered, 80 of 100 within the threshold and 40
+    of 50 chains resolved each day, no labor cost booked. In New York the contacts delivered
+    up to 03-16 (UTC) end at 03-16 20:00 local time, so 03-16 is a fragment: 30 offered, 10
+    of 30 within the threshold, 1 of 10 resolved."""
+    working = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(working))
+    con.execute(
+        """
+        create table fct_queue_daily as
+        select
+            day::date as reporting_date,
+            'phone' as channel,
+            case when day = date '2026-03-16' then 30 else 100 end::bigint as offered,
+            case when day = date '2026-03-16' then 10 else 80 end::bigint
+                as service_level_numerator,
+            case when day = date '2026-03-16' then 30 else 100 end::bigint
+                as service_level_denominator,
+            service_level_numerator / service_level_denominator as service_level,
+            case when day = date '2026-03-16' then 1 else 40 end::bigint as fcr_resolved_default,
+            case when day = date '2026-03-16' then 10 else 50 end::bigint as fcr_eligible_default,
+            0.0 as labor_cost
+        from range(date '2026-03-01', date '2026-03-17', interval 1 day) as t(day)
+        """
+    )
+    add_meta_marts(
+        con,
+        parameters={"reporting_timezone": "America/New_York", **meta.pop("parameters", {})},
+        data_ends_at=datetime(2026, 3, 17),
+        complete=(date(2026, 3, 1), date(2026, 3, 15)),
+        **meta,
+    )
+    con.close()
+    return working
+
+
+def test_a_trailing_fragment_is_left_out_and_the_data_end_stated(tmp_path):
+    with Warehouse(_fragment_warehouse(tmp_path)) as warehouse:
+        card = build_scorecard(warehouse, days=7)
+    # 7 complete days against 7, not 03-10..03-16 with the fragment's 30 calls
+    assert card.periods.current == (date(2026, 3, 9), date(2026, 3, 15))
+    assert card.periods.previous == (date(2026, 3, 2), date(2026, 3, 8))
+    assert figure(card, "offered (phone)").current == 700
+    assert figure(card, "service level (phone)").current == pytest.approx(560 / 700)
+    assert card.periods.note == (
+        "data ends 2026-03-17 00:00 UTC; complete reporting days 2026-03-01 to 2026-03-15 "
+        "(America/New_York); 2026-03-16 partial, left out"
+    )
+    assert card.to_frame()["periods_note"].iloc[0] == card.periods.note
+
+
+def test_fcr_is_labelled_with_the_window_the_build_used(tmp_path):
+    published = _fragment_warehouse(tmp_path, parameters={"fcr_window_hours": 24})
+    with Warehouse(published) as warehouse:
+        card = build_scorecard(warehouse, days=7)
+    fcr = figure(card, "FCR (24 h)")
+    assert (fcr.current, fcr.previous) == (pytest.approx(280 / 350), pytest.approx(280 / 350))
+    assert not [f for f in card.figures if "2 h" in f.label]
+
+
+def test_metrics_of_sources_never_delivered_are_not_available(tmp_path):
+    published = _fragment_warehouse(
+        tmp_path, undelivered=("agent_states", "schedules", "cost_lines")
+    )
+    with Warehouse(published) as warehouse:
+        card = build_scorecard(warehouse, days=7)
+    labor = figure(card, "labor cost")
+    # the mart books 0.00 of labor without agent states: that is not a cost of 0
+    assert (labor.status, labor.current, labor.previous) == (
+        "n/a (no agent_states delivered)",
+        None,
+        None,
+    )
+    assert (
+        figure(card, "schedule adherence").status == "n/a (no agent_states or schedules delivered)"
+    )
+    assert figure(card, "total cost").status == "n/a (no cost_lines or agent_states delivered)"
+    assert figure(card, "offered (phone)").status == "ok"
+
+
+def test_weeks_follow_the_build_week_start(tmp_path):
+    # 03-01..03-15 complete, 03-15 a Sunday: Sunday weeks end on Saturday 03-14
+    published = _fragment_warehouse(tmp_path, parameters={"week_start": "sunday"})
+    with Warehouse(published) as warehouse:
+        card = build_scorecard(warehouse, days=7)
+    assert card.periods.current == (date(2026, 3, 8), date(2026, 3, 14))
+    assert card.periods.previous == (date(2026, 3, 1), date(2026, 3, 7))
+    assert card.periods.label == (
+        "last 1 week (starting Sunday) vs the 1 before; 2026-03-15 left out (week not over)"
+    )
+    # data to Wednesday 03-18 with Monday weeks: the week of 03-16 is not over
+    monday = choose_periods(date(2026, 3, 1), date(2026, 3, 18), 7, week_start=0)
+    assert (monday.current, monday.previous) == (
+        (date(2026, 3, 9), date(2026, 3, 15)),
+        (date(2026, 3, 2), date(2026, 3, 8)),
+    )
+    assert monday.label.endswith("2026-03-16..2026-03-18 left out (week not over)")
+    # without a week start: the last 7 days, whatever weekday they start on
+    rolling = choose_periods(date(2026, 3, 1), date(2026, 3, 18), 7)
+    assert rolling.current == (date(2026, 3, 12), date(2026, 3, 18))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
+from ccmetrics.provenance import META_MARTS
 from ccmetrics.report import sections
 from ccmetrics.report.html import render_html
 from ccmetrics.report.metrics import GENERATIONS
@@ -15,12 +17,20 @@ from ccmetrics.report.warehouse import Warehouse, open_warehouse
 def marts_read() -> tuple[str, ...]:
     """Every mart the report reads: what its dbt exposure must depend on."""
     headline = {metric.table for generation in GENERATIONS for metric in generation.metrics}
-    return tuple(sorted(headline | set(sections.SECTION_MARTS)))
+    return tuple(sorted(headline | set(sections.SECTION_MARTS) | set(META_MARTS)))
 
 
 def build_report(warehouse: Warehouse, generated_at: dt.datetime | None = None) -> Report:
     """Every section, in page order, from the marts the warehouse holds."""
     stamp = (generated_at or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    subtitle = [f"From {warehouse.path.name}, generated {stamp}."]
+    data_end = warehouse.provenance.data_end_text()
+    if data_end:
+        subtitle.append(f"{data_end[0].upper()}{data_end[1:]}; later days are partial, left out.")
+    changed = warehouse.provenance.changed_parameters()
+    if changed:
+        settings = ", ".join(f"{name} = {json.dumps(value)}" for name, value in changed.items())
+        subtitle.append(f"Built with {settings} (not the defaults).")
     parts = [sections.headline_section(warehouse, generation) for generation in GENERATIONS]
     parts += [
         sections.service_level_section(warehouse),
@@ -32,7 +42,7 @@ def build_report(warehouse: Warehouse, generated_at: dt.datetime | None = None) 
     ]
     return Report(
         title="Contact-center metrics",
-        subtitle=f"From {warehouse.path.name}, generated {stamp}.",
+        subtitle=" ".join(subtitle),
         sections=tuple(parts),
     )
 

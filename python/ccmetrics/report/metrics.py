@@ -25,6 +25,8 @@ class Ratio:
     """Columns the expressions need (checked before querying)."""
     fmt: Format = "percent"
     scale: float = 1.0
+    sources: tuple[str, ...] = ("contacts",)
+    """Landing sources without which the metric is not available."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Weighted:
     weights_var: str
     fmt: Format = "score"
     scale: float = 100.0
+    sources: tuple[str, ...] = ("contacts",)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -68,13 +71,20 @@ def _ratio(
     denominator: str,
     fmt: Format = "percent",
     scale: float = 1.0,
+    sources: tuple[str, ...] = ("contacts",),
 ) -> Ratio:
     columns = tuple(
         token
         for token in sorted(set((numerator + " " + denominator).replace("-", " ").split()))
         if token.isidentifier()
     )
-    return Ratio(name, label, table, date_column, numerator, denominator, columns, fmt, scale)
+    return Ratio(
+        name, label, table, date_column, numerator, denominator, columns, fmt, scale, sources
+    )
+
+
+LABOR = ("agent_states", "agents")
+"""Labor cost is logged-in time (agent states) x the agent's hourly cost (agents)."""
 
 
 GENERATIONS: tuple[Generation, ...] = (
@@ -128,7 +138,7 @@ GENERATIONS: tuple[Generation, ...] = (
             ),
             _ratio(
                 "fcr_rate",
-                "FCR (default window)",
+                "FCR ({fcr_window})",
                 "fct_queue_daily",
                 "reporting_date",
                 "fcr_resolved_default",
@@ -142,6 +152,7 @@ GENERATIONS: tuple[Generation, ...] = (
                 "labor_cost",
                 "handled_contacts",
                 fmt="currency",
+                sources=LABOR,
             ),
         ),
     ),
@@ -158,6 +169,7 @@ GENERATIONS: tuple[Generation, ...] = (
                 "reporting_date",
                 "csat_satisfied_responses",
                 "csat_responses",
+                sources=("surveys",),
             ),
             _ratio(
                 "nps",
@@ -168,6 +180,7 @@ GENERATIONS: tuple[Generation, ...] = (
                 "nps_responses",
                 fmt="score",
                 scale=100.0,
+                sources=("surveys",),
             ),
             _ratio(
                 "response_within_target_rate",
@@ -225,6 +238,7 @@ GENERATIONS: tuple[Generation, ...] = (
                 "reporting_date",
                 "bot_resolutions",
                 "bot_resolution_eligible",
+                sources=("bot_sessions",),
             ),
             _ratio(
                 "bot_handoff_rate",
@@ -233,6 +247,7 @@ GENERATIONS: tuple[Generation, ...] = (
                 "reporting_date",
                 "bot_handoffs",
                 "bot_sessions",
+                sources=("bot_sessions",),
             ),
             _ratio(
                 "kb_hit_rate",
@@ -241,6 +256,7 @@ GENERATIONS: tuple[Generation, ...] = (
                 "reporting_date",
                 "kb_hits",
                 "lookups",
+                sources=("kb_events",),
             ),
         ),
     ),
@@ -286,6 +302,7 @@ GENERATIONS: tuple[Generation, ...] = (
                 "reporting_date",
                 "ai_csat_satisfied_responses",
                 "ai_csat_responses",
+                sources=("surveys",),
             ),
             _ratio(
                 "recommendation_conversion_rate",
@@ -294,6 +311,7 @@ GENERATIONS: tuple[Generation, ...] = (
                 "reporting_date",
                 "recommendations_accepted",
                 "recommendations_offered",
+                sources=("ai_recommendations",),
             ),
         ),
     ),
@@ -310,6 +328,7 @@ GENERATIONS: tuple[Generation, ...] = (
                 "reporting_date",
                 "adherent_minutes",
                 "scheduled_minutes",
+                sources=("agent_states", "schedules"),
             ),
             _ratio(
                 "occupancy",
@@ -318,6 +337,7 @@ GENERATIONS: tuple[Generation, ...] = (
                 "reporting_date",
                 "handling_seconds",
                 "occupied_or_available_seconds",
+                sources=("agent_states",),
             ),
             _ratio(
                 "utilization",
@@ -326,6 +346,7 @@ GENERATIONS: tuple[Generation, ...] = (
                 "reporting_date",
                 "handling_seconds",
                 "paid_seconds",
+                sources=("agent_states",),
             ),
             _ratio(
                 "qa_score",
@@ -335,6 +356,7 @@ GENERATIONS: tuple[Generation, ...] = (
                 "score_sum",
                 "evaluations",
                 fmt="score",
+                sources=("qa_evaluations",),
             ),
             _ratio(
                 "qa_fatal_error_rate",
@@ -343,6 +365,7 @@ GENERATIONS: tuple[Generation, ...] = (
                 "reporting_date",
                 "fatal_error_evaluations",
                 "evaluations",
+                sources=("qa_evaluations",),
             ),
         ),
     ),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ccmetrics.report import charts
 from ccmetrics.report.formatting import format_value
-from ccmetrics.report.metrics import Generation, Ratio, Weighted
+from ccmetrics.report.metrics import LABOR, Generation, Ratio, Weighted
 from ccmetrics.report.model import Chart, Section, Table, Tile
 from ccmetrics.report.settings import project_vars
 
@@ -44,6 +44,13 @@ FCR_WINDOWS: tuple[tuple[str, str], ...] = (
     ("72h", "72 h"),
     ("7d", "7 d"),
 )
+COST_SOURCES = ("cost_lines", *LABOR)
+"""Total cost is labor plus the cost lines: without either it would be a part shown as all."""
+
+
+def _unavailable(warehouse: Warehouse, sources: tuple[str, ...]) -> str | None:
+    """Why a section or tile that needs `sources` shows nothing: "no schedules delivered"."""
+    return warehouse.provenance.unavailable(sources)
 
 
 def _ratio_by_day(warehouse: Warehouse, metric: Ratio) -> pd.DataFrame:
@@ -55,6 +62,7 @@ def _ratio_by_day(warehouse: Warehouse, metric: Ratio) -> pd.DataFrame:
             sum({metric.numerator}) as numerator,
             sum({metric.denominator}) as denominator
         from {warehouse.relation(metric.table)}
+        where {warehouse.complete(metric.date_column)}
         group by 1
         order by 1
         """
@@ -79,7 +87,9 @@ def _weighted_mean(
 
 def _weighted_by_day(warehouse: Warehouse, metric: Weighted) -> tuple[pd.DataFrame, float | None]:
     """Columns date, value per day, and the value over the whole period."""
-    weights = {name: float(value) for name, value in project_vars()[metric.weights_var].items()}
+    built_with = warehouse.provenance.parameters.get(metric.weights_var)
+    configured = built_with if isinstance(built_with, dict) else project_vars()[metric.weights_var]
+    weights = {name: float(value) for name, value in configured.items()}
     sums = ",\n".join(
         f"sum({num}) as {name}_num, sum({den}) as {name}_den"
         for name, num, den in metric.components
@@ -88,6 +98,7 @@ def _weighted_by_day(warehouse: Warehouse, metric: Weighted) -> tuple[pd.DataFra
         f"""
         select cast({metric.date_column} as date) as date, {sums}
         from {warehouse.relation(metric.table)}
+        where {warehouse.complete(metric.date_column)}
         group by 1
         order by 1
         """
@@ -121,9 +132,14 @@ def headline_section(warehouse: Warehouse, generation: Generation) -> Section:
     trends: list[pd.DataFrame] = []
     trend_formats: dict[str, str] = {}
     for metric in generation.metrics:
+        label = metric.label.format(fcr_window=warehouse.provenance.fcr_window)
+        undelivered = _unavailable(warehouse, metric.sources)
+        if undelivered:
+            tiles.append(Tile(label, "n/a", undelivered))
+            continue
         reason = warehouse.missing(metric.table, (metric.date_column, *metric.columns))
         if reason:
-            notes.append(f"{metric.label}: not shown, {reason}.")
+            notes.append(f"{label}: not shown, {reason}.")
             continue
         if isinstance(metric, Weighted):
             daily, total = _weighted_by_day(warehouse, metric)
@@ -131,16 +147,14 @@ def headline_section(warehouse: Warehouse, generation: Generation) -> Section:
             daily = _ratio_by_day(warehouse, metric)
             total = _divide(daily["numerator"].sum(), daily["denominator"].sum(), metric.scale)
         if daily.empty:
-            notes.append(f"{metric.label}: not shown, `{metric.table}` has no rows.")
+            notes.append(f"{label}: not shown, `{metric.table}` has no rows.")
             continue
         first, last = daily["date"].min(), daily["date"].max()
-        tiles.append(
-            Tile(metric.label, format_value(total, metric.fmt), f"{first:%d %b} - {last:%d %b}")
-        )
+        tiles.append(Tile(label, format_value(total, metric.fmt), f"{first:%d %b} - {last:%d %b}"))
         trends.append(
-            pd.DataFrame({"date": daily["date"], "metric": metric.label, "value": daily["value"]})
+            pd.DataFrame({"date": daily["date"], "metric": label, "value": daily["value"]})
         )
-        trend_formats[metric.label] = D3_FORMATS[metric.fmt]
+        trend_formats[label] = D3_FORMATS[metric.fmt]
     chart_list: list[Chart] = []
     if trends:
         chart_list.append(
@@ -190,7 +204,7 @@ def service_level_section(warehouse: Warehouse) -> Section:
             sum(service_level_numerator) / nullif(sum(service_level_denominator), 0)
                 as service_level
         from {warehouse.relation(table)}
-        where channel = 'phone'
+        where channel = 'phone' and {warehouse.complete("interval_start")}
         group by 1, 2
         having sum(service_level_denominator) > 0
         order by 1, 2
@@ -217,11 +231,16 @@ def fcr_section(warehouse: Warehouse) -> Section:
     reason = warehouse.missing(table, needed)
     if reason:
         return Section(key, title, intro, notes=(f"Not shown: {reason}.",))
+    labels = dict(FCR_WINDOWS)
+    if warehouse.provenance.parameters.get("fcr_window_hours") is not None:
+        labels["default"] = f"default ({warehouse.provenance.fcr_window})"
     selects = ",\n".join(
-        f"select channel, '{label}' as fcr_window, {position} as window_order, "
+        f"select channel, '{labels[window]}' as fcr_window, "
+        f"{position} as window_order, "
         f"sum(fcr_resolved_{window}) as resolved, sum(fcr_eligible_{window}) as eligible "
-        f"from {warehouse.relation(table)} group by channel"
-        for position, (window, label) in enumerate(FCR_WINDOWS)
+        f"from {warehouse.relation(table)} where {warehouse.complete('reporting_date')} "
+        "group by channel"
+        for position, (window, _) in enumerate(FCR_WINDOWS)
     ).replace(",\nselect", "\nunion all\nselect")
     frame = warehouse.query(
         f"""
@@ -252,6 +271,9 @@ def schedule_fit_section(warehouse: Warehouse) -> Section:
         "intervals staffed within +-1 agent of the requirement."
     )
     table, daily = SCHEDULE_FIT_MART, SCHEDULE_FIT_DAILY_MART
+    undelivered = _unavailable(warehouse, ("schedules",))
+    if undelivered:
+        return Section(key, title, intro, notes=(f"Not available: {undelivered}.",))
     notes: list[str] = []
     tiles: list[Tile] = []
     chart_list: list[Chart] = []
@@ -268,6 +290,7 @@ def schedule_fit_section(warehouse: Warehouse) -> Section:
                 sum(intervals_within_one_agent) as within,
                 sum(intervals_evaluated) as evaluated
             from {warehouse.relation(daily)}
+            where {warehouse.complete("reporting_date")}
             group by 1
             order by 1
             """
@@ -297,7 +320,10 @@ def schedule_fit_section(warehouse: Warehouse) -> Section:
                 avg(staffed_agents) as mean_staffed,
                 count(*) as intervals
             from {warehouse.relation(table)}
-            where required_agents is not null and staffed_agents is not null
+            where
+                required_agents is not null
+                and staffed_agents is not null
+                and {warehouse.complete("interval_start")}
             group by 1, 2
             order by 1, 2
             """
@@ -324,6 +350,9 @@ def bot_section(warehouse: Warehouse) -> Section:
         "the FCR window, over sessions whose window is complete (right-censored sessions are "
         "left out). Handoff: sessions transferred to a human, over all sessions."
     )
+    undelivered = _unavailable(warehouse, ("bot_sessions",))
+    if undelivered:
+        return Section(key, title, intro, notes=(f"Not available: {undelivered}.",))
     table = BOT_MART
     needed = (
         "reporting_date",
@@ -341,10 +370,12 @@ def bot_section(warehouse: Warehouse) -> Section:
             sum(bot_handoffs) / nullif(sum(bot_sessions), 0) as handoff,
             sum(bot_sessions) as sessions
     """
+    complete = warehouse.complete("reporting_date")
     daily = warehouse.query(
         f"""
         select cast(reporting_date as date) as date, {rates}
         from {warehouse.relation(table)}
+        where {complete}
         group by 1
         order by 1
         """
@@ -353,6 +384,7 @@ def bot_section(warehouse: Warehouse) -> Section:
         f"""
         select channel, {rates}
         from {warehouse.relation(table)}
+        where {complete}
         group by 1
         order by 1
         """
@@ -390,6 +422,9 @@ def cost_section(warehouse: Warehouse) -> Section:
         "and AI platform cost over bot resolutions. An issue that comes back within the FCR "
         "window is not resolved."
     )
+    undelivered = _unavailable(warehouse, COST_SOURCES)
+    if undelivered:
+        return Section(key, title, intro, notes=(f"Not available: {undelivered}.",))
     table = COST_MART
     needed = (
         "reporting_date",
@@ -409,6 +444,7 @@ def cost_section(warehouse: Warehouse) -> Section:
     if reason:
         return Section(key, title, intro, notes=(f"Not shown: {reason}.",))
     relation = warehouse.relation(table)
+    complete = warehouse.complete("reporting_date")
     totals = warehouse.query(
         f"""
         select
@@ -419,6 +455,7 @@ def cost_section(warehouse: Warehouse) -> Section:
             sum(ai_cost) as ai_cost,
             sum(bot_resolved_issues) as bot_resolved
         from {relation}
+        where {complete}
         """
     ).iloc[0]
     if totals.isna().all():
@@ -445,11 +482,13 @@ def cost_section(warehouse: Warehouse) -> Section:
         select cast(reporting_date as date) as date, 'human' as service,
             sum(human_cost) / nullif(sum(human_resolved_issues), 0) as cost_per_resolution
         from {relation}
+        where {complete}
         group by 1
         union all
         select cast(reporting_date as date) as date, 'AI' as service,
             sum(ai_cost) / nullif(sum(bot_resolved_issues), 0) as cost_per_resolution
         from {relation}
+        where {complete}
         group by 1
         order by 2, 1
         """
@@ -465,6 +504,7 @@ def cost_section(warehouse: Warehouse) -> Section:
                 sum(ai_platform_cost) as "AI platform",
                 sum(other_cost) as other
             from {relation}
+            where {complete}
             group by 1
         )
         on "agent labor", telephony, "bot platform", "AI platform", other
@@ -500,7 +540,7 @@ def drilldown_section(warehouse: Warehouse, limit: int = 25) -> Section:
         "Daily FCR, service level, AHT, CSAT and cost per resolution at center, team, agent and "
         "contact-reason level, flagged when outside 3-sigma control limits (p-chart for "
         "proportions), so a drop can be traced from the center to the team, agent or reason "
-        "that caused it."
+        "that caused it. Complete days only: the last day of the data is often a fragment."
     )
     table = DRILLDOWN_MART
     needed = (
@@ -515,6 +555,7 @@ def drilldown_section(warehouse: Warehouse, limit: int = 25) -> Section:
         "upper_control_limit",
         "is_flagged_low",
         "is_flagged_high",
+        "is_complete_period",
     )
     reason = warehouse.missing(table, needed)
     if reason:
@@ -529,7 +570,7 @@ def drilldown_section(warehouse: Warehouse, limit: int = 25) -> Section:
             sum(case when is_flagged_high then 1 else 0 end) as above_limit,
             count(lower_control_limit) as checked
         from {relation}
-        where period_grain = 'day'
+        where period_grain = 'day' and is_complete_period
         group by 1, 2
         order by 1, 2
         """

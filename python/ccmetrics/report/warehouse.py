@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ccmetrics.provenance import META_MARTS, Provenance, read_provenance
 
 if TYPE_CHECKING:
     import duckdb
@@ -20,6 +22,8 @@ class Warehouse:
     tables: dict[str, frozenset[str]]
     schemas: dict[str, str]
     path: Path
+    provenance: Provenance = field(default_factory=Provenance)
+    """The build's parameters and what the deliveries cover (empty for older warehouses)."""
 
     def relation(self, table: str) -> str:
         """The quoted schema-qualified name of `table`, for use in SQL."""
@@ -34,6 +38,18 @@ class Warehouse:
         if absent:
             return f"mart `{table}` lacks column(s) {', '.join(absent)}"
         return None
+
+    def complete(self, date_expression: str) -> str:
+        """A SQL condition keeping the complete reporting days of `date_expression` (a date or
+        a local timestamp): a trailing fragment is left out. True when the coverage is unknown.
+        """
+        coverage = self.provenance.coverage
+        if coverage is None or coverage.first_complete is None or coverage.last_complete is None:
+            return "true"
+        return (
+            f"cast({date_expression} as date) between date '{coverage.first_complete:%Y-%m-%d}' "
+            f"and date '{coverage.last_complete:%Y-%m-%d}'"
+        )
 
     def query(self, sql: str) -> pd.DataFrame:
         return self.connection.execute(sql).df()
@@ -67,9 +83,11 @@ def open_warehouse(path: Path) -> Warehouse:
         if owner.setdefault(table, schema) != schema:
             continue
         tables.setdefault(table, set()).add(column)
-    return Warehouse(
+    warehouse = Warehouse(
         connection=connection,
         tables={name: frozenset(columns) for name, columns in tables.items()},
         schemas=owner,
         path=path,
     )
+    relations = {name: warehouse.relation(name) for name in META_MARTS if name in owner}
+    return replace(warehouse, provenance=read_provenance(connection, relations))
