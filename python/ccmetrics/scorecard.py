@@ -588,7 +588,9 @@ def build_scorecard(warehouse: Warehouse, days: int = 7, end: date | None = None
     """Compute the scorecard from the marts `warehouse` holds."""
     provenance = build_provenance(warehouse)
     first, last, note = complete_range(warehouse, provenance, end)
-    chosen = choose_periods(first, last, days, provenance.week_start)
+    # an explicit end is the last day of the current period, wherever the week stands
+    week_start = provenance.week_start if end is None else None
+    chosen = choose_periods(first, last, days, week_start)
     periods = Periods(chosen.current, chosen.previous, chosen.label, note)
     placed: dict[tuple[str, str], Placement | str] = {}
     for section in SECTIONS:

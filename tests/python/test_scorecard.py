@@ -265,6 +265,9 @@ def test_weeks_follow_the_build_week_start(tmp_path):
     assert card.periods.label == (
         "last 1 week (starting Sunday) vs the 1 before; 2026-03-15 left out (week not over)"
     )
+    with Warehouse(published) as warehouse:
+        ended = build_scorecard(warehouse, days=7, end=date(2026, 3, 15))
+    assert ended.periods.current == (date(2026, 3, 9), date(2026, 3, 15))
     # data to Wednesday 03-18 with Monday weeks: the week of 03-16 is not over
     monday = choose_periods(date(2026, 3, 1), date(2026, 3, 18), 7, week_start=0)
     assert (monday.current, monday.previous) == (
