@@ -77,7 +77,7 @@ events_by_period as (
     select
         metric_name,
         'week' as period_grain,
-        cast({{ dbt.date_trunc('week', 'event_date') }} as date) as period_start,
+        {{ ccm_week_start('event_date') }} as period_start,
         team_id,
         agent_id,
         contact_reason,

@@ -2,8 +2,11 @@
     the mean of the headcount at the start of the period's first day and at the end of its
     last day. leave_date is the last day employed, so a leaver counts in the period that
     holds that day and is no longer in its closing headcount. The periods are those in
-    which agents were scheduled or logged in. -#}
-{%- set grains = ['week', 'month'] -%}
+    which agents were scheduled or logged in. Weeks start on var week_start (ccm_week_start). -#}
+{%- set period_starts = [
+    ('week', ccm_week_start('activity_date')),
+    ('month', 'cast(' ~ dbt.date_trunc('month', 'activity_date') ~ ' as date)'),
+] -%}
 with
 
 agents as (
@@ -29,13 +32,12 @@ activity_days as (
 
 periods as (
 
-    {% for grain in grains -%}
+    {% for grain, period_start in period_starts -%}
         select distinct
             '{{ grain }}' as period_grain,
-            cast({{ dbt.date_trunc(grain, 'activity_date') }} as date) as period_start,
-            cast({{ dbt.dateadd(
-                'day', -1, dbt.dateadd(grain, 1, dbt.date_trunc(grain, 'activity_date'))
-            ) }} as date) as period_end
+            {{ period_start }} as period_start,
+            cast({{ dbt.dateadd('day', -1, dbt.dateadd(grain, 1, period_start)) }} as date)
+                as period_end
         from activity_days
         {% if not loop.last %}union all{% endif %}
     {% endfor %}

@@ -1,4 +1,5 @@
-{#- The bot conversations picked for quality evaluation: per week, var bot_qa_sample_size
+{#- The bot conversations picked for quality evaluation: per week (weeks start on var
+    week_start, see ccm_week_start), var bot_qa_sample_size
     sessions in a pseudo-random order that is reproducible (a hash of var bot_qa_sample_seed
     and the session id, identical on every engine), so that a rerun or another warehouse
     draws the same sample and a changed seed draws a new one. -#}
@@ -8,8 +9,7 @@ bot_sessions as (
 
     select
         bot_session_id,
-        cast({{ dbt.date_trunc('week', ccm_reporting_date('started_at')) }} as date)
-            as sample_week,
+        {{ ccm_week_start(ccm_reporting_date('started_at')) }} as sample_week,
         {{ dbt.hash(dbt.concat(["'" ~ var('bot_qa_sample_seed') ~ "'", 'bot_session_id'])) }}
             as sample_key
     from {{ ref('stg_bot__sessions') }}
