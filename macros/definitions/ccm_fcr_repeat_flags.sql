@@ -11,6 +11,10 @@
     row gets is_window_complete_<w> = false and is_resolved_<w> = null, which keeps it out of
     every FCR denominator. has_repeat_<w> is still reported as observed so far.
 
+    Only contacts the customer makes are judged and count as repeats: an interaction with a
+    fcr_excluded_reason (the center's outbound contact, an unidentified caller) is neither an
+    FCR candidate (is_resolved_<w> null, has_repeat_<w> false) nor anyone's repeat.
+
     Renders one select: every column of `columns` from `interactions`, then
     has_repeat_<w>, is_window_complete_<w> and is_resolved_<w> for each published window.
     Only the earliest qualifying later start matters, so one bounded join covers all windows. -#}
@@ -35,7 +39,9 @@
                 as has_repeat_{{ suffix }},
             {{ window_end }} <= data_end.end_of_data_at as is_window_complete_{{ suffix }},
             case
-                when {{ window_end }} <= data_end.end_of_data_at
+                when
+                    {{ window_end }} <= data_end.end_of_data_at
+                    and interactions.fcr_excluded_reason is null
                     then not coalesce(next_interactions.next_started_at <= {{ window_end }}, false)
             end as is_resolved_{{ suffix }}{{ "," if not loop.last }}
         {%- endfor %}
@@ -49,6 +55,8 @@
         inner join {{ candidates }} as later
             on
                 earlier.customer_id = later.customer_id
+                and earlier.fcr_excluded_reason is null
+                and later.fcr_excluded_reason is null
                 and later.started_at > earlier.started_at
                 and later.started_at <= {{ dbt.dateadd('second', longest_seconds | int, 'earlier.ended_at') }}
                 {%- if match_reason %}
@@ -57,4 +65,17 @@
         group by earlier.interaction_id
     ) as next_interactions
         on interactions.interaction_id = next_interactions.interaction_id
+{%- endmacro %}
+
+{#- Why an interaction is neither an FCR candidate nor a repeat, or null when it is both: a
+    chain the center started (first segment outbound: the spec counts only contacts the
+    customer makes; a callback the customer asked for stays in its chain) or a caller that was
+    not identified (null customer_id, see ccm_customer_id: their contacts cannot be matched
+    to a later one). Outbound wins when both hold, as nobody called in. Bot sessions pass
+    'null' as initiation_method. -#}
+{% macro ccm_fcr_excluded_reason(initiation_method, customer_id) -%}
+    case
+        when {{ initiation_method }} = 'outbound' then 'outbound'
+        when {{ customer_id }} is null then 'unidentified'
+    end
 {%- endmacro %}

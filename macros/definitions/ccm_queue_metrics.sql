@@ -42,6 +42,8 @@
         {{ ccm_safe_divide('fcr_resolved_' ~ suffix, 'fcr_eligible_' ~ suffix) }}
             as fcr_rate_{{ suffix }},
     {% endfor -%}
+    cast(fcr_excluded_unidentified as bigint) as fcr_excluded_unidentified,
+    cast(fcr_excluded_outbound as bigint) as fcr_excluded_outbound,
     cast(paid_seconds as double) as paid_seconds,
     cast(labor_cost as double) as labor_cost,
     {{ ccm_safe_divide('labor_cost', 'handled_contacts') }} as cost_per_contact
@@ -58,6 +60,8 @@
         {%- do measures.append('fcr_resolved_' ~ suffix) -%}
         {%- do measures.append('fcr_eligible_' ~ suffix) -%}
     {%- endfor -%}
+    {%- do measures.append('fcr_excluded_unidentified') -%}
+    {%- do measures.append('fcr_excluded_outbound') -%}
     {%- do measures.append('paid_seconds') -%}
     {%- do measures.append('labor_cost') -%}
     {{ return(measures) }}

@@ -17,6 +17,7 @@ segments as (
         segment_number,
         is_chain_start,
         is_chain_end,
+        initiation_method,
         customer_id,
         contact_reason,
         channel,
@@ -51,6 +52,7 @@ segments_in_scope as (
         segments.segment_number,
         segments.is_chain_start,
         segments.is_chain_end,
+        segments.initiation_method,
         segments.customer_id,
         segments.contact_reason,
         segments.channel,
@@ -71,6 +73,7 @@ chain_starts as (
 
     select
         chain_id,
+        initiation_method,
         customer_id,
         contact_reason,
         channel as first_channel,
@@ -135,6 +138,7 @@ stitched as (
 
     select
         chain_starts.chain_id,
+        chain_starts.initiation_method,
         chain_starts.customer_id,
         chain_starts.contact_reason,
         chain_starts.first_channel,

@@ -118,12 +118,15 @@ chained as (
                     + coalesce(segments_ordered.acw_seconds, 0)
             else 0
         end as handle_seconds,
+        {#- A contact an agent connected to without queueing was routed directly: it waited 0 s
+            (ccm_is_offered counts it as offered). -#}
         case
             when segments_ordered.queued_at is not null
                 then {{ ccm_seconds_between(
                     'segments_ordered.queued_at',
                     'coalesce(segments_ordered.connected_at, segments_ordered.ended_at)'
                 ) }}
+            when segments_ordered.connected_at is not null then cast(0 as double)
         end as queue_wait_seconds,
         bot_handoffs.bot_session_id
     from segments_ordered

@@ -16,7 +16,8 @@
     'started_at',
     'ended_at',
     'is_handled',
-    'bot_outcome'
+    'bot_outcome',
+    'fcr_excluded_reason'
 ] -%}
 {%- set longest_window_days = ccm_fcr_longest_window_days() -%}
 

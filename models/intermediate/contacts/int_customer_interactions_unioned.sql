@@ -13,6 +13,7 @@ chains as (
 
     select
         chain_id,
+        initiation_method,
         customer_id,
         contact_reason,
         first_channel,
@@ -70,7 +71,9 @@ chain_interactions as (
         end as started_at,
         chains.ended_at,
         chains.is_handled,
-        cast(null as string) as bot_outcome
+        cast(null as string) as bot_outcome,
+        {{ ccm_fcr_excluded_reason('chains.initiation_method', 'chains.customer_id') }}
+            as fcr_excluded_reason
     from chains
     left join handoff_starts
         on chains.bot_session_id = handoff_starts.bot_session_id
@@ -90,7 +93,8 @@ bot_interactions as (
         started_at,
         ended_at,
         false as is_handled,
-        outcome as bot_outcome
+        outcome as bot_outcome,
+        {{ ccm_fcr_excluded_reason('cast(null as string)', 'customer_id') }} as fcr_excluded_reason
     from bot_sessions
     where outcome != 'handoff'
 
@@ -107,7 +111,8 @@ unioned as (
         started_at,
         ended_at,
         is_handled,
-        bot_outcome
+        bot_outcome,
+        fcr_excluded_reason
     from chain_interactions
 
     union all
@@ -121,7 +126,8 @@ unioned as (
         started_at,
         ended_at,
         is_handled,
-        bot_outcome
+        bot_outcome,
+        fcr_excluded_reason
     from bot_interactions
 
 )

@@ -8,9 +8,11 @@
 }}
 
 {# Additive queue measures per reporting interval x channel x queue, each attributed to the
-    period of its own event (METRICS.md): queue counts to when the contact entered the queue,
-    handle counts to when handling ended, FCR to when the handled chain ended, labor to when
-    the agent was logged in. Both efficiency marts sum these rows, so they always agree.
+    period of its own event (METRICS.md): queue counts to when the contact entered the queue
+    (or, routed directly to an agent, was connected), handle counts to when handling ended,
+    FCR to when the handled chain ended, labor to when the agent was logged in. Both
+    efficiency marts sum these rows, so they always agree. Labor is null, not 0, when the
+    agent states (paid time) or the agents file (hourly cost) were never delivered.
 
     Incremental runs recompute whole reporting days: the lookback, plus the longest FCR
     window (a chain's FCR flags change until its window is complete), plus one day for the
@@ -23,7 +25,7 @@
 {%- set queue_measures = measures[:8] -%}
 {%- set handle_measures = ['handled_contacts', 'handle_seconds'] -%}
 {%- set labor_measures = ['paid_seconds', 'labor_cost'] -%}
-{%- set fcr_measures = [] -%}
+{%- set fcr_measures = ['fcr_excluded_unidentified', 'fcr_excluded_outbound'] -%}
 {%- for suffix, hours in fcr_windows -%}
     {%- do fcr_measures.extend(['fcr_resolved_' ~ suffix, 'fcr_eligible_' ~ suffix]) -%}
 {%- endfor -%}
@@ -44,7 +46,8 @@ segments as (
         segment_number,
         channel,
         coalesce(queue_id, '(none)') as queue_id,
-        queued_at,
+        {{ ccm_is_offered('initiation_method', 'queued_at', 'connected_at') }} as is_offered,
+        {{ ccm_offered_at('queued_at', 'connected_at') }} as offered_at,
         connected_at,
         ended_at,
         disposition,
@@ -54,20 +57,20 @@ segments as (
 
 ),
 
-queued_segments as (
+offered_segments as (
 
     select
         channel,
         queue_id,
-        queued_at,
+        offered_at,
         queue_wait_seconds,
         connected_at is not null as is_answered,
         connected_at is null and disposition = 'abandoned' as is_abandoned
     from segments
     where
-        queued_at is not null
+        is_offered
     {% if is_incremental() %}
-            and queued_at >= {{ source_cutoff }}
+            and offered_at >= {{ source_cutoff }}
         {% endif %}
 
 ),
@@ -75,7 +78,7 @@ queued_segments as (
 queue_events as (
 
     select
-        {{ ccm_interval_start('queued_at') }} as interval_start,
+        {{ ccm_interval_start('offered_at') }} as interval_start,
         channel,
         queue_id,
         {% for measure in measures if measure not in queue_measures -%}
@@ -98,7 +101,7 @@ queue_events as (
             else 0
         end as abandoned_within_threshold,
         case when is_answered then queue_wait_seconds else 0 end as asa_wait_seconds
-    from queued_segments
+    from offered_segments
 
 ),
 
@@ -129,7 +132,7 @@ chain_first_queues as (
         queue_id,
         row_number() over (partition by chain_id order by segment_number) as queue_order
     from segments
-    where queued_at is not null
+    where is_offered
 
 ),
 
@@ -141,6 +144,7 @@ handled_chains as (
             interactions.is_window_complete_{{ suffix }},
             interactions.is_resolved_{{ suffix }},
         {% endfor -%}
+        interactions.fcr_excluded_reason,
         interactions.channel,
         interactions.ended_at
     from {{ ref('int_customer_interactions_fcr_flagged') }} as interactions
@@ -160,14 +164,22 @@ fcr_events as (
         {% for measure in measures if measure not in fcr_measures -%}
             0 as {{ measure }},
         {% endfor -%}
+        {#- is_resolved_<w> is null for a censored window and for a chain left out of FCR
+            (fcr_excluded_reason), so neither is eligible. -#}
         {% for suffix, hours in fcr_windows -%}
             case
                 when handled_chains.is_resolved_{{ suffix }} then 1 else 0
             end as fcr_resolved_{{ suffix }},
             case
-                when handled_chains.is_window_complete_{{ suffix }} then 1 else 0
+                when handled_chains.is_resolved_{{ suffix }} is not null then 1 else 0
             end as fcr_eligible_{{ suffix }},
         {% endfor -%}
+        case
+            when handled_chains.fcr_excluded_reason = 'unidentified' then 1 else 0
+        end as fcr_excluded_unidentified,
+        case
+            when handled_chains.fcr_excluded_reason = 'outbound' then 1 else 0
+        end as fcr_excluded_outbound,
         handled_chains.channel,
         coalesce(chain_first_queues.queue_id, '(none)') as queue_id
     from handled_chains
@@ -179,7 +191,9 @@ fcr_events as (
 ),
 
 {# Labor is attributed to the agent's home queue on the channel that queue serves, taken as
-    the channel most of its offered contacts came on. #}
+    the channel most of its offered contacts came on. An agent missing from the agents file
+    (or a center that sends none) still has paid time, on queue and channel '(none)', but no
+    labor cost. #}
 queue_channel_volumes as (
 
     select
@@ -187,7 +201,7 @@ queue_channel_volumes as (
         channel,
         count(*) as offered_contacts
     from segments
-    where queued_at is not null
+    where is_offered
     group by queue_id, channel
 
 ),
@@ -290,15 +304,15 @@ labor_events as (
 
     select
         {{ ccm_interval_start('state_pieces.interval_start_utc') }} as interval_start,
-        agents.channel,
-        agents.queue_id,
+        coalesce(agents.channel, '(none)') as channel,
+        coalesce(agents.queue_id, '(none)') as queue_id,
         {% for measure in measures if measure not in labor_measures -%}
             0 as {{ measure }},
         {% endfor -%}
         state_pieces.paid_seconds,
         state_pieces.paid_seconds * agents.hourly_cost / 3600 as labor_cost
     from state_pieces
-    inner join agents
+    left join agents
         on state_pieces.agent_id = agents.agent_id
 
 ),
@@ -328,9 +342,38 @@ aggregated as (
     from events
     group by interval_start, channel, queue_id
 
+),
+
+labor_sources as (
+
+    select
+        {{ ccm_is_delivered(ref('stg_acd__agent_states')) }} as has_agent_states,
+        {{ ccm_is_delivered(ref('stg_wfm__agents')) }} as has_agents
+
+),
+
+labor_checked as (
+
+    select
+        aggregated.interval_start,
+        aggregated.reporting_date,
+        aggregated.channel,
+        aggregated.queue_id,
+        {% for measure in measures if measure not in labor_measures -%}
+            aggregated.{{ measure }},
+        {% endfor -%}
+        case when labor_sources.has_agent_states then aggregated.paid_seconds end
+            as paid_seconds,
+        case
+            when labor_sources.has_agent_states and labor_sources.has_agents
+                then aggregated.labor_cost
+        end as labor_cost
+    from aggregated
+    cross join labor_sources
+
 )
 
-select * from aggregated
+select * from labor_checked
 {% if is_incremental() %}
     where reporting_date >= cast({{ cutoff }} as date)
 {% endif %}

@@ -3,7 +3,9 @@
     int_customer_interactions_fcr_flagged, so bot resolution and FCR share one repeat rule. A
     session that handed off is a failure whatever happens next, but it is judged on the same
     window so that right-censoring removes failures and successes near the end of the data
-    alike (otherwise the last hours would look worse than they are). -#}
+    alike (otherwise the last hours would look worse than they are). For the same reason a
+    session whose customer was not identified is not judged at all, handoffs included: with
+    no customer, a repeat cannot be looked for. -#}
 with
 
 bot_sessions as (
@@ -11,6 +13,7 @@ bot_sessions as (
     select
         bot_session_id,
         customer_id,
+        customer_id is not null as is_customer_identified,
         channel,
         intent,
         started_at,
@@ -58,6 +61,7 @@ sessions_flagged as (
     select
         bot_sessions.bot_session_id,
         bot_sessions.customer_id,
+        bot_sessions.is_customer_identified,
         bot_sessions.channel,
         bot_sessions.intent,
         bot_sessions.started_at,
@@ -82,6 +86,7 @@ sessions_judged as (
     select
         bot_session_id,
         customer_id,
+        is_customer_identified,
         channel,
         intent,
         started_at,
@@ -92,12 +97,12 @@ sessions_judged as (
         outcome = 'handoff' as is_handoff,
         is_window_complete,
         case
-            when not is_window_complete then null
+            when not is_window_complete or not is_customer_identified then null
             when outcome = 'handoff' then false
             else coalesce(is_resolved_default, false)
         end as is_bot_resolution,
         case
-            when not is_window_complete then null
+            when not is_window_complete or not is_customer_identified then null
             when outcome = 'resolved' then coalesce(is_resolved_default, false)
             else false
         end as is_confirmed_bot_resolution

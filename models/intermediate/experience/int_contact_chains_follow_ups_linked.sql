@@ -4,7 +4,10 @@
     other than the one the earlier chain ended on. The follow-up carries context when its
     related_contact_id points to any segment of such an earlier chain. Bot sessions are not
     earlier interactions here: a contact has no field that could reference a session that did
-    not hand off, so counting them would only measure the data model. -#}
+    not hand off, so counting them would only measure the data model. As for FCR, only the
+    customer's own identified chains take part (ccm_fcr_excluded_reason): an outbound chain
+    is neither an earlier contact nor a follow-up, and an unidentified caller cannot be
+    matched. -#}
 with
 
 chains as (
@@ -19,6 +22,7 @@ chains as (
         ended_at,
         related_contact_id
     from {{ ref('int_contact_chains_stitched') }}
+    where {{ ccm_fcr_excluded_reason('initiation_method', 'customer_id') }} is null
 
 ),
 

@@ -1,7 +1,8 @@
 {#- One row per customer-initiated contact chain that asked for a person. A chain is one
     contact to the customer, so a transfer or a callback does not restart the clock: the first
     response is the first human response anywhere in the chain. Calls that never left the IVR
-    menu did not ask for a person and are not inbound contacts here. -#}
+    menu, or hung up in it (ivr_abandoned), did not ask for a person and are not inbound
+    contacts here. -#}
 {%- set response_targets = var('response_targets') -%}
 
 with
@@ -17,6 +18,7 @@ segments as (
         queued_at,
         connected_at,
         first_response_at,
+        disposition,
         is_chain_start
     from {{ ref('int_contacts_chained') }}
 
@@ -42,7 +44,10 @@ chain_responses as (
         min(first_response_at) as first_response_at,
         count(
             case
-                when channel <> 'ivr' or queued_at is not null or connected_at is not null
+                when
+                    (channel <> 'ivr' and coalesce(disposition, '') <> 'ivr_abandoned')
+                    or queued_at is not null
+                    or connected_at is not null
                     then 1
             end
         ) as segments_beyond_ivr

@@ -3,7 +3,8 @@
     states, i.e. talk + hold + acw as the agent lived it), available idle and logged-in
     (paid) time. The handle time summed over the agent's contact records (on the day handling
     ended) is kept beside it: on digital channels an agent works several chats at once, so
-    that sum exceeds the time logged in and cannot be the numerator of a share of it. -#}
+    that sum exceeds the time logged in and cannot be the numerator of a share of it. When
+    agent states were never delivered the state times are null (not available), not 0. -#}
 with
 
 agent_states as (
@@ -69,6 +70,12 @@ agent_days as (
 
 ),
 
+agent_states_delivered as (
+
+    select {{ ccm_is_delivered(ref('stg_acd__agent_states')) }} as is_delivered
+
+),
+
 agent_days_timed as (
 
     select
@@ -76,10 +83,17 @@ agent_days_timed as (
         agent_days.reporting_date,
         coalesce(handling_days.handled_contacts, 0) as handled_contacts,
         coalesce(handling_days.contact_handle_seconds, 0) as contact_handle_seconds,
-        coalesce(state_days.handling_seconds, 0) as handling_seconds,
-        coalesce(state_days.available_seconds, 0) as available_seconds,
-        coalesce(state_days.paid_seconds, 0) as paid_seconds
+        case
+            when agent_states_delivered.is_delivered then coalesce(state_days.handling_seconds, 0)
+        end as handling_seconds,
+        case
+            when agent_states_delivered.is_delivered then coalesce(state_days.available_seconds, 0)
+        end as available_seconds,
+        case
+            when agent_states_delivered.is_delivered then coalesce(state_days.paid_seconds, 0)
+        end as paid_seconds
     from agent_days
+    cross join agent_states_delivered
     left join state_days
         on
             agent_days.agent_id = state_days.agent_id

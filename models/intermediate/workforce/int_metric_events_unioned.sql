@@ -2,8 +2,9 @@
     team, agent and contact reason it belongs to, so that every level sums the same rows:
     - fcr_rate: a handled contact chain whose default window is complete (day it ended;
       agent = last agent connected);
-    - service_level: a queued contact segment, counted by var sl_abandon_treatment through
-      the generation-1 macros (day it queued; team = the team whose home queue it is,
+    - service_level: an offered contact segment (ccm_is_offered), counted by var
+      sl_abandon_treatment through the generation-1 macros (day it queued, or was connected
+      when routed directly; team = the team whose home queue it is,
       the first by team_id if several; no agent, as an unanswered contact has none);
     - aht: a handled segment (day handling ended), with its square for the X-bar limits;
     - csat: a rating 1-5 (day of the rated contact or bot session; bot: reason = intent);
@@ -62,6 +63,7 @@ segments as (
         queue_id,
         agent_id,
         contact_reason,
+        initiation_method,
         queued_at,
         connected_at,
         ended_at,
@@ -72,12 +74,12 @@ segments as (
 
 ),
 
-queued_segments as (
+offered_segments as (
 
     select
         queue_id,
         contact_reason,
-        queued_at,
+        {{ ccm_offered_at('queued_at', 'connected_at') }} as offered_at,
         case when connected_at is not null then 1 else 0 end as answered,
         case when connected_at is null and disposition = 'abandoned' then 1 else 0 end
             as abandoned,
@@ -103,7 +105,7 @@ queued_segments as (
             else 0
         end as short_abandoned
     from segments
-    where queued_at is not null
+    where {{ ccm_is_offered('initiation_method', 'queued_at', 'connected_at') }}
 
 ),
 
@@ -145,25 +147,25 @@ service_level_events as (
 
     select
         'service_level' as metric_name,
-        {{ ccm_reporting_date('queued_segments.queued_at') }} as event_date,
+        {{ ccm_reporting_date('offered_segments.offered_at') }} as event_date,
         queue_teams.team_id,
         cast(null as string) as agent_id,
-        queued_segments.contact_reason,
+        offered_segments.contact_reason,
         cast({{ ccm_sl_numerator(
-            'queued_segments.answered_within_threshold',
-            'queued_segments.abandoned_within_threshold'
+            'offered_segments.answered_within_threshold',
+            'offered_segments.abandoned_within_threshold'
         ) }} as double) as numerator,
         cast({{ ccm_sl_denominator(
             '1',
-            'queued_segments.answered',
-            'queued_segments.abandoned',
-            'queued_segments.abandoned_within_threshold',
-            'queued_segments.short_abandoned'
+            'offered_segments.answered',
+            'offered_segments.abandoned',
+            'offered_segments.abandoned_within_threshold',
+            'offered_segments.short_abandoned'
         ) }} as double) as denominator,
         cast(0 as double) as squared_numerator
-    from queued_segments
+    from offered_segments
     left join queue_teams
-        on queued_segments.queue_id = queue_teams.queue_id
+        on offered_segments.queue_id = queue_teams.queue_id
 
 ),
 

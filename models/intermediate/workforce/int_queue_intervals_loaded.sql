@@ -1,16 +1,17 @@
 {#- Offered load per queue and interval (var interval_minutes, reporting wall-clock), the
-    input of Erlang C. Contacts count in the interval they entered the queue. AHT is the
+    input of Erlang C. Offered contacts (ccm_is_offered: directly routed ones too) count in
+    the interval they entered the queue, or were connected when routed directly. AHT is the
     interval's own; an interval whose contacts were all abandoned borrows the queue's AHT of
     the day, because its arrivals still needed agents. -#}
 {%- set interval_seconds = var('interval_minutes') * 60 -%}
 with
 
-queued_segments as (
+offered_segments as (
 
     select
         queue_id,
-        {{ ccm_interval_start('queued_at') }} as interval_start,
-        {{ ccm_reporting_date('queued_at') }} as reporting_date,
+        {{ ccm_interval_start(ccm_offered_at('queued_at', 'connected_at')) }} as interval_start,
+        {{ ccm_reporting_date(ccm_offered_at('queued_at', 'connected_at')) }} as reporting_date,
         case when connected_at is not null then 1 else 0 end as is_handled,
         case
             when connected_at is not null
@@ -21,7 +22,9 @@ queued_segments as (
             else 0
         end as handle_seconds
     from {{ ref('stg_acd__contacts') }}
-    where queued_at is not null and queue_id is not null
+    where
+        {{ ccm_is_offered('initiation_method', 'queued_at', 'connected_at') }}
+        and queue_id is not null
 
 ),
 
@@ -34,7 +37,7 @@ intervals_counted as (
         count(*) as offered_contacts,
         sum(is_handled) as handled_contacts,
         sum(handle_seconds) as handle_seconds
-    from queued_segments
+    from offered_segments
     group by queue_id, interval_start, reporting_date
 
 ),

@@ -1,6 +1,7 @@
 {#- One row per scheduled activity with the seconds the agent actually spent in the matching
     state. An open (contact-taking) activity is met by any of available, handling and acw;
-    every other activity is met only by the state of the same name. -#}
+    every other activity is met only by the state of the same name. Without agent states
+    (never delivered) adherence cannot be measured: adherent_seconds is null, not 0. -#}
 with
 
 schedules as (
@@ -50,6 +51,12 @@ adherent_overlaps as (
 
 ),
 
+agent_states_delivered as (
+
+    select {{ ccm_is_delivered(ref('stg_acd__agent_states')) }} as is_delivered
+
+),
+
 activities_adhered as (
 
     select
@@ -60,8 +67,12 @@ activities_adhered as (
         schedules.ends_at,
         {{ ccm_reporting_date('schedules.starts_at') }} as reporting_date,
         {{ ccm_seconds_between('schedules.starts_at', 'schedules.ends_at') }} as scheduled_seconds,
-        coalesce(adherent_overlaps.adherent_seconds, 0) as adherent_seconds
+        case
+            when agent_states_delivered.is_delivered
+                then coalesce(adherent_overlaps.adherent_seconds, 0)
+        end as adherent_seconds
     from schedules
+    cross join agent_states_delivered
     left join adherent_overlaps
         on schedules.schedule_id = adherent_overlaps.schedule_id
 

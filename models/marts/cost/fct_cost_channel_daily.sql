@@ -3,7 +3,10 @@
     resolution and per user, and human cost (labor + telephony) beside AI cost (bot and AI
     platforms). Contacts, resolutions and customers count interactions by the day they ended
     (the attribution of the generation-1 FCR): contact chains by first channel, and bot
-    sessions that did not hand off. -#}
+    sessions that did not hand off; customers count identified callers only. A cost part
+    whose source was never delivered is null (not available), and so is every total and
+    ratio that needs it: labor needs agent states and the agents file (a labor row with an
+    amount), the other parts need cost lines. -#}
 with
 
 costs as (
@@ -28,6 +31,18 @@ interactions as (
             'interaction_type', 'is_handled', 'bot_outcome', 'is_resolved_default'
         ) }} as is_resolved_issue
     from {{ ref('int_customer_interactions_fcr_flagged') }}
+
+),
+
+cost_sources as (
+
+    select
+        coalesce(
+            max(case when cost_category = 'labor' and amount is not null then 1 else 0 end), 0
+        ) = 1 as has_labor,
+        coalesce(max(case when cost_category != 'labor' then 1 else 0 end), 0) = 1
+            as has_cost_lines
+    from costs
 
 ),
 
@@ -82,17 +97,22 @@ channel_days_costed as (
     select
         channel_days.reporting_date,
         channel_days.channel,
-        coalesce(channel_day_costs.labor_cost, 0) as labor_cost,
-        coalesce(channel_day_costs.telephony_cost, 0) as telephony_cost,
-        coalesce(channel_day_costs.bot_platform_cost, 0) as bot_platform_cost,
-        coalesce(channel_day_costs.ai_platform_cost, 0) as ai_platform_cost,
-        coalesce(channel_day_costs.other_cost, 0) as other_cost,
+        case
+            when cost_sources.has_labor then coalesce(channel_day_costs.labor_cost, 0)
+        end as labor_cost,
+        {% for category in ['telephony', 'bot_platform', 'ai_platform', 'other'] -%}
+            case
+                when cost_sources.has_cost_lines
+                    then coalesce(channel_day_costs.{{ category }}_cost, 0)
+            end as {{ category }}_cost,
+        {% endfor -%}
         coalesce(channel_day_interactions.contacts, 0) as contacts,
         coalesce(channel_day_interactions.resolved_issues, 0) as resolved_issues,
         coalesce(channel_day_interactions.human_resolved_issues, 0) as human_resolved_issues,
         coalesce(channel_day_interactions.bot_resolved_issues, 0) as bot_resolved_issues,
         coalesce(channel_day_interactions.customers_served, 0) as customers_served
     from channel_days
+    cross join cost_sources
     left join channel_day_costs
         on
             channel_days.reporting_date = channel_day_costs.reporting_date

@@ -7,7 +7,10 @@
     - detractor: an NPS response of 0 to 6.
     Band: high from 50 (two signals), medium at 25 (one), low at 0. Survey signals count for
     the month of the interaction they rate. A customer is still active at the end of the
-    month when churned_at is null or later than the month's end, as far as the data knows. -#}
+    month when churned_at is null or later than the month's end, as far as the data knows.
+    Interactions of unidentified callers (null customer_id) belong to no customer and are left
+    out; an outbound chain nobody answered is the center's unanswered call, not the customer's
+    unresolved issue. -#}
 with
 
 interactions as (
@@ -19,8 +22,10 @@ interactions as (
         started_at,
         is_handled,
         bot_outcome,
+        fcr_excluded_reason,
         has_repeat_default
     from {{ ref('int_customer_interactions_fcr_flagged') }}
+    where customer_id is not null
 
 ),
 
@@ -67,6 +72,7 @@ interactions_classified as (
                 then interactions.bot_outcome = 'dropped'
             else
                 not interactions.is_handled
+                and coalesce(interactions.fcr_excluded_reason, '') <> 'outbound'
                 and coalesce(chain_ends.disposition, '') <> 'self_served'
         end as is_unresolved
     from interactions

@@ -1,6 +1,8 @@
 {#- Schedule fit per queue and interval: staffed agents against the agents Erlang C requires
     for the interval's offered load. Intervals with staff but no contacts require 0 agents;
-    intervals with contacts but no staff are staffed by 0. -#}
+    intervals with contacts but no staff are staffed by 0. Without any open schedule of an
+    agent with a home queue (schedules or agents never delivered) staffing is unknown: staffed
+    agents, gap and fit are null, not 0. -#}
 {%- set interval_minutes = var('interval_minutes') -%}
 with
 
@@ -39,6 +41,12 @@ agents_required as (
 
 ),
 
+schedules_delivered as (
+
+    select {{ ccm_is_delivered(ref('int_queue_intervals_staffed')) }} as is_delivered
+
+),
+
 queue_intervals as (
 
     select
@@ -69,8 +77,11 @@ intervals_compared as (
             else agents_required.required_agents
         end as required_agents,
         agents_required.required_service_level,
-        coalesce(staffing.staffed_agents, 0) as staffed_agents
+        case
+            when schedules_delivered.is_delivered then coalesce(staffing.staffed_agents, 0)
+        end as staffed_agents
     from queue_intervals
+    cross join schedules_delivered
     left join loads
         on
             queue_intervals.queue_id = loads.queue_id
@@ -102,7 +113,7 @@ final as (
         cast(staffed_agents - required_agents as double) as staffing_gap,
         cast(
             case
-                when required_agents is not null
+                when required_agents is not null and staffed_agents is not null
                     then abs(staffed_agents - required_agents) <= 1
             end as boolean
         ) as is_within_one_agent

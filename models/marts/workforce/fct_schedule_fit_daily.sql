@@ -1,6 +1,7 @@
 {#- Schedule fit per queue and reporting day: the share of intervals staffed within one agent
     of the Erlang C requirement, and required vs staffed agent hours. Intervals whose
-    requirement is unknown (no AHT that day) are left out of the share. -#}
+    requirement is unknown (no AHT that day) or whose staffing is unknown (no schedules) are
+    left out of the share. -#}
 {%- set interval_hours = var('interval_minutes') / 60 -%}
 with
 
@@ -21,7 +22,7 @@ days_fitted as (
     select
         queue_id,
         reporting_date,
-        count(required_agents) as intervals_evaluated,
+        count(is_within_one_agent) as intervals_evaluated,
         sum(case when is_within_one_agent then 1 else 0 end) as intervals_within_one_agent,
         sum(required_agents) * {{ interval_hours }} as required_agent_hours,
         sum(staffed_agents) * {{ interval_hours }} as staffed_agent_hours

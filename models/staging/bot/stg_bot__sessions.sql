@@ -29,7 +29,8 @@ renamed as (
 
     select
         cast(bot_session_id as string) as bot_session_id,
-        cast(customer_id as string) as customer_id,
+        {{ ccm_customer_id('customer_id') }} as customer_id,
+        {{ ccm_customer_id('customer_id') }} is not null as is_customer_identified,
         cast(channel as string) as channel,
         cast(started_at as timestamp) as started_at,
         cast(ended_at as timestamp) as ended_at,
