@@ -14,6 +14,8 @@
 --   b05 messaging 03-05 delivered twice; the latest version says resolved -> confirmed.
 --   b06 chat 03-10 ended 22:05, window ends 00:05 > 23:50 -> censored, out of the rate.
 --   b08 phone 03-06 dropped, no repeat -> resolution (not confirmed).
+--   b09 chat 03-09 resolved, customer '0' (var unknown_customer_ids): not identified, so its
+--       repeat cannot be looked for -> left out of the rate (unidentified, not eligible).
 -- Automation savings 03-04 chat billing: b07 x AHT of billing segments that ended 03-04:
 --   only k032 (120 + 0 + 30 = 150 s) -> 150 s saved.
 -- Automation savings 03-02 chat billing: b01 x AHT of the 11 agent-connected billing segments
@@ -111,9 +113,29 @@ checks as (
     union all
 
     select
-        'bot sessions in total (b01-b08; b05 delivered twice counts once)' as check_name,
-        8 as expected_value,
+        'bot sessions in total (b01-b09; b05 delivered twice counts once)' as check_name,
+        9 as expected_value,
         (select sum(bot_sessions) from {{ ref('fct_bot_daily') }}) as actual_value
+
+    union all
+
+    select
+        'bot 03-09 chat unidentified sessions' as check_name,
+        1 as expected_value,
+        (
+            select bot_unidentified_sessions from {{ ref('fct_bot_daily') }}
+            where reporting_date = cast('2026-03-09' as date) and channel = 'chat'
+        ) as actual_value
+
+    union all
+
+    select
+        'bot 03-09 chat eligible (unidentified is out)' as check_name,
+        0 as expected_value,
+        (
+            select bot_resolution_eligible from {{ ref('fct_bot_daily') }}
+            where reporting_date = cast('2026-03-09' as date) and channel = 'chat'
+        ) as actual_value
 
     union all
 

@@ -10,7 +10,14 @@
       k019: repeat on email exactly 5 days later -> resolved at 72 h, not at 7 d.
       k090: 24 h window passes the end of the data -> censored (null).
       k091: even the 2 h window is censored.
-    Expected values are encoded as 'T' resolved, 'F' repeated, 'N' censored. -#}
+      k100: the center's outbound call -> no FCR candidate (null), and c21's own call k101
+            30 min later is not its repeat; k101 is resolved.
+      k102 (blank customer_id), k103 and k104 (customer '0', calling twice), k106 and bot
+            b09 ('Anonymous', '0'): not identified -> left out (null); k103 is not repeated.
+      k107: billing call transferred to tech support (k108); the chain's reason is billing,
+            so c22's tech_issue call k109 30 min later is no repeat (resolved at 2 h), the
+            billing call k110 4 h 50 min after is (not resolved at 24 h).
+    Expected values are encoded as 'T' resolved, 'F' repeated, 'N' censored or left out. -#}
 
 with
 
@@ -33,7 +40,16 @@ expected as (
         ('k018', 'T', 'T', 'F', 'F'),
         ('k019', 'T', 'T', 'T', 'F'),
         ('k090', 'T', 'N', 'N', 'N'),
-        ('k091', 'N', 'N', 'N', 'N')
+        ('k091', 'N', 'N', 'N', 'N'),
+        ('k100', 'N', 'N', 'N', 'N'),
+        ('k101', 'T', 'T', 'N', 'N'),
+        ('k102', 'N', 'N', 'N', 'N'),
+        ('k103', 'N', 'N', 'N', 'N'),
+        ('k104', 'N', 'N', 'N', 'N'),
+        ('k106', 'N', 'N', 'N', 'N'),
+        ('b09', 'N', 'N', 'N', 'N'),
+        ('k107', 'T', 'F', 'N', 'N'),
+        ('k109', 'T', 'T', 'N', 'N')
     ) as expected_rows (interaction_id, default_window, window_24h, window_72h, window_7d)
 
 ),

@@ -13,6 +13,16 @@
     2026-03-03 phone billing: k031 (18 s), k033 (abandoned after 7 s: within T, not short),
     k032 queued 23:59:50 and answered after 30 s but handled (ended) on 03-04; k031 repeats
     on chat 24 h 55 min after it ended (k040): resolved at 2 h and 24 h, not at 72 h / 7 d.
+    2026-03-09 phone billing, a real call log's cases: k080, k101-k105, k107 and k110 asked
+    for an agent (8 offered); k105 was routed straight to an agent (no queued_at): offered
+    with a wait of 0, within T; the outbound k100 and the IVR hang-up k106 are not offered.
+    Waits 10+12+25+10+15+0+10+10 = 92 s, all but k102 (25 s) within 20 s: SL 7 / 8. Handle
+    300+360+240+180+240+300+180+240 = 2040 s. FCR: k102 (blank customer), k103 and k104
+    (customer '0', who calls twice) are left out as unidentified, so 5 chains are judged
+    (k080, k101, k105, k107+k108, k110), all resolved at 2 h (k101 is the customer's own call
+    after the center's outbound k100; the billing chain k107, transferred to tech support, is
+    followed 30 min later by a tech_issue call, another reason); k110 (billing, 4 h 50 min
+    after k107 ended) repeats k107 at 24 h: 4 / 5. 72 h and 7 d windows are censored.
     2026-03-10 phone billing: k090 and k091; the data ends 2026-03-10 23:50 (k092), so k091's
     2 h window is censored and k090's 24 h window too. -#}
 
@@ -54,6 +64,10 @@ expected as (
         (
             '2026-03-03', 3, 2, 1, 0, 0, 1, 1, 1, 3, 48.0, 1, 300.0,
             1, 1, 1, 1, 0, 1, 0, 1
+        ),
+        (
+            '2026-03-09', 8, 8, 0, 0, 0, 7, 0, 7, 8, 92.0, 8, 2040.0,
+            5, 5, 4, 5, 0, 0, 0, 0
         ),
         (
             '2026-03-10', 2, 2, 0, 0, 0, 2, 0, 2, 2, 20.0, 2, 550.0,
