@@ -11,9 +11,18 @@ A landing file holds one day: `<landing>/<source>/<YYYY-MM-DD>.parquet` (or `.cs
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 CHANNELS = ("phone", "ivr", "chat", "messaging", "social", "email")
-DISPOSITIONS = ("handled", "transferred", "abandoned", "flow_out", "self_served", "disconnected")
+DISPOSITIONS = (
+    "handled",
+    "transferred",
+    "abandoned",
+    "flow_out",
+    "self_served",
+    "disconnected",
+    "ivr_abandoned",
+)
 INITIATION_METHODS = ("inbound", "outbound", "transfer", "callback", "bot_handoff")
 BOT_OUTCOMES = ("resolved", "handoff", "dropped")
 AGENT_STATES = ("available", "handling", "acw", "break", "lunch", "training", "meeting")
@@ -24,6 +33,29 @@ SEGMENTS = ("consumer", "small_business", "enterprise")
 
 LOADER_COLUMNS = ("_batch_date", "_source_file", "_source_row", "_loaded_at")
 """Columns the loader adds to every raw table: which delivery a row came from."""
+
+DEFAULT_UNKNOWN_CUSTOMER_IDS = ("0", "anonymous", "unknown")
+"""Customer ids that mean "caller not identified", like a null; dbt var `unknown_customer_ids`."""
+
+
+def unknown_customer_ids(project_file: Path | None = None) -> tuple[str, ...]:
+    """The sentinel customer ids of dbt var `unknown_customer_ids`, trimmed and lower-cased.
+
+    dbt_project.yml is the one definition that staging and the loader share; without the file
+    or the var, the documented default applies."""
+    import yaml
+
+    from ccmetrics.paths import project_dir
+
+    path = project_file if project_file is not None else project_dir() / "dbt_project.yml"
+    try:
+        config = yaml.safe_load(path.read_text()) or {}
+    except OSError:
+        return DEFAULT_UNKNOWN_CUSTOMER_IDS
+    configured = (config.get("vars") or {}).get("unknown_customer_ids")
+    if configured is None:
+        return DEFAULT_UNKNOWN_CUSTOMER_IDS
+    return tuple(str(value).strip().lower() for value in configured)
 
 
 @dataclass(frozen=True)
@@ -40,6 +72,16 @@ class Column:
 
 
 @dataclass(frozen=True)
+class NullWhen:
+    """On rows whose `when_column` is `when_value`, every column of `columns` is null."""
+
+    when_column: str
+    when_value: str
+    columns: tuple[str, ...]
+    why: str
+
+
+@dataclass(frozen=True)
 class Source:
     name: str
     system: str
@@ -52,6 +94,8 @@ class Source:
     version_column: str | None = None
     """Where a record can be re-delivered with changes: the column that orders versions."""
     metrics: tuple[str, ...] = field(default_factory=tuple)
+    null_when: tuple[NullWhen, ...] = ()
+    """Columns that must be empty on some rows (the guard quarantines a row that breaks it)."""
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -113,8 +157,9 @@ CONTACTS = Source(
         _c(
             "customer_id",
             "string",
-            False,
-            "Customer who made the contact.",
+            True,
+            "Customer who made the contact; null when the caller was not identified (so are "
+            "the ids of dbt var `unknown_customer_ids`, by default `0`, `anonymous`, `unknown`).",
             references="customers.customer_id",
         ),
         _c("customer_phone", "string", True, "Caller number (PII, hashed in staging).", pii=True),
@@ -134,7 +179,13 @@ CONTACTS = Source(
             False,
             "Contact arrived (call offered to the IVR, chat opened, e-mail received).",
         ),
-        _c("queued_at", "timestamp", True, "Entered the queue; null when it never queued."),
+        _c(
+            "queued_at",
+            "timestamp",
+            True,
+            "Entered the queue. Null when the contact was routed straight to an agent (then "
+            "`connected_at` is set: offered with a zero wait) or never asked for an agent.",
+        ),
         _c("connected_at", "timestamp", True, "Agent connected; null when never answered."),
         _c(
             "first_response_at",
@@ -147,7 +198,14 @@ CONTACTS = Source(
         _c("talk_seconds", "double", True, "Agent talk (or active handling) time."),
         _c("hold_seconds", "double", True, "Customer on hold."),
         _c("acw_seconds", "double", True, "After-contact work by the agent."),
-        _c("disposition", "string", False, "How the segment ended.", enum=DISPOSITIONS),
+        _c(
+            "disposition",
+            "string",
+            False,
+            "How the segment ended; `ivr_abandoned`: the caller hung up inside the IVR before "
+            "asking for an agent.",
+            enum=DISPOSITIONS,
+        ),
         _c(
             "ai_assisted",
             "boolean",
@@ -184,6 +242,14 @@ CONTACTS = Source(
         "cost_per_user",
         "churn_risk",
     ),
+    null_when=(
+        NullWhen(
+            "disposition",
+            "ivr_abandoned",
+            ("queued_at", "connected_at"),
+            "the caller hung up inside the IVR before asking for an agent",
+        ),
+    ),
 )
 
 BOT_SESSIONS = Source(
@@ -198,8 +264,9 @@ BOT_SESSIONS = Source(
         _c(
             "customer_id",
             "string",
-            False,
-            "Customer in the conversation.",
+            True,
+            "Customer in the conversation; null when not identified (so are the ids of dbt "
+            "var `unknown_customer_ids`).",
             references="customers.customer_id",
         ),
         _c("channel", "string", False, "Channel the bot served.", enum=CHANNELS),

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from ccmetrics.contract import LOADER_COLUMNS, SOURCES, Column, Source
+from ccmetrics.contract import (
+    DEFAULT_UNKNOWN_CUSTOMER_IDS,
+    LOADER_COLUMNS,
+    SOURCES,
+    Column,
+    NullWhen,
+    Source,
+)
 
 _HEADER = """\
 # Landing contract
@@ -15,8 +22,19 @@ step. Do not edit by hand.
   column.
 - All timestamps are UTC. Values without an offset are taken as UTC; values with an offset
   are converted to UTC by the loader.
-- Re-delivering a day replaces that day's batch; a record delivered again with a newer
-  version (`record_updated_at`) wins in staging; identical rows delivered twice count once.
+- Re-delivering a day replaces that day's batch, unless the new file would leave fewer good
+  rows than are loaded for that day (an empty file, a file whose rows all fail the guard):
+  that is refused unless `ccmetrics load --replace` is given. Customers and agents (master
+  data, delivered when records change) are upserted instead: a file adds or replaces the
+  records it holds and never deletes the day's other records (unless `--replace`). A record
+  delivered again with a newer version (`record_updated_at`) wins in staging; identical rows
+  delivered twice count once.
+- Only contacts are required. A source that was never delivered (customers, agents, ...) is
+  simply absent: references to it are not checked, and metrics that need it are not available.
+- Unidentified callers: `customer_id` of contacts and bot sessions is null when the caller was
+  not identified. The ids listed in dbt var `unknown_customer_ids` (default
+  {unknown_ids}; compared trimmed and lower-cased) mean the same; reference checks
+  skip null and those ids.
 - PII columns never reach the marts: staging replaces them with a salted SHA-256
   (`CCMETRICS_PII_SALT`; the default salt is for the demo only).
 - The loader adds {loader_columns} to every raw table.
@@ -36,6 +54,14 @@ def _column_row(column: Column) -> str:
     return f"| `{column.name}` | {column.type} | {nullable} | {column.description}{extra} |"
 
 
+def _null_when_line(rule: NullWhen) -> str:
+    columns = " and ".join(f"`{name}`" for name in rule.columns)
+    return (
+        f"- When `{rule.when_column}` is `{rule.when_value}`, {columns} are null ({rule.why}); "
+        "a row that breaks this is quarantined."
+    )
+
+
 def _source_section(source: Source) -> str:
     lines = [
         f"## `{source.name}` (system `{source.system}`)",
@@ -46,6 +72,7 @@ def _source_section(source: Source) -> str:
     ]
     if source.version_column:
         lines.append(f"- Versioned by `{source.version_column}`: the latest version wins.")
+    lines += [_null_when_line(rule) for rule in source.null_when]
     lines.append("- Feeds: " + ", ".join(f"`{metric}`" for metric in source.metrics) + ".")
     lines += ["", "| column | type | nullable | meaning |", "|---|---|---|---|"]
     lines += [_column_row(column) for column in source.columns]
@@ -53,6 +80,9 @@ def _source_section(source: Source) -> str:
 
 
 def render_markdown() -> str:
-    header = _HEADER.format(loader_columns=", ".join(f"`{name}`" for name in LOADER_COLUMNS))
+    header = _HEADER.format(
+        loader_columns=", ".join(f"`{name}`" for name in LOADER_COLUMNS),
+        unknown_ids=", ".join(f"`{value}`" for value in DEFAULT_UNKNOWN_CUSTOMER_IDS),
+    )
     sections = [_source_section(source) for source in SOURCES]
     return header + "\n" + "\n\n".join(sections) + "\n"

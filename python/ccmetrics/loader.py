@@ -7,8 +7,11 @@ A batch is one (source, day) file. Each batch is validated first (`ccmetrics.gua
 
 A batch is written in one transaction that first removes what an earlier delivery of the same
 batch left (rows and open quarantine entries), so re-delivering a day never double counts.
-Every batch stores its reconciliation: rows read = rows loaded + rows quarantined (+ rows
-rejected, for a rejected batch, which loads nothing).
+A re-delivery that would leave fewer good rows than are loaded for its day is refused unless
+`replace` is given; master data (customers, agents) is upserted instead: a delivery replaces
+the records it holds and keeps the day's others. Every batch stores its reconciliation: rows
+read = rows loaded + rows quarantined (+ rows rejected, for a rejected or refused batch, which
+loads nothing), and how many earlier rows it replaced and how many it clamped for clock skew.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from ccmetrics.guard.casting import DUCKDB_TYPES
 from ccmetrics.guard.context_columns import QUARANTINE, Lookup
 from ccmetrics.guard.errors import BatchRejected
 from ccmetrics.guard.reading import SOURCE_ROW, Batch, RawBatch, discover, file_sha256
+from ccmetrics.guard.rules import GuardSettings, rules_for
 from ccmetrics.paths import warehouse_path
 
 if TYPE_CHECKING:
@@ -51,8 +55,29 @@ create table if not exists {RAW}.{RECONCILIATION} (
     run_id varchar, source varchar, batch_date date, source_file varchar, file_sha256 varchar,
     rows_read bigint, rows_loaded bigint, rows_quarantined bigint, rows_rejected bigint,
     rows_replaced bigint, status varchar, check_name varchar, message varchar,
-    started_at timestamp, finished_at timestamp
+    started_at timestamp, finished_at timestamp, rows_clamped bigint
 )"""
+RECONCILIATION_ADDED = (("rows_clamped", "bigint"),)
+"""Columns added after the first release: a warehouse that predates them gets them on load."""
+RECONCILIATION_COLUMNS = (
+    "run_id",
+    "source",
+    "batch_date",
+    "source_file",
+    "file_sha256",
+    "rows_read",
+    "rows_loaded",
+    "rows_quarantined",
+    "rows_rejected",
+    "rows_replaced",
+    "status",
+    "check_name",
+    "message",
+    "started_at",
+    "finished_at",
+    "rows_clamped",
+)
+REFUSED_SHRINK = "refused_shrink"
 
 
 @dataclass(frozen=True)
@@ -65,10 +90,14 @@ class Reconciliation:
     rows_quarantined: int
     rows_rejected: int
     rows_replaced: int
+    """Rows of earlier deliveries this batch removed (replaced by its own)."""
     status: str
-    """loaded, loaded_with_quarantine, rejected, unchanged (same file already loaded), checked."""
+    """loaded, loaded_with_quarantine, rejected, refused_shrink (would remove good rows),
+    unchanged (same file already loaded), checked, corrected."""
     message: str = ""
     check: str = ""
+    rows_clamped: int = 0
+    """Loaded rows whose timestamps were clamped for clock skew."""
 
     @property
     def adds_up(self) -> bool:
@@ -88,6 +117,10 @@ class RunReport:
     @property
     def rejected(self) -> list[Reconciliation]:
         return [b for b in self.batches if b.status == "rejected"]
+
+    @property
+    def refused(self) -> list[Reconciliation]:
+        return [b for b in self.batches if b.status == REFUSED_SHRINK]
 
     def total(self, attribute: str) -> int:
         return sum(int(getattr(b, attribute)) for b in self.batches)
@@ -118,6 +151,8 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(raw_table_ddl(source))
     con.execute(QUARANTINE_DDL)
     con.execute(RECONCILIATION_DDL)
+    for name, kind in RECONCILIATION_ADDED:
+        con.execute(f"alter table {RAW}.{RECONCILIATION} add column if not exists {name} {kind}")
 
 
 def connect(db: Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -156,11 +191,12 @@ def _validator(
     docs_dir: Path | None,
     now: dt.datetime,
     runtime: GxRuntime | None = None,
+    settings: GuardSettings | None = None,
 ) -> Validator:
     from ccmetrics.guard.gx_runtime import GxRuntime
     from ccmetrics.guard.validation import Validator
 
-    return Validator(con, lookup, runtime or GxRuntime(docs_dir), now)
+    return Validator(con, lookup, runtime or GxRuntime(docs_dir), now, settings)
 
 
 def _loaded_sha(con: duckdb.DuckDBPyConnection, batch: Batch) -> str | None:
@@ -196,8 +232,10 @@ def _log(
     sha: str | None,
     started: dt.datetime,
 ) -> None:
+    columns = ", ".join(RECONCILIATION_COLUMNS)
+    marks = ", ".join("?" for _ in RECONCILIATION_COLUMNS)
     con.execute(
-        f"insert into {RAW}.{RECONCILIATION} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"insert into {RAW}.{RECONCILIATION} ({columns}) values ({marks})",
         [
             run_id,
             rec.source,
@@ -214,6 +252,7 @@ def _log(
             rec.message,
             started,
             _utcnow(),
+            rec.rows_clamped,
         ],
     )
 
@@ -284,22 +323,87 @@ def _store_outcome(
         )
 
 
+def _count(con: duckdb.DuckDBPyConnection, sql: str, parameters: list[object]) -> int:
+    return int(con.execute(sql, parameters).fetchall()[0][0])
+
+
+def _refusal(outcome: BatchOutcome, loaded: int, left: int) -> Reconciliation:
+    batch = outcome.batch
+    message = (
+        f"{batch.relative} would replace {loaded:,} loaded rows with {outcome.rows_good:,}"
+        f"{'' if left == outcome.rows_good else f' (leaving {left:,})'}: refused; rerun with "
+        "--replace to accept"
+    )
+    if outcome.row_reasons:
+        row, reasons = min(outcome.row_reasons.items())
+        message += (
+            f". {outcome.rows_quarantined:,} of its rows fail the guard, e.g. row {row}: "
+            f"{reasons[0]}"
+        )
+    return Reconciliation(
+        batch.source.name,
+        batch.relative,
+        batch.day,
+        outcome.rows_read,
+        0,
+        0,
+        outcome.rows_read,
+        0,
+        REFUSED_SHRINK,
+        message,
+        "shrink",
+    )
+
+
 def _write_batch(
-    con: duckdb.DuckDBPyConnection, run_id: str, outcome: BatchOutcome, started: dt.datetime
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    outcome: BatchOutcome,
+    started: dt.datetime,
+    replace: bool = False,
 ) -> Reconciliation:
+    """Store a validated batch in place of the earlier delivery of its day.
+
+    Without `replace`, a batch that would leave fewer rows for its day than are loaded is
+    refused (nothing changes), and master data is upserted: only the day's rows of the keys
+    it delivers are replaced."""
     batch = outcome.batch
     source = batch.source
+    table = f"{RAW}.{source.name}"
     now = _utcnow()
+    upsert = rules_for(source).upsert and not replace
     with _transaction(con):
-        replaced = con.execute(
-            f"select count(*) from {RAW}.{source.name} where _batch_date = ?", [batch.day]
-        ).fetchall()[0]
-        con.execute(f"delete from {RAW}.{source.name} where _batch_date = ?", [batch.day])
-        con.execute(
-            f"update {RAW}.{QUARANTINE} set status = 'superseded', closed_at = ?, "
-            "closed_by_run = ? where source = ? and batch_date = ? and status = 'open'",
-            [now, run_id, source.name, batch.day],
-        )
+        loaded = _count(con, f"select count(*) from {table} where _batch_date = ?", [batch.day])
+        day_rows = "_batch_date = ?"
+        parameters: list[object] = [batch.day]
+        quarantined = "source = ? and batch_date = ? and status = 'open'"
+        if upsert:
+            # A good row replaces the day's loaded rows of its key; a bad one replaces only
+            # the key's open quarantine entry, so a broken update never deletes good data.
+            delivered = outcome.typed[[source.key]].assign(
+                _good=~outcome.typed.index.isin(list(outcome.row_reasons))
+            )
+            con.register("_guard_delivered", delivered)
+            day_rows += (
+                f" and {source.key} in (select {source.key} from _guard_delivered where _good)"
+            )
+            quarantined += f" and key_value in (select {source.key} from _guard_delivered)"
+        try:
+            replaced = _count(con, f"select count(*) from {table} where {day_rows}", parameters)
+            left = loaded - replaced + outcome.rows_good
+            if left < loaded and not replace:
+                rec = _refusal(outcome, loaded, left)
+                _log(con, run_id, rec, outcome.raw.sha256, started)
+                return rec
+            con.execute(f"delete from {table} where {day_rows}", parameters)
+            con.execute(
+                f"update {RAW}.{QUARANTINE} set status = 'superseded', closed_at = ?, "
+                f"closed_by_run = ? where {quarantined}",
+                [now, run_id, source.name, batch.day],
+            )
+        finally:
+            if upsert:
+                con.unregister("_guard_delivered")
         _store_outcome(con, run_id, outcome, now)
         rec = Reconciliation(
             source.name,
@@ -309,9 +413,10 @@ def _write_batch(
             outcome.rows_good,
             outcome.rows_quarantined,
             0,
-            int(replaced[0]) if replaced else 0,
+            replaced,
             "loaded_with_quarantine" if outcome.rows_quarantined else "loaded",
             "; ".join(outcome.warnings),
+            rows_clamped=outcome.rows_clamped,
         )
         _log(con, run_id, rec, outcome.raw.sha256, started)
     return rec
@@ -343,20 +448,27 @@ def load(
     force: bool = False,
     progress: Progress | None = None,
     runtime: GxRuntime | None = None,
+    settings: GuardSettings | None = None,
+    replace: bool = False,
 ) -> RunReport:
     """Validate and load every batch under `landing` (optionally some sources or one day).
 
-    `runtime` reuses the Great Expectations context of an earlier run (tests, benchmarks)."""
+    `replace` lets a re-delivery remove rows (see `_write_batch`); `settings` holds the clock
+    skew tolerance and the volume band. `runtime` reuses the Great Expectations context of an
+    earlier run (tests, benchmarks)."""
     import time
 
     run_id = uuid.uuid4().hex[:12]
     report = RunReport(run_id)
     discovery = discover(landing, sources, day)
+    report.warnings.extend(discovery.warnings)
     con = connect(db)
     try:
         ensure_raw_tables(con)
         now = _utcnow()
-        validator = _validator(con, Lookup(RAW, _tables(con, None)), docs_dir, now, runtime)
+        validator = _validator(
+            con, Lookup(RAW, _tables(con, None)), docs_dir, now, runtime, settings
+        )
         for exc in discovery.rejected:
             _finish(con, report, _rejection(None, exc, 0), None, now, progress)
         for group in _by_source(discovery.batches):
@@ -381,10 +493,13 @@ def load(
                     rec = _rejection(raw.batch, result, len(raw.frame))
                     _finish(con, report, rec, raw.sha256, started, progress)
                     continue
-                report.warnings.extend(result.warnings)
-                _collect_issues(report, result)
-                rec = _write_batch(con, run_id, result, started)
-                validator.accept(result)
+                rec = _write_batch(con, run_id, result, started, replace)
+                if rec.status == REFUSED_SHRINK:
+                    validator.forget_volume(raw.batch)
+                else:
+                    report.warnings.extend(result.warnings)
+                    _collect_issues(report, result)
+                    validator.accept(result)
                 _record(report, rec, progress)
         report.docs_index = validator.runtime.build_docs()
     finally:
@@ -451,6 +566,7 @@ def _checked(outcome: BatchOutcome) -> Reconciliation:
         0,
         "checked",
         "; ".join(outcome.warnings),
+        rows_clamped=outcome.rows_clamped,
     )
 
 
@@ -460,6 +576,7 @@ def check(
     docs_dir: Path | None = None,
     progress: Progress | None = None,
     runtime: GxRuntime | None = None,
+    settings: GuardSettings | None = None,
 ) -> RunReport:
     """Validate landing files or landing roots without writing anything to the warehouse.
 
@@ -473,8 +590,11 @@ def check(
     report = RunReport(run_id)
     batches: list[Batch] = []
     for path in paths:
+        if not path.exists():
+            raise FileNotFoundError(f"{path} does not exist: nothing to check")
         if path.is_dir():
             found = discover(path)
+            report.warnings.extend(found.warnings)
             batches.extend(found.batches)
             for exc in found.rejected:
                 _record(report, _rejection(None, exc, 0), progress)
@@ -491,7 +611,7 @@ def check(
         if warehouse.exists():
             con.execute(f"attach '{warehouse}' as wh (read_only)")
             lookup = Lookup(f"wh.{RAW}", _tables(con, "wh"))
-        validator = _validator(con, lookup, docs_dir, _utcnow(), runtime)
+        validator = _validator(con, lookup, docs_dir, _utcnow(), runtime, settings)
         for group in _by_source(batches):
             raws: list[RawBatch] = []
             for batch in group:

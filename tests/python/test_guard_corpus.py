@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from corpus.runtime import shared_runtime
 from corpus.valid_day import DAY, typed_parquet, valid_day, write_day
 
 from ccmetrics.contract import SOURCES, SOURCES_BY_NAME
@@ -19,23 +20,24 @@ from ccmetrics.guard.gx_runtime import GxRuntime
 from ccmetrics.loader import RAW, RunReport, load
 
 BASE_DAYS = 4
-NEW_DAY = DAY + dt.timedelta(days=BASE_DAYS)
+# The volume check compares a day with the same weekday of earlier weeks.
+NEW_DAY = DAY + dt.timedelta(weeks=BASE_DAYS)
 NEW = NEW_DAY.isoformat()
 
 
 @pytest.fixture(scope="module")
 def gx() -> GxRuntime:
     """One Great Expectations context for the module: suites are built once."""
-    return GxRuntime()
+    return shared_runtime()
 
 
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory: pytest.TempPathFactory, gx: GxRuntime) -> tuple[Path, Path]:
-    """Four good days loaded: enough history for the volume check."""
+    """Four good days, a week apart, loaded: enough history for the volume check."""
     root = tmp_path_factory.mktemp("baseline")
     landing = root / "landing"
     for offset in range(BASE_DAYS):
-        day = DAY + dt.timedelta(days=offset)
+        day = DAY + dt.timedelta(weeks=offset)
         write_day(landing, valid_day(day), day, fmt="csv" if offset % 2 else "parquet")
     db = root / "base.duckdb"
     report = load(landing, db=db, runtime=gx)
@@ -208,7 +210,7 @@ def test_volume_collapse_is_rejected(tmp_path: Path, gx: GxRuntime) -> None:
     landing = tmp_path / "landing"
     big = valid_day(DAY)["agent_states"]
     for offset in range(4):
-        day = DAY + dt.timedelta(days=offset)
+        day = DAY + dt.timedelta(weeks=offset)
         frame = pd.concat([big] * 10, ignore_index=True)
         frame["state_interval_id"] = [f"s{offset}_{i}" for i in range(len(frame))]
         frame["started_at"] = frame["started_at"].str.replace(DAY.isoformat(), day.isoformat())

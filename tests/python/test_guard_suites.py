@@ -9,18 +9,19 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import typer
+from corpus.runtime import shared_runtime
 from corpus.valid_day import DAY, valid_day, write_day
 from typer.testing import CliRunner
 
 from ccmetrics.commands import guard as guard_commands
 from ccmetrics.contract import SOURCES, SOURCES_BY_NAME
 from ccmetrics.guard.gx_runtime import GxRuntime
-from ccmetrics.guard.rules import RULES, VOLUME_FACTOR, check_rules_cover_contract
+from ccmetrics.guard.rules import RULES, VOLUME_BAND, check_rules_cover_contract
 
 
 @pytest.fixture(scope="module")
 def gx() -> GxRuntime:
-    return GxRuntime()
+    return shared_runtime()
 
 
 def test_every_contract_source_has_rules() -> None:
@@ -64,7 +65,7 @@ def test_batch_suite_fails_on_missing_columns_and_volume(gx: GxRuntime) -> None:
     result = gx.validate(source, "batch", frame, {"min_rows": 2, "max_rows": 10})
     failed = {r.expectation_config.meta["check"] for r in result.results if not r.success}
     assert failed == {"schema", "schema_extra", "volume"}
-    assert VOLUME_FACTOR > 1
+    assert VOLUME_BAND > 1
 
 
 def app() -> typer.Typer:
@@ -108,7 +109,9 @@ def test_load_command_prints_the_reconciliation(tmp_path: Path) -> None:
     db = tmp_path / "wh.duckdb"
     result = CliRunner().invoke(app(), ["load", "--landing", str(landing), "--db", str(db)])
     assert result.exit_code == 0, result.output
-    assert f"contacts/{DAY}.csv row 1: enum: channel is one of" in result.output
+    assert f"contacts/{DAY}.csv row 1: enum: channel 'fax' is not one of phone, ivr" in (
+        result.output
+    )
     assert "rows read 26 = loaded 25 + quarantined 1 + in rejected batches 0 [adds up]" in (
         result.output
     )
@@ -127,5 +130,8 @@ def test_check_command_exits_1_on_bad_rows_and_writes_nothing(tmp_path: Path) ->
         app(), ["check", str(landing), "--db", str(db), "--docs-dir", str(tmp_path / "docs")]
     )
     assert result.exit_code == 1, result.output
-    assert f"surveys/{DAY}.csv row 1: plausible: CSAT is on a 1-5 scale" in result.output
+    assert (
+        f"surveys/{DAY}.csv row 1: plausible: csat_score 9 is outside 1 to 5 "
+        "(CSAT is on a 1-5 scale)"
+    ) in result.output
     assert not db.exists()

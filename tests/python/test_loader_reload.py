@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from corpus.runtime import shared_runtime
 from corpus.valid_day import DAY, valid_day, write_day
 
 from ccmetrics.contract import SOURCES
@@ -22,7 +23,7 @@ DAYS = [DAY + dt.timedelta(days=offset) for offset in range(3)]
 
 @pytest.fixture(scope="module")
 def gx() -> GxRuntime:
-    return GxRuntime()
+    return shared_runtime()
 
 
 def query(db: Path, sql: str) -> list[tuple[object, ...]]:
@@ -83,10 +84,18 @@ def test_same_batch_delivered_twice_never_double_counts(tmp_path: Path, gx: GxRu
     assert all(b.rows_replaced == b.rows_read for b in forced.batches)
     assert counts(db) == first
 
-    # A corrected re-delivery replaces the day: one contact fewer, no leftovers.
+    # A corrected re-delivery with one contact fewer is refused unless asked for; then it
+    # replaces the day: no leftovers.
     frames = valid_day(DAY)
     write_day(landing, {"contacts": frames["contacts"].iloc[:3]}, DAY)
-    load(landing, db=db, sources=("contacts",), runtime=gx)
+    (refused,) = load(landing, db=db, sources=("contacts",), runtime=gx).refused
+    assert refused.message == (
+        f"contacts/{DAY}.csv would replace 4 loaded rows with 3: refused; rerun with "
+        "--replace to accept"
+    )
+    assert counts(db) == first
+    (replaced,) = load(landing, db=db, sources=("contacts",), runtime=gx, replace=True).batches
+    assert (replaced.status, replaced.rows_loaded, replaced.rows_replaced) == ("loaded", 3, 4)
     assert counts(db)["contacts"] == first["contacts"] - 1
     assert reconciliation_adds_up(db)
 

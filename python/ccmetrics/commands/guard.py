@@ -2,7 +2,7 @@
 
 Thin wrappers over `ccmetrics.loader` and `ccmetrics.guard`; Great Expectations is imported
 only once a batch is validated. Exit codes: 0 all good, 1 rows failed (check only), 2 a batch
-was rejected.
+was rejected or a re-delivery refused (or the landing root is missing).
 """
 
 from __future__ import annotations
@@ -16,11 +16,41 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from ccmetrics.guard.rules import GuardSettings
     from ccmetrics.loader import Reconciliation, RunReport
 
 ROW_FAILURES = 1
 BATCH_FAILURE = 2
 MAX_ROWS_SHOWN = 20
+
+ClockSkewOption = Annotated[
+    float | None,
+    typer.Option(
+        "--clock-skew-seconds",
+        envvar="CCMETRICS_CLOCK_SKEW_SECONDS",
+        min=0,
+        help="Timestamps out of order by at most this many seconds (one system's clock behind "
+        "another's) are clamped and counted, not quarantined. Default 5.",
+        show_default=False,
+    ),
+]
+VolumeBandOption = Annotated[
+    float,
+    typer.Option(
+        "--volume-band",
+        min=1.0,
+        help="A batch is rejected outside [median / band, median x band] of the same "
+        "weekday's last 4 accepted batches (needs 2).",
+    ),
+]
+AcceptVolumeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--accept-volume",
+        help="Accept this day's volume (YYYY-MM-DD) even outside the band or empty; repeatable.",
+        show_default=False,
+    ),
+]
 
 
 @contextmanager
@@ -41,18 +71,43 @@ def _default_docs_dir(db: Path | None) -> Path:
     return (db if db is not None else warehouse_path()).parent / "gx_docs"
 
 
+def _settings(
+    clock_skew: float | None, volume_band: float, accept_volume: list[str] | None
+) -> GuardSettings:
+    from ccmetrics.guard.rules import GuardSettings
+
+    days = frozenset(_day(text, "--accept-volume") for text in accept_volume or ())
+    if clock_skew is None:
+        return GuardSettings(volume_band=volume_band, accepted_volume_days=days)
+    return GuardSettings(clock_skew, volume_band, days)
+
+
+def _day(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        typer.secho(f"{option} must be YYYY-MM-DD, got {text!r}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(BATCH_FAILURE) from None
+
+
 def _print_batch(rec: Reconciliation) -> None:
     if rec.status == "rejected":
         typer.secho(f"REJECTED  {rec.message}", fg=typer.colors.RED, err=True)
+        return
+    if rec.status == "refused_shrink":
+        typer.secho(f"REFUSED   {rec.message}", fg=typer.colors.RED, err=True)
         return
     if rec.status == "unchanged":
         typer.echo(f"unchanged {rec.source_file}: already loaded (use --force to reload)")
         return
     flag = "ok" if rec.rows_quarantined == 0 else "QUARANTINE"
+    extra = f", replaced {rec.rows_replaced} earlier rows" if rec.rows_replaced else ""
+    if rec.rows_clamped:
+        extra += f", clamped {rec.rows_clamped} (clock skew)"
     typer.echo(
         f"{flag:<12}{rec.source_file}: read {rec.rows_read}, "
         f"{'good' if rec.status == 'checked' else 'loaded'} {rec.rows_loaded}, "
-        f"quarantined {rec.rows_quarantined}"
+        f"quarantined {rec.rows_quarantined}{extra}"
     )
 
 
@@ -71,7 +126,8 @@ def _print_summary(report: RunReport, verb: str) -> None:
     typer.echo(
         f"reconciliation (run {report.run_id}): {len(report.batches)} batches, rows read {read} "
         f"= {verb} {loaded} + quarantined {quarantined} + in rejected batches {rejected} "
-        f"[{'adds up' if adds_up else 'DOES NOT ADD UP'}]"
+        f"[{'adds up' if adds_up else 'DOES NOT ADD UP'}]; removed {report.total('rows_replaced')} "
+        f"rows of earlier deliveries; clamped {report.total('rows_clamped')} rows for clock skew"
     )
     if report.rejected:
         typer.secho(
@@ -80,12 +136,19 @@ def _print_summary(report: RunReport, verb: str) -> None:
             fg=typer.colors.RED,
             err=True,
         )
+    if report.refused:
+        typer.secho(
+            f"{len(report.refused)} re-delivery(ies) refused: they would remove loaded rows; "
+            "the warehouse holds what it held before them (--replace accepts them)",
+            fg=typer.colors.RED,
+            err=True,
+        )
     if report.docs_index is not None:
         typer.echo(f"Great Expectations Data Docs: {report.docs_index}")
 
 
 def _exit_code(report: RunReport, rows_fail: bool) -> int:
-    if report.rejected:
+    if report.rejected or report.refused:
         return BATCH_FAILURE
     if rows_fail and report.row_issues:
         return ROW_FAILURES
@@ -103,13 +166,21 @@ def register(app: typer.Typer) -> None:
         paths: Annotated[list[Path], typer.Argument(help="Landing files or landing roots.")],
         db: Annotated[Path | None, typer.Option(help="Warehouse to check references in.")] = None,
         docs_dir: Annotated[Path | None, typer.Option(help="Where to build Data Docs.")] = None,
+        clock_skew_seconds: ClockSkewOption = None,
+        volume_band: VolumeBandOption = 5.0,
+        accept_volume: AcceptVolumeOption = None,
     ) -> None:
         """Validate landing batches without loading them (exit 0 ok, 1 bad rows, 2 rejected)."""
         from ccmetrics.loader import check
 
         with _clean_errors():
+            settings = _settings(clock_skew_seconds, volume_band, accept_volume)
             report = check(
-                paths, db=db, docs_dir=docs_dir or _default_docs_dir(db), progress=_print_batch
+                paths,
+                db=db,
+                docs_dir=docs_dir or _default_docs_dir(db),
+                progress=_print_batch,
+                settings=settings,
             )
         _print_summary(report, "good")
         raise typer.Exit(_exit_code(report, rows_fail=True))
@@ -122,9 +193,19 @@ def register(app: typer.Typer) -> None:
         db: Annotated[Path | None, typer.Option(help="DuckDB warehouse file.")] = None,
         docs_dir: Annotated[Path | None, typer.Option(help="Where to build Data Docs.")] = None,
         force: Annotated[bool, typer.Option(help="Reload files already loaded.")] = False,
+        replace: Annotated[
+            bool,
+            typer.Option(
+                help="Let a re-delivered day remove loaded rows: a file with fewer good rows "
+                "than are loaded, and a full replacement of master data (customers, agents)."
+            ),
+        ] = False,
         corrections: Annotated[
             Path | None, typer.Option(help="Load an edited quarantine export for --source instead.")
         ] = None,
+        clock_skew_seconds: ClockSkewOption = None,
+        volume_band: VolumeBandOption = 5.0,
+        accept_volume: AcceptVolumeOption = None,
     ) -> None:
         """Check, then load landing batches into the raw schema; bad rows go to quarantine."""
         from ccmetrics.contract import SOURCES_BY_NAME
@@ -154,12 +235,9 @@ def register(app: typer.Typer) -> None:
         else:
             from ccmetrics.loader import load
 
-            try:
-                only_day = dt.date.fromisoformat(day) if day else None
-            except ValueError:
-                typer.secho(f"--day must be YYYY-MM-DD, got {day!r}", fg=typer.colors.RED, err=True)
-                raise typer.Exit(BATCH_FAILURE) from None
+            only_day = _day(day, "--day") if day else None
             with _clean_errors():
+                settings = _settings(clock_skew_seconds, volume_band, accept_volume)
                 report = load(
                     landing,
                     db=db,
@@ -168,6 +246,8 @@ def register(app: typer.Typer) -> None:
                     docs_dir=docs,
                     force=force,
                     progress=_print_batch,
+                    settings=settings,
+                    replace=replace,
                 )
         _print_summary(report, "loaded")
         raise typer.Exit(_exit_code(report, rows_fail=False))

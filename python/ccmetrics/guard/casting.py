@@ -145,8 +145,8 @@ def cast_batch(con: duckdb.DuckDBPyConnection, raw: RawBatch) -> TypedBatch:
         delivered = frame[column.name]
         failed = delivered.notna() & typed[column.name].isna()
         for row in typed.index[failed.to_numpy()]:
-            value = delivered.loc[row]
+            shown = "a value" if column.pii else repr(str(delivered.loc[row])[:60])
             reasons.setdefault(int(row), []).append(
-                f"type:{column.name}: {str(value)[:60]!r} is not a valid {column.type}"
+                f"type:{column.name}: {shown} is not a valid {column.type}"
             )
     return TypedBatch(typed, reasons)

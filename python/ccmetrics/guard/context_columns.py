@@ -2,7 +2,10 @@
 
 - `_known__<column>` for every reference: the id exists in the warehouse (loaded, or open in
   quarantine: the entity was delivered and awaits a fix), among the batches already accepted in
-  this run, or in this batch itself. Null when the reference is null.
+  this run, or in this batch itself. Null (not checked) when the reference is null, when it is
+  a customer id that means "not identified" (dbt var `unknown_customer_ids`), or when the
+  referenced source was never delivered (master data is optional).
+- `_null_when__<column>`: the column is null as a contract NullWhen rule requires.
 - `_batch_time`: the time that puts the row in its batch (see `_batch_time`).
 - `_span_seconds`: end minus start, for sources with a duration.
 - `_targets_set`: how many of the exclusive target columns are set.
@@ -23,6 +26,7 @@ from ccmetrics.guard.suites import (
     SPAN_COLUMN,
     TARGETS_COLUMN,
     known_column,
+    null_when_column,
 )
 
 if TYPE_CHECKING:
@@ -34,6 +38,7 @@ RUN_IDS = "_guard_run_ids"
 TYPED_VIEW = "_guard_typed_batch"
 QUARANTINE = "_quarantine"
 POSITION = "_guard_position"
+CUSTOMERS = "customers"
 
 
 @dataclass(frozen=True)
@@ -105,8 +110,22 @@ def _batch_time(source: Source) -> str:
     )
 
 
+def _sql_list(values: tuple[str, ...]) -> str:
+    return ", ".join("'" + value.replace("'", "''") + "'" for value in values) or "null"
+
+
+def _delivered(con: duckdb.DuckDBPyConnection, known_ids_sql: str) -> bool:
+    """The source behind `known_ids_sql` was delivered: it has rows loaded, open in
+    quarantine, or accepted earlier in this run."""
+    return bool(con.execute(f"select exists ({known_ids_sql})").fetchall()[0][0])
+
+
 def add_context(
-    con: duckdb.DuckDBPyConnection, source: Source, typed: pd.DataFrame, lookup: Lookup
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    typed: pd.DataFrame,
+    lookup: Lookup,
+    unknown_customer_ids: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """The typed batch with its context columns, same index."""
     rules = rules_for(source)
@@ -120,10 +139,23 @@ def add_context(
         known = lookup.ids_sql(target)
         if target.name == source.name:
             known += f" union all select {source.key} from {TYPED_VIEW}"
+        elif not _delivered(con, known):
+            selects.append(f"cast(null as boolean) as {known_column(column.name)}")
+            continue
+        unchecked = f"{column.name} is null"
+        if target.name == CUSTOMERS:
+            unchecked += f" or lower(trim({column.name})) in ({_sql_list(unknown_customer_ids)})"
         selects.append(
-            f"case when {column.name} is null then null "
+            f"case when {unchecked} then null "
             f"else {column.name} in ({known}) end as {known_column(column.name)}"
         )
+    for rule in source.null_when:
+        value = _sql_list((rule.when_value,))
+        selects += [
+            f"case when {rule.when_column} = {value} then {name} is null end "
+            f"as {null_when_column(name)}"
+            for name in rule.columns
+        ]
     selects.append(f"{_batch_time(source)} as {BATCH_TIME_COLUMN}")
     if rules.span is not None:
         selects.append(f"epoch({rules.span.end}) - epoch({rules.span.start}) as {SPAN_COLUMN}")

@@ -230,6 +230,7 @@ def _write_corrections(
             int(replaced[0]) if replaced else 0,
             "corrected",
             "; ".join(outcome.warnings),
+            rows_clamped=outcome.rows_clamped,
         )
         _log(con, run_id, rec, outcome.raw.sha256, started)
     return rec

@@ -52,6 +52,36 @@ class Discovery:
     batches: list[Batch]
     rejected: list[BatchRejected]
     """Files that cannot be a batch (bad name) or days delivered twice in one landing."""
+    warnings: list[str]
+    """Folders and files under the landing root that are not loaded: each named."""
+
+
+def _ignored(path: Path) -> bool:
+    """Hidden and `_`-prefixed entries (`_planted_faults.json`) are the tools' own files."""
+    return path.name.startswith((".", "_"))
+
+
+def _strays(landing: Path) -> list[str]:
+    """Everything under the landing root that no batch will read, named for the user."""
+    warnings: list[str] = []
+    for entry in sorted(p for p in landing.iterdir() if not _ignored(p)):
+        if entry.is_dir() and entry.name not in SOURCES_BY_NAME:
+            warnings.append(
+                f"{entry.name}/: not a contract source folder, not loaded "
+                f"(sources: {', '.join(SOURCES_BY_NAME)})"
+            )
+        elif entry.is_dir():
+            warnings += [
+                f"{entry.name}/{inner.name}/: folder inside a source folder, not loaded"
+                for inner in sorted(entry.iterdir())
+                if inner.is_dir() and not _ignored(inner)
+            ]
+        else:
+            warnings.append(
+                f"{entry.name}: stray file at the landing root, not loaded (a batch is "
+                "<source>/YYYY-MM-DD.parquet or .csv)"
+            )
+    return warnings
 
 
 def batch_for_file(path: Path, landing: Path | None = None) -> Batch:
@@ -76,7 +106,13 @@ def batch_for_file(path: Path, landing: Path | None = None) -> Batch:
 
 
 def discover(landing: Path, sources: tuple[str, ...] = (), day: dt.date | None = None) -> Discovery:
-    """Every batch under the landing root, in load order (referenced sources first, by day)."""
+    """Every batch under the landing root, in load order (referenced sources first, by day).
+
+    A missing landing root is an error, never "0 batches": a typo must not look like a day
+    without data."""
+    if not landing.is_dir():
+        problem = "is not a folder" if landing.exists() else "does not exist"
+        raise FileNotFoundError(f"landing root {landing} {problem}: nothing to load")
     batches: list[Batch] = []
     rejected: list[BatchRejected] = []
     for name in LOAD_ORDER:
@@ -87,7 +123,7 @@ def discover(landing: Path, sources: tuple[str, ...] = (), day: dt.date | None =
             continue
         by_day: dict[dt.date, list[Batch]] = {}
         for path in sorted(p for p in folder.iterdir() if p.is_file()):
-            if path.name.startswith((".", "_")):
+            if _ignored(path):
                 continue
             try:
                 batch = batch_for_file(path, landing)
@@ -110,7 +146,7 @@ def discover(landing: Path, sources: tuple[str, ...] = (), day: dt.date | None =
                 )
                 continue
             batches.append(candidates[0])
-    return Discovery(batches, rejected)
+    return Discovery(batches, rejected, _strays(landing))
 
 
 def file_sha256(path: Path) -> str:
@@ -123,7 +159,9 @@ def file_sha256(path: Path) -> str:
 
 def _csv_header(batch: Batch) -> list[str]:
     try:
-        with batch.path.open(newline="", encoding="utf-8") as handle:
+        # utf-8-sig: a CSV saved by Excel starts with a byte-order mark, which is not part of
+        # the first column's name (DuckDB skips it too, and takes CRLF line ends as they are).
+        with batch.path.open(newline="", encoding="utf-8-sig") as handle:
             header = next(csv.reader(handle), None)
     except UnicodeDecodeError as exc:
         raise BatchRejected(

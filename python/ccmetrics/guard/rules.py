@@ -7,7 +7,9 @@ turns both into Great Expectations suites. Plain data, no Great Expectations imp
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+import os
+from dataclasses import dataclass, field
 
 from ccmetrics.contract import SOURCES, Source
 
@@ -64,6 +66,16 @@ class Span:
 
 
 @dataclass(frozen=True)
+class SetWithoutWarning:
+    """Warn (never reject) about good rows where `set_column` is set and `null_column` is not."""
+
+    set_column: str
+    null_column: str
+    message: str
+    """Follows the row count: "3 answered contacts have no queued_at: ..."."""
+
+
+@dataclass(frozen=True)
 class SourceRules:
     bounds: tuple[Bound, ...] = ()
     orders: tuple[Order, ...] = ()
@@ -75,15 +87,56 @@ class SourceRules:
     daily_volume: bool = True
     """Every day has rows: an empty day or a volume collapse rejects the batch. Master data
     (customers, agents) is delivered only when it changes, so it has no daily volume."""
+    upsert: bool = False
+    """A delivery holds changed records only: it adds or replaces the records it holds and
+    never deletes the day's other records (master data; `load --replace` overrides)."""
+    warnings: tuple[SetWithoutWarning, ...] = ()
 
 
-VOLUME_HISTORY_DAYS = 7
-"""Trailing window of accepted batches the volume check compares with."""
-VOLUME_MIN_HISTORY = 3
-"""Batches needed before the volume check applies (the first days have nothing to compare)."""
-VOLUME_FACTOR = 5.0
-"""A batch outside [average / 5, average x 5] of the trailing average is rejected: ten times
-the usual size or a collapse to a fifth. Weekly seasonality stays well inside."""
+VOLUME_SAME_WEEKDAYS = 4
+"""The volume check compares a day with the same weekday of the last 4 weeks: a bank that
+closes early on Friday and opens late on Saturday has small Saturdays, every week."""
+VOLUME_MIN_HISTORY = 2
+"""Accepted same-weekday batches needed before the volume check applies."""
+VOLUME_BAND = 5.0
+"""Default `--volume-band`: a batch outside [median / 5, median x 5] of those days is rejected
+(ten times the usual size, or a collapse to a fifth)."""
+CLOCK_SKEW_SECONDS = 5.0
+"""Default `--clock-skew-seconds`: how far one system's clock may run behind another's."""
+CLOCK_SKEW_ENV = "CCMETRICS_CLOCK_SKEW_SECONDS"
+
+
+def default_clock_skew() -> float:
+    configured = os.environ.get(CLOCK_SKEW_ENV)
+    if not configured:
+        return CLOCK_SKEW_SECONDS
+    try:
+        seconds = float(configured)
+    except ValueError:
+        raise ValueError(
+            f"{CLOCK_SKEW_ENV} must be a number of seconds, got {configured!r}"
+        ) from None
+    if not seconds >= 0:
+        raise ValueError(f"{CLOCK_SKEW_ENV} must be 0 or more, got {configured!r}")
+    return seconds
+
+
+@dataclass(frozen=True)
+class GuardSettings:
+    """The guard's run parameters (`ccmetrics check` and `ccmetrics load` options)."""
+
+    clock_skew_seconds: float = field(default_factory=default_clock_skew)
+    """Order violations up to this many seconds are clamped, not quarantined."""
+    volume_band: float = VOLUME_BAND
+    accepted_volume_days: frozenset[dt.date] = frozenset()
+    """Days whose volume the user accepted explicitly (`--accept-volume`)."""
+
+    def __post_init__(self) -> None:
+        if not self.clock_skew_seconds >= 0:
+            raise ValueError(f"clock skew must be 0 or more seconds, got {self.clock_skew_seconds}")
+        if not self.volume_band > 1:
+            raise ValueError(f"the volume band must be more than 1, got {self.volume_band}")
+
 
 RULES: dict[str, SourceRules] = {
     "contacts": SourceRules(
@@ -104,6 +157,14 @@ RULES: dict[str, SourceRules] = {
         ),
         # E-mail contacts stay open for days; a segment open for a month is a broken clock.
         span=Span("started_at", "ended_at", 14 * DAY),
+        warnings=(
+            SetWithoutWarning(
+                "connected_at",
+                "queued_at",
+                "answered contacts have no queued_at: counted as offered with a zero wait "
+                "(routed directly to an agent)",
+            ),
+        ),
     ),
     "bot_sessions": SourceRules(
         bounds=(
@@ -124,11 +185,13 @@ RULES: dict[str, SourceRules] = {
     "customers": SourceRules(
         orders=(Order("created_at", "churned_at"), Order("created_at", "record_updated_at")),
         daily_volume=False,
+        upsert=True,
     ),
     "agents": SourceRules(
         bounds=(Bound("hourly_cost", 0, 1000, "loaded hourly cost is between 0 and 1000"),),
         orders=(Order("hire_date", "leave_date"),),
         daily_volume=False,
+        upsert=True,
     ),
     "agent_states": SourceRules(
         orders=(Order("started_at", "ended_at"),),

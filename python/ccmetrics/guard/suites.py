@@ -42,12 +42,21 @@ WARNING = "warning"
 
 
 def known_column(column: str) -> str:
-    """Context column: the id in `column` exists (true), is unknown (false) or is null."""
+    """Context column: the id in `column` exists (true), is unknown (false), or is not checked
+    (null: a null or unidentified id, or a source never delivered)."""
     return f"_known__{column}"
 
 
-def _meta(check: str, reason: str, severity: str = "error") -> dict[str, str]:
-    return {"check": check, "reason": reason, "severity": severity}
+def null_when_column(column: str) -> str:
+    """Context column: `column` is null as its NullWhen rule requires (true), is set (false),
+    or the rule does not apply to the row (null)."""
+    return f"_null_when__{column}"
+
+
+def _meta(check: str, reason: str, severity: str = "error", **details: Any) -> dict[str, Any]:
+    """`check` and `reason` name the rule; `details` say which columns and limits it involves,
+    so that `messages` can show a failing row's own values."""
+    return {"check": check, "reason": reason, "severity": severity, **details}
 
 
 def _param(name: str) -> dict[str, str]:
@@ -94,7 +103,7 @@ def _row_expectations(source: Source) -> list[Any]:
         if not column.nullable:
             found.append(
                 gxe.ExpectColumnValuesToNotBeNull(
-                    column=name, meta=_meta("not_null", f"{name} is required")
+                    column=name, meta=_meta("not_null", f"{name} is required", column=name)
                 )
             )
         if column.enum is not None:
@@ -102,7 +111,7 @@ def _row_expectations(source: Source) -> list[Any]:
                 gxe.ExpectColumnValuesToBeInSet(
                     column=name,
                     value_set=list(column.enum),
-                    meta=_meta("enum", f"{name} is one of {', '.join(column.enum)}"),
+                    meta=_meta("enum", f"{name} is one of {', '.join(column.enum)}", column=name),
                 )
             )
         elif column.type == "string" and column.pii and "email" in name:
@@ -110,7 +119,9 @@ def _row_expectations(source: Source) -> list[Any]:
                 gxe.ExpectColumnValuesToMatchRegex(
                     column=name,
                     regex=EMAIL_REGEX,
-                    meta=_meta("format", f"{name} is an e-mail address"),
+                    meta=_meta(
+                        "format", f"{name} is an e-mail address", column=name, kind="e-mail address"
+                    ),
                 )
             )
         elif column.type == "string" and column.pii and "phone" in name:
@@ -118,7 +129,9 @@ def _row_expectations(source: Source) -> list[Any]:
                 gxe.ExpectColumnValuesToMatchRegex(
                     column=name,
                     regex=PHONE_REGEX,
-                    meta=_meta("format", f"{name} is a phone number"),
+                    meta=_meta(
+                        "format", f"{name} is a phone number", column=name, kind="phone number"
+                    ),
                 )
             )
         elif column.type == "string":
@@ -126,7 +139,11 @@ def _row_expectations(source: Source) -> list[Any]:
                 gxe.ExpectColumnValuesToMatchRegex(
                     column=name,
                     regex=PLAIN_TEXT_REGEX,
-                    meta=_meta("plain_text", f"{name} is a plain id or code (no quotes, ;, =, |)"),
+                    meta=_meta(
+                        "plain_text",
+                        f"{name} is a plain id or code (no quotes, ;, =, |)",
+                        column=name,
+                    ),
                 )
             )
         if column.references is not None:
@@ -134,7 +151,13 @@ def _row_expectations(source: Source) -> list[Any]:
                 gxe.ExpectColumnValuesToBeInSet(
                     column=known_column(name),
                     value_set=[True],
-                    meta=_meta("reference", f"{name} exists in {column.references}"),
+                    meta=_meta(
+                        "reference",
+                        f"{name} exists in {column.references}",
+                        column=name,
+                        references=column.references,
+                        source=source.name,
+                    ),
                 )
             )
         if column.type == "timestamp":
@@ -142,7 +165,7 @@ def _row_expectations(source: Source) -> list[Any]:
                 gxe.ExpectColumnValuesToBeBetween(
                     column=name,
                     max_value=_param("now"),
-                    meta=_meta("not_future", f"{name} is not in the future"),
+                    meta=_meta("not_future", f"{name} is not in the future", column=name),
                 )
             )
 
@@ -152,19 +175,24 @@ def _row_expectations(source: Source) -> list[Any]:
     found.append(
         gxe.ExpectCompoundColumnsToBeUnique(
             column_list=[*batch_key, BATCH_COLUMN],
-            meta=_meta("unique_key", f"one row per {' and '.join(batch_key)} in the batch"),
+            meta=_meta(
+                "unique_key",
+                f"one row per {' and '.join(batch_key)} in the batch",
+                columns=batch_key,
+            ),
         )
     )
     day_rule = f"{source.day_column} falls on the batch's UTC day"
     if source.version_column is not None:
         day_rule += f" (or, for a new version, {source.version_column})"
+    day_details = {"day_column": source.day_column, "version_column": source.version_column}
     found.append(
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A=BATCH_TIME_COLUMN,
             column_B=DAY_START_COLUMN,
             or_equal=True,
             ignore_row_if="either_value_is_missing",
-            meta=_meta("in_batch_day", day_rule),
+            meta=_meta("in_batch_day", day_rule, **day_details),
         )
     )
     found.append(
@@ -173,7 +201,7 @@ def _row_expectations(source: Source) -> list[Any]:
             column_B=BATCH_TIME_COLUMN,
             or_equal=True,
             ignore_row_if="either_value_is_missing",
-            meta=_meta("in_batch_day", day_rule),
+            meta=_meta("in_batch_day", day_rule, **day_details),
         )
     )
 
@@ -183,7 +211,13 @@ def _row_expectations(source: Source) -> list[Any]:
                 column=bound.column,
                 min_value=bound.min_value,
                 max_value=bound.max_value,
-                meta=_meta("plausible", bound.why),
+                meta=_meta(
+                    "plausible",
+                    bound.why,
+                    column=bound.column,
+                    min_value=bound.min_value,
+                    max_value=bound.max_value,
+                ),
             )
         )
     for order in rules.orders:
@@ -193,7 +227,12 @@ def _row_expectations(source: Source) -> list[Any]:
                 column_B=order.earlier,
                 or_equal=True,
                 ignore_row_if="either_value_is_missing",
-                meta=_meta("order", f"{order.later} is not before {order.earlier}"),
+                meta=_meta(
+                    "order",
+                    f"{order.later} is not before {order.earlier}",
+                    earlier=order.earlier,
+                    later=order.later,
+                ),
             )
         )
     if rules.span is not None:
@@ -206,6 +245,9 @@ def _row_expectations(source: Source) -> list[Any]:
                     "duration",
                     f"{rules.span.start} to {rules.span.end} lasts 0 to "
                     f"{rules.span.max_seconds:.0f} seconds",
+                    start=rules.span.start,
+                    end=rules.span.end,
+                    max_seconds=rules.span.max_seconds,
                 ),
             )
         )
@@ -214,7 +256,11 @@ def _row_expectations(source: Source) -> list[Any]:
             gxe.ExpectColumnValuesToBeInSet(
                 column=TARGETS_COLUMN,
                 value_set=[1],
-                meta=_meta("one_target", f"exactly one of {', '.join(rules.exactly_one_of)}"),
+                meta=_meta(
+                    "one_target",
+                    f"exactly one of {', '.join(rules.exactly_one_of)}",
+                    columns=list(rules.exactly_one_of),
+                ),
             )
         )
     if rules.rated_after_contact:
@@ -224,9 +270,29 @@ def _row_expectations(source: Source) -> list[Any]:
                 column_B=RATED_ENDED_COLUMN,
                 or_equal=True,
                 ignore_row_if="either_value_is_missing",
-                meta=_meta("after_rated", f"{source.day_column} is after the rated contact ended"),
+                meta=_meta(
+                    "after_rated",
+                    f"{source.day_column} is after the rated contact ended",
+                    column=source.day_column,
+                ),
             )
         )
+    for rule in source.null_when:
+        for name in rule.columns:
+            found.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=null_when_column(name),
+                    value_set=[True],
+                    meta=_meta(
+                        "null_when",
+                        f"{name} is null when {rule.when_column} is {rule.when_value}",
+                        column=name,
+                        when_column=rule.when_column,
+                        when_value=rule.when_value,
+                        why=rule.why,
+                    ),
+                )
+            )
     return found
 
 

@@ -10,16 +10,25 @@ per batch.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import statistics
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import duckdb
 
+from ccmetrics.contract import Source
 from ccmetrics.guard.casting import cast_batch, check_drift
 from ccmetrics.guard.context_columns import Lookup, add_context, ensure_run_ids, remember_batch
 from ccmetrics.guard.errors import BatchRejected
+from ccmetrics.guard.messages import describe
 from ccmetrics.guard.reading import SOURCE_ROW, Batch, RawBatch, read_batch
-from ccmetrics.guard.rules import VOLUME_FACTOR, VOLUME_HISTORY_DAYS, VOLUME_MIN_HISTORY, rules_for
+from ccmetrics.guard.rules import (
+    VOLUME_MIN_HISTORY,
+    VOLUME_SAME_WEEKDAYS,
+    GuardSettings,
+    rules_for,
+)
 from ccmetrics.guard.suites import BATCH_COLUMN, DAY_END_COLUMN, DAY_START_COLUMN
 
 if TYPE_CHECKING:
@@ -38,6 +47,8 @@ class BatchOutcome:
     """Contract columns in contract types, plus `_source_row`, indexed by `_source_row`."""
     row_reasons: dict[int, list[str]]
     warnings: list[str] = field(default_factory=list)
+    clamped: frozenset[int] = frozenset()
+    """Rows whose timestamps were clamped for clock skew (within the tolerance)."""
 
     @property
     def batch(self) -> Batch:
@@ -55,6 +66,11 @@ class BatchOutcome:
     def rows_good(self) -> int:
         return self.rows_read - self.rows_quarantined
 
+    @property
+    def rows_clamped(self) -> int:
+        """Good rows (loaded) whose timestamps were clamped."""
+        return len(self.clamped - set(self.row_reasons))
+
 
 @dataclass
 class _Typed:
@@ -62,6 +78,65 @@ class _Typed:
     typed: pd.DataFrame
     type_reasons: dict[int, list[str]]
     warnings: list[str]
+    clamped: frozenset[int]
+
+
+@dataclass(frozen=True)
+class VolumeBand:
+    """Rows a batch may have, from the same weekday's accepted history."""
+
+    min_rows: int
+    max_rows: int | None
+    median: float
+    weeks: int
+
+    def holds(self, rows: int) -> bool:
+        return rows >= self.min_rows and (self.max_rows is None or rows <= self.max_rows)
+
+    def describe(self, day: dt.date, band: float) -> str:
+        weekday = day.strftime("%A")
+        return (
+            f"{self.min_rows} to {self.max_rows} rows (median {self.median:g} of the last "
+            f"{self.weeks} {weekday}s, / and x {band:g}, --volume-band)"
+        )
+
+
+def clamp_clock_skew(
+    source: Source, typed: pd.DataFrame, tolerance_seconds: float
+) -> frozenset[int]:
+    """Raise a later timestamp up to the earlier one where an order is broken by at most
+    `tolerance_seconds` (one system's clock a second behind another's); returns those rows.
+
+    Larger violations are left for the `order` check to quarantine. A clamp can expose the
+    next order of a chain (queued, connected, ended), so the orders are applied until none
+    changes anything."""
+    import pandas as pd
+
+    if tolerance_seconds <= 0 or typed.empty:
+        return frozenset()
+    orders = [
+        order
+        for order in rules_for(source).orders
+        if source.column(order.earlier).type == "timestamp"
+        and source.column(order.later).type == "timestamp"
+    ]
+    tolerance = pd.Timedelta(seconds=tolerance_seconds)
+    clamped = pd.Series(False, index=typed.index)
+    for _ in range(len(orders) + 1):
+        changed = False
+        for order in orders:
+            earlier = typed[order.earlier]
+            later = typed[order.later]
+            gap = earlier - later
+            within = (gap > pd.Timedelta(0)) & (gap <= tolerance)
+            within = within.fillna(False).astype(bool)
+            if within.any():
+                typed.loc[within, order.later] = earlier[within]
+                clamped |= within
+                changed = True
+        if not changed:
+            break
+    return frozenset(int(row) for row in typed.index[clamped.to_numpy()])
 
 
 Validated = BatchOutcome | BatchRejected
@@ -76,56 +151,83 @@ class Validator:
     """Validates batches in load order, remembering what each accepted batch delivered."""
 
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, lookup: Lookup, runtime: GxRuntime, now: dt.datetime
+        self,
+        con: duckdb.DuckDBPyConnection,
+        lookup: Lookup,
+        runtime: GxRuntime,
+        now: dt.datetime,
+        settings: GuardSettings | None = None,
+        unknown_customer_ids: tuple[str, ...] | None = None,
     ) -> None:
+        from ccmetrics.contract import unknown_customer_ids as configured_unknown_ids
+
         self.con = con
         self.lookup = lookup
         self.runtime = runtime
         self.now = now
+        self.settings = settings if settings is not None else GuardSettings()
+        self.unknown_customer_ids = (
+            unknown_customer_ids if unknown_customer_ids is not None else configured_unknown_ids()
+        )
         self._run_volumes: dict[tuple[str, dt.date], int] = {}
         ensure_run_ids(con)
 
     def _history(self, source: str, day: dt.date) -> list[int]:
-        first = day - dt.timedelta(days=VOLUME_HISTORY_DAYS)
+        """Rows of the accepted batches of the same weekday in the last weeks."""
+        days = [day - dt.timedelta(weeks=week) for week in range(1, VOLUME_SAME_WEEKDAYS + 1)]
         volumes: dict[dt.date, int] = {}
         table = self.lookup.raw_table(RECONCILIATION)
         if table is not None:
             statuses = ", ".join(f"'{s}'" for s in ACCEPTED_STATUSES)
             rows = self.con.execute(
                 f"select batch_date, arg_max(rows_read, finished_at) from {table} "
-                f"where source = ? and batch_date >= ? and batch_date < ? "
+                f"where source = ? and batch_date in ({', '.join('?' for _ in days)}) "
                 f"and status in ({statuses}) group by batch_date",
-                [source, first, day],
+                [source, *days],
             ).fetchall()
             volumes.update({batch_date: int(count) for batch_date, count in rows})
         for (name, batch_day), count in self._run_volumes.items():
-            if name == source and first <= batch_day < day:
+            if name == source and batch_day in days:
                 volumes[batch_day] = count
         return list(volumes.values())
 
-    def volume_band(self, batch: Batch) -> tuple[int, int | None]:
+    def volume_band(self, batch: Batch) -> VolumeBand | None:
+        """The band a batch's row count must fall in; None when the check does not apply."""
         if not rules_for(batch.source).daily_volume:
-            return 0, None
+            return None
         history = self._history(batch.source.name, batch.day)
         if len(history) < VOLUME_MIN_HISTORY:
-            return 0, None
-        average = sum(history) / len(history)
-        # An empty day is a failure for a source that had rows every day; a sparse source (a
-        # small center's QA evaluations) may legitimately have none.
-        floor = 1 if min(history) > 0 else 0
-        return max(floor, int(average / VOLUME_FACTOR)), int(average * VOLUME_FACTOR) + 1
+            return None
+        median = statistics.median(history)
+        if median == 0:
+            # A weekday the center is usually closed: no ratio can judge it.
+            return VolumeBand(0, None, median, len(history))
+        band = self.settings.volume_band
+        return VolumeBand(
+            max(1, math.floor(median / band)), math.ceil(median * band), median, len(history)
+        )
 
     def _batch_checks(self, raw: RawBatch, check_volume: bool) -> list[str]:
         batch = raw.batch
-        min_rows, max_rows = self.volume_band(batch) if check_volume else (0, None)
+        warnings: list[str] = []
+        band = self.volume_band(batch) if check_volume else None
+        if band is not None and batch.day in self.settings.accepted_volume_days:
+            if not band.holds(len(raw.frame)):
+                warnings.append(
+                    f"{batch.relative}: {len(raw.frame)} rows, outside the volume band "
+                    f"{band.describe(batch.day, self.settings.volume_band)}: accepted by "
+                    f"--accept-volume {batch.day}"
+                )
+            band = None
+        min_rows, max_rows = (band.min_rows, band.max_rows) if band else (0, None)
         result = self.runtime.validate(
             batch.source, "batch", raw.frame, {"min_rows": min_rows, "max_rows": max_rows}
         )
-        warnings: list[str] = []
-        if len(raw.frame) == 0 and rules_for(batch.source).daily_volume:
+        if len(raw.frame) == 0 and rules_for(batch.source).daily_volume and band is None:
             warnings.append(
-                f"{batch.relative}: empty batch accepted (no volume history to "
-                "compare with, or a sparse source)"
+                f"{batch.relative}: empty batch accepted (no same-weekday volume history to "
+                "compare with, a weekday the center is usually closed, a sparse source, or "
+                "--accept-volume)"
             )
         for item in result.results:
             check = item.expectation_config.meta["check"]
@@ -145,19 +247,22 @@ class Validator:
                     f"{sorted(details.get('unexpected', []))} (not loaded)"
                 )
                 continue
-            if check == "volume":
+            if check == "volume" and band is not None:
                 observed = item.result.get("observed_value")
+                accept = f"if the day is right, rerun with --accept-volume {batch.day}"
                 if observed == 0:
                     raise BatchRejected(
-                        batch.relative, "not empty", "at least one row", "an empty batch"
+                        batch.relative,
+                        "not empty",
+                        f"at least one row (the last {band.weeks} "
+                        f"{batch.day.strftime('%A')}s had a median of {band.median:g})",
+                        f"an empty batch; {accept}",
                     )
-                band = f"{min_rows} to {max_rows}" if max_rows is not None else f">= {min_rows}"
                 raise BatchRejected(
                     batch.relative,
                     "volume",
-                    f"{band} rows (within x{VOLUME_FACTOR:g} of the trailing "
-                    f"{VOLUME_HISTORY_DAYS}-day average)",
-                    f"{observed} rows",
+                    band.describe(batch.day, self.settings.volume_band),
+                    f"{observed} rows; {accept}",
                 )
         return warnings
 
@@ -174,7 +279,8 @@ class Validator:
                 str(exc).splitlines()[0][:200],
             ) from None
         self._run_volumes[(raw.batch.source.name, raw.batch.day)] = len(raw.frame)
-        return _Typed(raw, typed.frame, typed.type_reasons, warnings)
+        clamped = clamp_clock_skew(raw.batch.source, typed.frame, self.settings.clock_skew_seconds)
+        return _Typed(raw, typed.frame, typed.type_reasons, warnings, clamped)
 
     def _combined(self, parts: list[_Typed]) -> pd.DataFrame:
         import pandas as pd
@@ -206,7 +312,7 @@ class Validator:
         positions = pd.Series(combined.index.to_numpy(), index=combined.index)
         first_of = positions.groupby(fingerprint.to_numpy()).transform("first")
         distinct = combined[~fingerprint.duplicated()]
-        frame = add_context(self.con, source, distinct, self.lookup)
+        frame = add_context(self.con, source, distinct, self.lookup, self.unknown_customer_ids)
         result = self.runtime.validate(source, "rows", frame, {"now": self.now})
         reasons: dict[int, list[str]] = {}
         for item in result.results:
@@ -221,8 +327,8 @@ class Validator:
                 )
             if item.success:
                 continue
-            text = f"{meta['check']}: {meta['reason']}"
             for position in item.result.get("unexpected_index_list") or []:
+                text = describe(source, meta, frame.loc[position], self.now)
                 found = reasons.setdefault(int(position), [])
                 if text not in found:
                     found.append(text)
@@ -256,8 +362,9 @@ class Validator:
                     combined = part.type_reasons.get(row, []) + list(found)
                     if combined:
                         reasons[row] = combined
+                warnings = part.warnings + _row_warnings(part, reasons)
                 results[part.raw.batch.relative] = BatchOutcome(
-                    part.raw, part.typed, reasons, part.warnings
+                    part.raw, part.typed, reasons, warnings, part.clamped
                 )
         return [results[raw.batch.relative] for raw in raws]
 
@@ -280,3 +387,14 @@ class Validator:
     def forget_volume(self, batch: Batch) -> None:
         """A batch rejected after its batch checks must not count in later volume bands."""
         self._run_volumes.pop((batch.source.name, batch.day), None)
+
+
+def _row_warnings(part: _Typed, reasons: dict[int, list[str]]) -> list[str]:
+    """The source's warnings about its good rows (they load; the user should know)."""
+    good = part.typed[~part.typed.index.isin(list(reasons))]
+    found: list[str] = []
+    for rule in rules_for(part.raw.batch.source).warnings:
+        count = int((good[rule.set_column].notna() & good[rule.null_column].isna()).sum())
+        if count:
+            found.append(f"{part.raw.batch.relative}: {count} {rule.message}")
+    return found
