@@ -7,6 +7,11 @@ hold PII) into a new file next to the published one, and `os.replace`s it over t
 path. The rename is atomic: a new reader sees either the old or the new snapshot, complete; a
 reader that holds the old file open keeps reading its snapshot (the old inode lives until it
 closes), and nothing ever waits on a reader.
+
+Only a finished, successful build is published: every dbt invocation that writes the warehouse
+records itself in `ccmetrics_meta.build_runs` (hooks in `macros/ccm_build_runs.sql`), and a
+failed or killed build left a mix of new and stale marts. A publish killed halfway leaves its
+temporary file behind; the next publish removes it.
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ from ccmetrics.catalog import (
     discover,
     load_manifest_ratios,
 )
+
+BUILD_RUNS = "build_runs"
+"""`ccmetrics_meta.build_runs` in the working database: one row per dbt invocation."""
 
 if TYPE_CHECKING:
     from duckdb import DuckDBPyConnection
@@ -55,6 +63,69 @@ def _string(text: str) -> str:
     return exp.Literal.string(text).sql(dialect="duckdb")
 
 
+def _staging_path(target: Path, pid: int) -> Path:
+    return target.with_name(f".{target.name}.{pid}.tmp")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    except OverflowError:
+        return False
+    return True
+
+
+def remove_stale_staging(target: Path) -> list[Path]:
+    """Delete the temporary files of publishes that were killed (their process is gone);
+    a publish still running in another process keeps its own."""
+    removed: list[Path] = []
+    for path in target.parent.glob(f".{target.name}.*.tmp*"):
+        pid_text = path.name[len(target.name) + 2 :].split(".")[0]
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return sorted(removed)
+
+
+def check_build(con: DuckDBPyConnection, source: Path) -> None:
+    """Refuse unless the latest dbt invocation recorded in `working` finished with success."""
+    rebuild = (
+        "run `dbt build` again and publish once it finishes without errors "
+        "(a failed or interrupted build leaves a mix of new and stale marts)"
+    )
+    recorded = con.execute(
+        "select count(*) from duckdb_tables() where database_name = 'working' "
+        "and schema_name = ? and table_name = ?",
+        [META_SCHEMA, BUILD_RUNS],
+    ).fetchall()[0][0]
+    if not recorded:
+        raise PublishError(
+            f"{source} records no dbt build ({META_SCHEMA}.{BUILD_RUNS} is missing): run "
+            "`dbt build` (its hooks record whether it succeeded), then publish"
+        )
+    latest = con.execute(
+        f"select invocation_id, started_at, finished_at, status, errors, skipped "
+        f"from {_quoted('working', META_SCHEMA, BUILD_RUNS)} "
+        "order by started_at desc limit 1"
+    ).fetchall()
+    if not latest:
+        raise PublishError(f"{source} records no dbt build yet: run `dbt build`, then publish")
+    invocation, started, finished, status, errors, skipped = latest[0]
+    which = f"the latest dbt build (invocation {invocation}, started {started:%Y-%m-%d %H:%M:%S})"
+    if finished is None:
+        raise PublishError(f"{which} never finished: it was killed, or is still running; {rebuild}")
+    if status != "success":
+        raise PublishError(
+            f"{which} failed with {errors} error(s) and {skipped} skipped node(s): "
+            f"nothing was published; fix the errors and {rebuild}"
+        )
+
+
 def publish(
     source: Path | None = None,
     target: Path | None = None,
@@ -69,7 +140,8 @@ def publish(
     if not source.is_file():
         raise PublishError(f"no working database at {source}; run `dbt build` first")
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    remove_stale_staging(target)
+    staging = _staging_path(target, os.getpid())
     staging.unlink(missing_ok=True)
     try:
         con = duckdb.connect(str(staging))
@@ -81,6 +153,7 @@ def publish(
                     f"cannot read {source}: a writer (dbt build, ccmetrics load) holds it; "
                     f"publish when it has finished ({error})"
                 ) from error
+            check_build(con, source)
             marts = working_marts(con)
             if not marts:
                 raise PublishError(f"{source} holds no marts (tables named fct_* or dim_*)")

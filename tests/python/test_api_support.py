@@ -125,6 +125,14 @@ def make_working_db(path: Path) -> Path:
         "create table marts.fct_csat_daily as select report_date, channel, 0.5 as csat_mean "
         "from marts.fct_queue_daily"
     )
+    # What the dbt hooks record (macros/ccm_build_runs.sql): publish needs a successful build.
+    con.execute("create schema ccmetrics_meta")
+    con.execute(
+        "create table ccmetrics_meta.build_runs as select 'sample' as invocation_id, "
+        "'build' as command, 'dev' as target_name, timestamp '2026-01-19 06:00' as started_at, "
+        "timestamp '2026-01-19 06:01' as finished_at, 'success' as status, 3::bigint as nodes, "
+        "0::bigint as errors, 0::bigint as skipped"
+    )
     con.close()
     return path
 
