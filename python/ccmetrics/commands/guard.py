@@ -39,8 +39,8 @@ VolumeBandOption = Annotated[
     typer.Option(
         "--volume-band",
         min=1.0,
-        help="A batch is rejected outside [median / band, median x band] of the same "
-        "weekday's last 4 accepted batches (needs 2).",
+        help="A batch is rejected when its rows fall outside median / band to median x band, "
+        "the median of the same weekday's last 4 accepted batches (needs 2).",
     ),
 ]
 AcceptVolumeOption = Annotated[

@@ -312,8 +312,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Publish the marts to the read-only snapshot that the API, CLI and BI tools open.
 
-        Run it after `dbt build`. Readers holding the old snapshot keep it; new readers get
-        the new one; no reader ever blocks a build.
+        Run it after `dbt build`: it refuses (exit 1) unless the latest dbt build finished
+        without errors, as recorded by the build hooks. Readers holding the old snapshot keep
+        it; new readers get the new one; no reader ever blocks a build.
         """
         from rich.console import Console
 
