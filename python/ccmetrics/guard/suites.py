@@ -5,8 +5,9 @@
   the volume band (empty day, volume collapse, ten-fold file).
 - `<source>.rows` runs on the typed rows plus the context columns of `context_columns`: keys,
   required columns, enums, plain-text ids, references, plausible values, timestamp order,
-  timestamps inside the batch's day and not in the future. Each failing row is quarantined
-  with the `meta.check` and `meta.reason` of every expectation it fails.
+  timestamps inside the batch's day and not in the future, the contract's null-when rules.
+  Each failing row is quarantined with a reason per expectation it fails: `meta.check`, then
+  the problem with the row's values (`messages`, from the columns `meta` names).
 
 Run-specific values (the run's clock, the volume band) are suite parameters, so a suite is the
 same reviewable object for every batch. GX costs a fixed time per expectation and run, so the
