@@ -18,6 +18,9 @@ interactions as (
         started_at,
         ended_at
     from {{ ref('int_customer_interactions_unioned') }}
+    -- only the customer's own identified contacts, as for FCR: unidentified callers share a
+    -- null customer_id and the center's outbound calls are no one's next step
+    where fcr_excluded_reason is null
 
 ),
 
