@@ -5,6 +5,7 @@ under the documented definitions: every count exactly, seconds and rates within 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -209,6 +210,30 @@ def test_load_accepts_every_day_and_reconciles(realistic, contacts, expected):
     )
     loaded = _query(realistic, "select count(*) as n from raw.contacts")["n"].iloc[0]
     assert loaded == len(guarded.rows)
+
+
+def test_load_warns_about_calls_routed_directly_to_an_agent(realistic, expected):
+    """The guard's warning counts what it says it counts: answered contacts without queued_at
+    that are offered with a zero wait. The center's outbound calls are connected without
+    queueing too, but they are not offered (decision 2), so they are not in the count."""
+    assert realistic.load.returncode == 0, realistic.load.stderr[-3000:]
+    warned = [
+        int(match)
+        for match in re.findall(
+            r"(\d+) answered contacts have no queued_at: counted as offered with a zero wait",
+            realistic.load.stderr,
+        )
+    ]
+    rows: pd.DataFrame = expected[1].rows
+    direct = rows["connected_at"].notna() & rows["queued_at"].isna()
+    offered_direct = direct & rows["initiation_method"].ne("outbound")
+    outbound = int((direct & ~offered_direct).sum())
+    assert outbound > 50
+    assert sum(warned) == offered_direct.sum(), (
+        f"the guard warns about {sum(warned)} answered contacts without queued_at 'counted as "
+        f"offered'; {offered_direct.sum()} are offered (routed directly), the other {outbound} "
+        "are the center's outbound calls, which are not offered"
+    )
 
 
 def test_loaded_rows_carry_the_clamped_timestamps(realistic, expected):
