@@ -73,6 +73,8 @@ class SetWithoutWarning:
     null_column: str
     message: str
     """Follows the row count: "3 answered contacts have no queued_at: ..."."""
+    unless: tuple[str, tuple[str, ...]] | None = None
+    """(column, values): rows whose column holds one of these values are not warned about."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,8 @@ RULES: dict[str, SourceRules] = {
                 "queued_at",
                 "answered contacts have no queued_at: counted as offered with a zero wait "
                 "(routed directly to an agent)",
+                # The center's own outbound calls never queue and are never offered.
+                unless=("initiation_method", ("outbound",)),
             ),
         ),
     ),

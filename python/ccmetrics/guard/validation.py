@@ -394,7 +394,11 @@ def _row_warnings(part: _Typed, reasons: dict[int, list[str]]) -> list[str]:
     good = part.typed[~part.typed.index.isin(list(reasons))]
     found: list[str] = []
     for rule in rules_for(part.raw.batch.source).warnings:
-        count = int((good[rule.set_column].notna() & good[rule.null_column].isna()).sum())
+        flagged = good[rule.set_column].notna() & good[rule.null_column].isna()
+        if rule.unless is not None:
+            column, values = rule.unless
+            flagged &= ~good[column].isin(values)
+        count = int(flagged.sum())
         if count:
             found.append(f"{part.raw.batch.relative}: {count} {rule.message}")
     return found
