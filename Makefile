@@ -10,7 +10,34 @@ DEMO_DAYS ?= 30
 DEMO_SEED ?= 7
 LANDING := data/landing
 
-.PHONY: venv demo test test-python test-dbt lint bench clean
+# make demo owns target/ (mf and `ccmetrics publish` read target/ after it); make test writes
+# its dbt artifacts and logs under target/ci/ only, one folder per build, so that running the
+# tests never makes target/ describe another database.
+CI_TARGET := target/ci
+
+# The fixture center is also built under each of these var sets (make test-dbt), each into its
+# own database (warehouse/ci_<name>.duckdb) and target folder (target/ci/<name>): changing a
+# documented parameter must keep the build green. Unit tests pin the vars they depend on; the
+# fixture-value tests (tests/**/assert_fixture_center_*.sql, tests/efficiency/) carry the
+# answers worked out by hand for the values used here.
+#   readme:    the README's example (24 h FCR window, abandons ignored, Berlin time)
+#   new_york:  abandons count as met, 15 s threshold, any later contact is a repeat, New York
+#              time (DST starts 2026-03-08, inside the fixture data), weeks start on Sunday
+#   intervals: 15-minute intervals, abandons under 10 s are short
+#   utc_mixed: 24 h window without reason matching and a 15 s threshold in UTC (where the
+#              workforce, cost and drill-down answers are known), weeks start on Saturday
+VARSETS := readme new_york intervals utc_mixed
+VARSET_readme := {fcr_window_hours: 24, sl_abandon_treatment: ignore, reporting_timezone: Europe/Berlin}
+VARSET_new_york := {sl_abandon_treatment: positive, sl_threshold_seconds: 15, fcr_match_reason: false, reporting_timezone: America/New_York, week_start: sunday}
+VARSET_intervals := {interval_minutes: 15, short_abandon_seconds: 10}
+VARSET_utc_mixed := {fcr_window_hours: 24, fcr_match_reason: false, sl_threshold_seconds: 15, week_start: Saturday}
+
+# Files of the demo's target/ (everything but target/ci/) with size and time: make test checks
+# that it leaves them as they were.
+DEMO_TARGET_FINGERPRINT := find target -path $(CI_TARGET) -prune -o -type f -printf '%P %s %T@\n' 2>/dev/null | sort | cksum
+
+.PHONY: venv demo test test-python test-dbt test-dbt-default lint bench clean
+.PHONY: $(addprefix test-dbt-vars-,$(VARSETS))
 
 venv: $(VENV)/.installed
 
@@ -29,23 +56,49 @@ demo: venv
 	$(BIN)/ccmetrics publish
 	$(BIN)/ccmetrics scorecard
 
-test: venv lint test-python test-dbt
+test: venv
+	mkdir -p $(CI_TARGET)
+	$(DEMO_TARGET_FINGERPRINT) > $(CI_TARGET)/demo_target.before
+	$(MAKE) --no-print-directory lint test-python test-dbt
+	$(DEMO_TARGET_FINGERPRINT) | cmp -s - $(CI_TARGET)/demo_target.before \
+		|| { echo "make test changed the demo's target/ (mf and ccmetrics publish read it)"; exit 1; }
 
 test-python: venv
 	$(BIN)/python -m pytest
 
-# The fixture center: models, data tests with hand-computed values and unit tests; then the
-# semantic layer is validated against the built warehouse (mf reads ./target).
-test-dbt: venv
+test-dbt: test-dbt-default $(addprefix test-dbt-vars-,$(VARSETS))
+
+# The fixture center under the defaults: models, data tests with hand-computed values and unit
+# tests; then the semantic layer is validated against the built warehouse. mf reads
+# target/semantic_manifest.json under the directory it runs in (it ignores DBT_TARGET_PATH),
+# so it runs in a mirror of the project whose target/ is this build's folder.
+test-dbt-default: venv
 	mkdir -p warehouse
-	CCMETRICS_DUCKDB_PATH=$${CCMETRICS_DUCKDB_PATH:-warehouse/ci.duckdb} $(BIN)/dbt build --target ci --full-refresh
-	CCMETRICS_DUCKDB_PATH=$${CCMETRICS_DUCKDB_PATH:-warehouse/ci.duckdb} $(BIN)/mf validate-configs
+	DBT_TARGET_PATH=$(CI_TARGET)/default DBT_LOG_PATH=$(CI_TARGET)/default/logs \
+		CCMETRICS_DUCKDB_PATH=$${CCMETRICS_DUCKDB_PATH:-warehouse/ci.duckdb} \
+		$(BIN)/dbt build --target ci --full-refresh
+	rm -rf $(CI_TARGET)/mf_project && mkdir -p $(CI_TARGET)/mf_project
+	for entry in dbt_project.yml models macros seeds tests analyses; do \
+		ln -s $(CURDIR)/$$entry $(CI_TARGET)/mf_project/$$entry; done
+	ln -s $(CURDIR)/$(CI_TARGET)/default $(CI_TARGET)/mf_project/target
+	db=$$(realpath -m $${CCMETRICS_DUCKDB_PATH:-warehouse/ci.duckdb}) \
+		&& cd $(CI_TARGET)/mf_project \
+		&& DBT_PROJECT_DIR=$$PWD DBT_TARGET_PATH=$$PWD/target DBT_LOG_PATH=$$PWD/target/logs \
+		CCMETRICS_DUCKDB_PATH=$$db $(CURDIR)/$(BIN)/mf validate-configs
+
+# The fixture center under one var set of VARSETS.
+$(addprefix test-dbt-vars-,$(VARSETS)): test-dbt-vars-%: venv
+	mkdir -p warehouse
+	DBT_TARGET_PATH=$(CI_TARGET)/$* DBT_LOG_PATH=$(CI_TARGET)/$*/logs \
+		CCMETRICS_DUCKDB_PATH=warehouse/ci_$*.duckdb \
+		$(BIN)/dbt build --target ci --full-refresh --vars '$(VARSET_$*)'
 
 lint: venv
 	$(BIN)/ruff check python tests
 	$(BIN)/ruff format --check python tests
 	mkdir -p warehouse
-	CCMETRICS_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests analyses
+	DBT_TARGET_PATH=$(CI_TARGET)/lint DBT_LOG_PATH=$(CI_TARGET)/lint/logs \
+		CCMETRICS_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests analyses
 
 bench: venv
 	$(BIN)/python -m ccmetrics.bench --out bench/results.md
