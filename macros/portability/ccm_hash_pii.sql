@@ -1,25 +1,14 @@
-{#- Replaces a customer identifier (phone number, e-mail address) with a salted SHA-256 so that
-    contacts can still be matched per person while the raw value never reaches a mart. The
-    value is trimmed and lower-cased first so that formatting differences do not split one
-    person into two. The salt comes from CCMETRICS_PII_SALT; the default is for the demo only. -#}
+{#- Replaces a customer identifier (phone number, e-mail address) with a keyed hash (hex
+    HMAC-SHA-256 of the value trimmed and lower-cased) so that contacts can still be matched
+    per person while the raw value never reaches a mart. Only the function call is rendered:
+    the key is read at run time by the function (python/ccmetrics/pii_key.py, registered on
+    every dbt connection by the plugin in profiles/profiles.yml), so it never appears in
+    compiled SQL, dbt's artefacts and logs, or the view definitions in the warehouse. Another
+    engine needs the same function registered under the same name (docs/security.md). -#}
 {% macro ccm_hash_pii(column_name) -%}
     {{ return(adapter.dispatch('ccm_hash_pii', 'ccmetrics')(column_name)) }}
 {%- endmacro %}
 
 {% macro default__ccm_hash_pii(column_name) -%}
-    case
-        when {{ column_name }} is not null
-            then sha2(concat('{{ ccm_pii_salt() }}', lower(trim({{ column_name }}))), 256)
-    end
-{%- endmacro %}
-
-{% macro duckdb__ccm_hash_pii(column_name) -%}
-    case
-        when {{ column_name }} is not null
-            then sha256(concat('{{ ccm_pii_salt() }}', lower(trim({{ column_name }}))))
-    end
-{%- endmacro %}
-
-{% macro ccm_pii_salt() -%}
-    {{ env_var('CCMETRICS_PII_SALT', 'ccmetrics-demo-salt') | replace("'", "''") }}
+    ccm_pii_hash({{ column_name }})
 {%- endmacro %}

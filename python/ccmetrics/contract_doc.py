@@ -35,8 +35,8 @@ step. Do not edit by hand.
   not identified. The ids listed in dbt var `unknown_customer_ids` (default
   {unknown_ids}; compared trimmed and lower-cased) mean the same; reference checks
   skip null and those ids.
-- PII columns never reach the marts: staging replaces them with a salted SHA-256
-  (`CCMETRICS_PII_SALT`; the default salt is for the demo only).
+- PII columns never reach the marts: staging replaces them with a keyed hash (HMAC-SHA-256,
+  key in `CCMETRICS_PII_KEY`, read at run time; see docs/security.md).
 - The loader adds {loader_columns} to every raw table.
 """
 

@@ -1,0 +1,96 @@
+"""The keyed hash that replaces customer phone numbers and e-mail addresses in staging.
+
+Staging calls the DuckDB function `ccm_pii_hash(value)` (macro `ccm_hash_pii`). This module is
+the one definition of it: dbt-duckdb loads it as a plugin (`plugins:` in
+profiles/profiles.yml) and registers the function on every connection a dbt command opens.
+The key is read from the environment inside this process, so the compiled SQL, dbt's
+artefacts (target/), its logs and the view definitions stored in the warehouse name the
+function and never the key. A plain or salted hash whose salt sits next to it would not
+protect phone numbers: their key space is small enough to hash every number and compare.
+
+The hash is the hex HMAC-SHA-256 of the value trimmed of spaces and lower-cased (so that
+"Customer03@Example.com " and "customer03@example.com" stay one person); null stays null.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import pyarrow as pa
+from dbt.adapters.duckdb.plugins import BasePlugin
+from dbt.adapters.events.logging import AdapterLogger
+from dbt_common.exceptions import DbtRuntimeError
+from duckdb import DuckDBPyConnection
+
+KEY_ENV = "CCMETRICS_PII_KEY"
+# The variable of the salted hash this module replaced; still read when the key is not set.
+DEPRECATED_KEY_ENV = "CCMETRICS_PII_SALT"
+# Public (it is in this repository): hashes made with it protect nothing.
+DEMO_KEY = "ccmetrics-demo-key"
+FUNCTION_NAME = "ccm_pii_hash"
+
+DEMO_KEY_WARNING = (
+    f"{KEY_ENV} is not set: PII is hashed with the public demo key; set it in production"
+)
+DEMO_KEY_REFUSAL = (
+    f"{KEY_ENV} is not set: this target refuses to hash PII with the public demo key. "
+    f"Set {KEY_ENV} to the production key (keep it out of the repository) and rerun."
+)
+DEPRECATED_WARNING = (
+    f"{DEPRECATED_KEY_ENV} is deprecated: it is used as the PII key because {KEY_ENV} is not "
+    f"set; rename it to {KEY_ENV}"
+)
+
+logger = AdapterLogger("ccmetrics")
+
+
+def normalize(value: str) -> str:
+    """The form that is hashed; DuckDB's trim strips spaces only, and so does this."""
+    return value.strip(" ").lower()
+
+
+def pii_hash(value: str | None, key: bytes) -> str | None:
+    if value is None:
+        return None
+    return hmac.new(key, normalize(value).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def read_key(environ: Mapping[str, str] = os.environ) -> tuple[bytes, str | None]:
+    """The key and the warning its source calls for (None for a key set in CCMETRICS_PII_KEY)."""
+    key = environ.get(KEY_ENV, "")
+    if key:
+        return key.encode("utf-8"), None
+    legacy = environ.get(DEPRECATED_KEY_ENV, "")
+    if legacy:
+        return legacy.encode("utf-8"), DEPRECATED_WARNING
+    return DEMO_KEY.encode("utf-8"), DEMO_KEY_WARNING
+
+
+def register(con: DuckDBPyConnection, key: bytes) -> None:
+    """Registers ccm_pii_hash(varchar) -> varchar on `con`, computed one Arrow batch at a time."""
+
+    def hash_batch(values: pa.Array) -> pa.Array:
+        return pa.array([pii_hash(value, key) for value in values.to_pylist()], type=pa.string())
+
+    con.create_function(
+        FUNCTION_NAME, hash_batch, ["VARCHAR"], "VARCHAR", type="arrow", side_effects=False
+    )
+
+
+class Plugin(BasePlugin):
+    """dbt-duckdb plugin; `require_key: true` (the prod target) refuses the demo key."""
+
+    def initialize(self, plugin_config: dict[str, Any]) -> None:
+        # The environment is created once per dbt command, so each command warns once.
+        self.key, warning = read_key()
+        if warning == DEMO_KEY_WARNING and plugin_config.get("require_key", False):
+            raise DbtRuntimeError(DEMO_KEY_REFUSAL)
+        if warning:
+            logger.warning(warning)
+
+    def configure_connection(self, conn: DuckDBPyConnection) -> None:
+        register(conn, self.key)
