@@ -1,0 +1,159 @@
+"""The PII key never leaves the process that hashes with it (docs/security.md).
+
+The fixture center is built once with a known key. Both variables are set to it: the key
+(CCMETRICS_PII_KEY) and the salt of the former salted SHA-256 (CCMETRICS_PII_SALT), which
+that code rendered into the SQL and from there into target/, logs/ and the warehouse. The
+hashes are checked against Python's own HMAC-SHA-256 of the normalized fixture values:
+customer c01 calls from "+1 555 0101"; c03 writes from "Customer03@Example.com", hashed
+trimmed and lower-cased.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import BIN, ROOT, dbt_env
+
+from ccmetrics.pii_key import (
+    DEMO_KEY,
+    DEMO_KEY_REFUSAL,
+    DEMO_KEY_WARNING,
+    DEPRECATED_WARNING,
+    read_key,
+)
+
+KEY = "s3cr3t-key-4711"
+KEY_VARIABLES = ("CCMETRICS_PII_KEY", "CCMETRICS_PII_SALT")
+
+
+@dataclass(frozen=True)
+class Build:
+    work: Path
+    db_path: Path
+    output: str
+
+
+def _env(db_path: Path, work: Path, key: str | None) -> dict[str, str]:
+    env = dbt_env(db_path, work)
+    for name in KEY_VARIABLES:
+        env.pop(name, None)
+        if key is not None:
+            env[name] = key
+    return env
+
+
+def _dbt(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / "dbt"), *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def _hmac(key: str, normalized: str) -> str:
+    return hmac.new(key.encode(), normalized.encode(), hashlib.sha256).hexdigest()
+
+
+def _contact_hashes(db_path: Path) -> dict[str, tuple[str | None, str | None]]:
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        rows = con.execute(
+            "select contact_id, customer_phone_hash, customer_email_hash "
+            "from intermediate.int_contacts_chained where contact_id in ('k001', 'k014')"
+        ).fetchall()
+    finally:
+        con.close()
+    return {contact_id: (phone, email) for contact_id, phone, email in rows}
+
+
+@pytest.fixture(scope="module")
+def keyed(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    work = tmp_path_factory.mktemp("pii_key")
+    db_path = work / "ci.duckdb"
+    result = _dbt(_env(db_path, work, KEY), "build", "--target", "ci", "--full-refresh")
+    assert result.returncode == 0, result.stdout[-4000:]
+    return Build(work, db_path, result.stdout)
+
+
+def test_the_key_is_in_no_artefact_log_or_warehouse_definition(keyed: Build) -> None:
+    artefacts = [
+        path
+        for folder in (keyed.work / "target", keyed.work / "logs")
+        for path in folder.rglob("*")
+        if path.is_file()
+    ]
+    names = {path.name for path in artefacts}
+    assert {"manifest.json", "run_results.json", "dbt.log"} <= names
+    assert any(path.suffix == ".sql" for path in artefacts), "compiled SQL was written"
+    leaking = [str(path) for path in artefacts if KEY.encode() in path.read_bytes()]
+    assert leaking == []
+
+    con = duckdb.connect(str(keyed.db_path), read_only=True)
+    try:
+        stored = [
+            *con.execute("select sql from duckdb_views()").fetchall(),
+            *con.execute("select comment from duckdb_views()").fetchall(),
+            *con.execute("select comment from duckdb_tables()").fetchall(),
+            *con.execute("select comment from duckdb_columns()").fetchall(),
+        ]
+        staging_sql = con.execute(
+            "select sql from duckdb_views() where view_name = 'stg_acd__contacts'"
+        ).fetchall()[0][0]
+    finally:
+        con.close()
+    assert [text for (text,) in stored if text and KEY in text] == []
+    assert "ccm_pii_hash(customer_phone)" in staging_sql
+    assert KEY.encode() not in keyed.db_path.read_bytes()
+
+
+def test_hashes_are_hmac_sha256_of_the_normalized_value_with_the_key(keyed: Build) -> None:
+    assert DEMO_KEY_WARNING not in keyed.output
+    assert _contact_hashes(keyed.db_path) == {
+        "k001": (_hmac(KEY, "+1 555 0101"), None),
+        "k014": (None, _hmac(KEY, "customer03@example.com")),
+    }
+
+
+def test_without_a_key_dbt_warns_once_and_hashes_with_the_demo_key(
+    keyed: Build, tmp_path: Path
+) -> None:
+    db_path = tmp_path / "demo.duckdb"
+    shutil.copyfile(keyed.db_path, db_path)
+    result = _dbt(
+        _env(db_path, tmp_path, None),
+        "run",
+        "--target",
+        "ci",
+        "--full-refresh",
+        "--select",
+        "stg_acd__contacts",
+        "stg_bot__sessions",
+        "int_contacts_chained",
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert result.stdout.count(DEMO_KEY_WARNING) == 1
+    demo = _contact_hashes(db_path)
+    assert demo == {
+        "k001": (_hmac(DEMO_KEY, "+1 555 0101"), None),
+        "k014": (None, _hmac(DEMO_KEY, "customer03@example.com")),
+    }
+    assert demo["k001"][0] != _contact_hashes(keyed.db_path)["k001"][0]
+
+
+def test_the_prod_target_refuses_the_demo_key_before_any_model(tmp_path: Path) -> None:
+    db_path = tmp_path / "prod.duckdb"
+    result = _dbt(_env(db_path, tmp_path, None), "build", "--target", "prod")
+    assert result.returncode != 0
+    assert DEMO_KEY_REFUSAL in result.stdout
+    assert not db_path.exists(), "nothing ran, not even the on-run-start hook"
+
+
+def test_the_former_salt_variable_still_works_as_the_key_with_a_warning() -> None:
+    assert read_key({"CCMETRICS_PII_SALT": "old-salt"}) == (b"old-salt", DEPRECATED_WARNING)
+    assert read_key({"CCMETRICS_PII_KEY": KEY, "CCMETRICS_PII_SALT": "old"}) == (KEY.encode(), None)
+    assert read_key({"CCMETRICS_PII_KEY": ""}) == (DEMO_KEY.encode(), DEMO_KEY_WARNING)
