@@ -24,8 +24,8 @@ CI_TARGET := target/ci
 #   new_york:  abandons count as met, 15 s threshold, any later contact is a repeat, New York
 #              time (DST starts 2026-03-08, inside the fixture data), weeks start on Sunday
 #   intervals: 15-minute intervals, abandons under 10 s are short
-#   utc_mixed: 24 h window without reason matching and a 15 s threshold in UTC (where the
-#              workforce, cost and drill-down answers are known), weeks start on Saturday
+#   utc_mixed: 24 h window without reason matching, 15 s threshold, weeks start on Saturday,
+#              in UTC
 VARSETS := readme new_york intervals utc_mixed
 VARSET_readme := {fcr_window_hours: 24, sl_abandon_treatment: ignore, reporting_timezone: Europe/Berlin}
 VARSET_new_york := {sl_abandon_treatment: positive, sl_threshold_seconds: 15, fcr_match_reason: false, reporting_timezone: America/New_York, week_start: sunday}

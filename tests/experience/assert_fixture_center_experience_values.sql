@@ -1,5 +1,3 @@
-{{ config(enabled=target.name == 'ci') }}
-
 -- Exact values of the generation-2 marts on the fixture center, worked out by hand from
 -- seeds/fixtures (contacts, surveys, bot_sessions). A missing row yields a null actual value
 -- and fails like a wrong one.
@@ -17,6 +15,22 @@
 --   (bot resolved) 2/4; ivr k016 self-served 1/2.
 -- Channel integration: only k014 (chat) follows k003 (phone, billing, 25 min later) and
 --   carries its context through related_contact_id -> 1 / 1 on 2026-03-02 chat.
+-- The same values hold for the other var values make test uses: every contact and survey
+-- of 03-02 stays on 03-02 in Berlin (UTC+1) and New York (UTC-5) time; with a 24 h window or
+-- without reason matching k014 is still the only follow-up on another channel (c12's next
+-- call is 30 h later on the same channel, c17's chat 24 h 55 min after k031). They depend on
+-- the default response_targets (phone 20 s, chat 120 s) and low_usage_channel_share (0.05):
+-- the test is disabled for other values of these, other time zones and other default
+-- windows, for which it has no hand-computed answer.
+{{ config(enabled=(
+    target.name == 'ci'
+    and var('reporting_timezone') in ('UTC', 'Europe/Berlin', 'America/New_York')
+    and (var('fcr_window_hours') | float) in (2.0, 24.0)
+    and var('response_targets') == {
+        'phone': 20, 'ivr': 20, 'chat': 120, 'messaging': 900, 'social': 900, 'email': 86400
+    }
+    and (var('low_usage_channel_share') | float) == 0.05
+)) }}
 with
 
 checks as (
