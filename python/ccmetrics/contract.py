@@ -58,6 +58,31 @@ def unknown_customer_ids(project_file: Path | None = None) -> tuple[str, ...]:
     return tuple(str(value).strip().lower() for value in configured)
 
 
+MAX_LENGTH_ID = 128
+"""Ids (`*_id`): far above any real system's keys, far below an abuse."""
+MAX_LENGTH_CODE = 64
+"""Enums and short codes (channel, disposition, product code)."""
+MAX_LENGTH_REASON = 256
+"""Contact reasons and bot intents: a menu entry, an intent or a wrap-up code."""
+MAX_LENGTH_PHONE = 32
+"""Phone numbers: E.164 has at most 15 digits; formatting and an extension fit in 32."""
+MAX_LENGTH_EMAIL = 254
+"""E-mail addresses: the longest address SMTP can carry (RFC 5321)."""
+
+
+def default_max_length(name: str, enum: tuple[str, ...] | None, pii: bool) -> int | None:
+    """The bound a text column gets from its kind; None when its kind gives none."""
+    if enum is not None:
+        return MAX_LENGTH_CODE
+    if pii and "email" in name:
+        return MAX_LENGTH_EMAIL
+    if pii and "phone" in name:
+        return MAX_LENGTH_PHONE
+    if name.endswith("_id"):
+        return MAX_LENGTH_ID
+    return None
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -69,6 +94,22 @@ class Column:
     pii: bool = False
     references: str | None = None
     """`source.column` this column points to, when it is a foreign key."""
+    max_length: int | None = None
+    """Most characters a value of a string column may have (the guard quarantines a longer
+    one); defaults by kind (`default_max_length`). Every string column has one."""
+
+    def __post_init__(self) -> None:
+        if self.type != "string":
+            if self.max_length is not None:
+                raise ValueError(f"{self.name}: only string columns have a max_length")
+            return
+        if self.max_length is None:
+            bound = default_max_length(self.name, self.enum, self.pii)
+            if bound is None:
+                raise ValueError(f"{self.name}: a string column needs a max_length")
+            object.__setattr__(self, "max_length", bound)
+        if self.max_length is not None and self.max_length < 1:
+            raise ValueError(f"{self.name}: max_length must be positive")
 
 
 @dataclass(frozen=True)
@@ -165,7 +206,13 @@ CONTACTS = Source(
         _c("customer_phone", "string", True, "Caller number (PII, hashed in staging).", pii=True),
         _c("customer_email", "string", True, "Sender address (PII, hashed in staging).", pii=True),
         _c("queue_id", "string", True, "Queue entered; null when the contact never queued."),
-        _c("contact_reason", "string", False, "Reason (IVR menu, intent or agent wrap-up code)."),
+        _c(
+            "contact_reason",
+            "string",
+            False,
+            "Reason (IVR menu, intent or agent wrap-up code).",
+            max_length=MAX_LENGTH_REASON,
+        ),
         _c(
             "agent_id",
             "string",
@@ -272,7 +319,13 @@ BOT_SESSIONS = Source(
         _c("channel", "string", False, "Channel the bot served.", enum=CHANNELS),
         _c("started_at", "timestamp", False, "Conversation started."),
         _c("ended_at", "timestamp", False, "Conversation ended (or handed off)."),
-        _c("intent", "string", False, "Recognised intent, in the contact-reason vocabulary."),
+        _c(
+            "intent",
+            "string",
+            False,
+            "Recognised intent, in the contact-reason vocabulary.",
+            max_length=MAX_LENGTH_REASON,
+        ),
         _c("turns", "integer", False, "Customer turns in the conversation."),
         _c(
             "outcome",
@@ -520,7 +573,13 @@ AI_RECOMMENDATIONS = Source(
             references="customers.customer_id",
         ),
         _c("offered_at", "timestamp", False, "When it was offered."),
-        _c("product_code", "string", False, "Recommended product or plan."),
+        _c(
+            "product_code",
+            "string",
+            False,
+            "Recommended product or plan.",
+            max_length=MAX_LENGTH_CODE,
+        ),
         _c("accepted", "boolean", False, "The customer bought it."),
         _c("revenue", "double", True, "Revenue of the purchase; null when not accepted."),
     ),

@@ -5,11 +5,17 @@ from __future__ import annotations
 from ccmetrics.contract import (
     DEFAULT_UNKNOWN_CUSTOMER_IDS,
     LOADER_COLUMNS,
+    MAX_LENGTH_CODE,
+    MAX_LENGTH_EMAIL,
+    MAX_LENGTH_ID,
+    MAX_LENGTH_PHONE,
+    MAX_LENGTH_REASON,
     SOURCES,
     Column,
     NullWhen,
     Source,
 )
+from ccmetrics.guard.reading import MAX_CSV_LINE_BYTES
 
 _HEADER = """\
 # Landing contract
@@ -37,6 +43,11 @@ step. Do not edit by hand.
   skip null and those ids.
 - PII columns never reach the marts: staging replaces them with a keyed hash (HMAC-SHA-256,
   key in `CCMETRICS_PII_KEY`, read at run time; see docs/security.md).
+- Text columns are bounded: each string column has a maximum length in characters (ids
+  {id_length}, enums and codes {code_length}, reasons and intents {reason_length}, phone
+  numbers {phone_length}, e-mail addresses {email_length}). The guard quarantines a longer
+  value with a reason that gives the column, the length and the limit, never the value.
+  A CSV line may be at most {csv_line_mb} MiB; a longer one makes the file unreadable.
 - The loader adds {loader_columns} to every raw table.
 """
 
@@ -49,6 +60,8 @@ def _column_row(column: Column) -> str:
         notes.append(f"references `{column.references}`")
     if column.pii:
         notes.append("PII: hashed in staging")
+    if column.max_length is not None:
+        notes.append(f"at most {column.max_length} characters")
     nullable = "yes" if column.nullable else "no"
     extra = f" ({'; '.join(notes)})" if notes else ""
     return f"| `{column.name}` | {column.type} | {nullable} | {column.description}{extra} |"
@@ -81,6 +94,12 @@ def _source_section(source: Source) -> str:
 
 def render_markdown() -> str:
     header = _HEADER.format(
+        id_length=MAX_LENGTH_ID,
+        code_length=MAX_LENGTH_CODE,
+        reason_length=MAX_LENGTH_REASON,
+        phone_length=MAX_LENGTH_PHONE,
+        email_length=MAX_LENGTH_EMAIL,
+        csv_line_mb=MAX_CSV_LINE_BYTES // (1024 * 1024),
         loader_columns=", ".join(f"`{name}`" for name in LOADER_COLUMNS),
         unknown_ids=", ".join(f"`{value}`" for value in DEFAULT_UNKNOWN_CUSTOMER_IDS),
     )

@@ -32,6 +32,7 @@ from ccmetrics.guard.errors import BatchRejected
 from ccmetrics.guard.reading import SOURCE_ROW, Batch, RawBatch, discover, file_sha256
 from ccmetrics.guard.rules import GuardSettings, rules_for
 from ccmetrics.paths import warehouse_path
+from ccmetrics.private_files import creating_private_files, private_files, restrict
 
 if TYPE_CHECKING:
     import duckdb
@@ -156,12 +157,19 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def connect(db: Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; for writing, it and its write-ahead log get the PII file mode
+    (`ccmetrics.private_files`): its raw tables hold phone numbers and e-mail addresses."""
     import duckdb
 
     path = db if db is not None else warehouse_path()
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    if read_only:
+        con = duckdb.connect(str(path), read_only=True)
+    else:
+        with private_files():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            con = duckdb.connect(str(path))
+        restrict(path)
+        restrict(path.with_name(path.name + ".wal"))
     con.execute("set TimeZone = 'UTC'")
     return con
 
@@ -439,6 +447,7 @@ def _rejection(batch: Batch | None, exc: BatchRejected, rows: int) -> Reconcilia
     )
 
 
+@creating_private_files
 def load(
     landing: Path,
     db: Path | None = None,
@@ -501,7 +510,7 @@ def load(
                     _collect_issues(report, result)
                     validator.accept(result)
                 _record(report, rec, progress)
-        report.docs_index = validator.runtime.build_docs()
+        report.docs_index = validator.runtime.build_docs(docs_dir)
     finally:
         con.close()
     return report
@@ -570,6 +579,7 @@ def _checked(outcome: BatchOutcome) -> Reconciliation:
     )
 
 
+@creating_private_files
 def check(
     paths: list[Path],
     db: Path | None = None,
@@ -628,7 +638,7 @@ def check(
                 report.warnings.extend(result.warnings)
                 _collect_issues(report, result)
                 _record(report, _checked(result), progress)
-        report.docs_index = validator.runtime.build_docs()
+        report.docs_index = validator.runtime.build_docs(docs_dir)
     finally:
         con.close()
     return report

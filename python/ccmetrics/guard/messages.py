@@ -153,6 +153,17 @@ def _format(meta: Mapping[str, Any], row: _Row) -> str:
     return f"malformed {meta['kind']} in {meta['column']}"
 
 
+def _max_length(meta: Mapping[str, Any], row: _Row) -> str:
+    """The length and the limit only: the value may be megabytes long, or personal data."""
+    column = meta["column"]
+    value = row.get(column)
+    length = 0 if _missing(value) else len(str(value))
+    return (
+        f"{column} is {length:,} characters long; the limit is {meta['max_length']:,} "
+        "(value not shown)"
+    )
+
+
 def _plain_text(meta: Mapping[str, Any], row: _Row) -> str:
     column = meta["column"]
     return (
@@ -245,6 +256,7 @@ _PLAIN_RULES = {
     "enum": _enum,
     "format": _format,
     "plain_text": _plain_text,
+    "max_length": _max_length,
     "reference": _reference,
     "unique_key": _unique_key,
     "in_batch_day": _in_batch_day,

@@ -1,7 +1,8 @@
 """Quarantined rows out (to be fixed) and back in (as corrections), never double counted.
 
-`export_quarantine` writes the open quarantine of a source as CSV: the row as delivered, its
-origin (`_source_file`, `_source_row`) and its reasons. Cells that a spreadsheet would run as
+`export_quarantine` writes the open quarantine of a source as CSV: the row as delivered (PII
+included, so the file gets the PII file mode of `ccmetrics.private_files`), its origin
+(`_source_file`, `_source_row`) and its reasons. Cells that a spreadsheet would run as
 a formula are prefixed with `'`. `load_corrections` takes such a file back: every row is
 validated again with the suite of its original batch and, when good, replaces whatever the
 warehouse holds for that origin (so loading the same corrections twice changes nothing);
@@ -21,6 +22,7 @@ from ccmetrics.contract import Source
 from ccmetrics.guard.context_columns import QUARANTINE
 from ccmetrics.guard.errors import BatchRejected
 from ccmetrics.guard.reading import FILE_NAME, SOURCE_ROW, Batch, RawBatch, read_batch
+from ccmetrics.private_files import creating_private_files, open_private, private_files
 
 if TYPE_CHECKING:
     import duckdb
@@ -68,8 +70,11 @@ def export_quarantine(con: duckdb.DuckDBPyConnection, source: Source, out: Path)
         )
         records.append(record)
     frame = pd.DataFrame(records, columns=[*source.column_names, SOURCE_FILE, SOURCE_ROW, REASONS])
-    out.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(out, index=False)
+    with private_files():
+        out.parent.mkdir(parents=True, exist_ok=True)
+    # The rows as delivered, PII included: readable by their owner only.
+    with open_private(out) as handle:
+        frame.to_csv(handle, index=False)
     return len(frame)
 
 
@@ -117,6 +122,7 @@ def _origin_batches(raw: RawBatch, source: Source) -> list[RawBatch]:
     return batches
 
 
+@creating_private_files
 def load_corrections(
     path: Path,
     source_name: str,
@@ -171,7 +177,7 @@ def load_corrections(
             for row, reasons in sorted(outcome.row_reasons.items()):
                 report.row_issues.append((outcome.batch.relative, row, reasons))
             report.batches.append(rec)
-        report.docs_index = validator.runtime.build_docs()
+        report.docs_index = validator.runtime.build_docs(docs_dir)
     finally:
         con.close()
     return report

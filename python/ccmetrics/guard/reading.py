@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 
 FILE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(parquet|csv)$")
 SOURCE_ROW = "_source_row"
+MAX_CSV_LINE_BYTES = 16 * 1024 * 1024
+"""A CSV line longer than this makes the file unreadable (the batch is rejected). DuckDB's
+default (2 MB) would reject a whole day for one oversized cell; up to this size the file reads
+and the guard quarantines the row (the contract's `max_length`) instead."""
 
 
 @dataclass(frozen=True)
@@ -218,7 +222,8 @@ def read_batch(con: duckdb.DuckDBPyConnection, batch: Batch, numbered: bool = Tr
         # No sniffing: a short, long or unterminated row must fail, never be guessed around.
         query = (
             f"select * from read_csv({path}, columns={columns}, header=true, auto_detect=false,"
-            " strict_mode=true, null_padding=false, delim=',', quote='\"', escape='\"')"
+            " strict_mode=true, null_padding=false, delim=',', quote='\"', escape='\"',"
+            f" max_line_size={MAX_CSV_LINE_BYTES})"
         )
     else:
         query = f"select * from read_parquet({path})"

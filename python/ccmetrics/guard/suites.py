@@ -4,8 +4,9 @@
   reject the batch), no unexpected extra column (reported, not fatal), and a row count inside
   the volume band (empty day, volume collapse, ten-fold file).
 - `<source>.rows` runs on the typed rows plus the context columns of `context_columns`: keys,
-  required columns, enums, plain-text ids, references, plausible values, timestamp order,
-  timestamps inside the batch's day and not in the future, the contract's null-when rules.
+  required columns, enums, plain-text ids, text lengths (the contract's `max_length`),
+  references, plausible values, timestamp order, timestamps inside the batch's day and not in
+  the future, the contract's null-when rules.
   Each failing row is quarantined with a reason per expectation it fails: `meta.check`, then
   the problem with the row's values (`messages`, from the columns `meta` names).
 
@@ -144,6 +145,20 @@ def _row_expectations(source: Source) -> list[Any]:
                         "plain_text",
                         f"{name} is a plain id or code (no quotes, ;, =, |)",
                         column=name,
+                    ),
+                )
+            )
+        if column.max_length is not None and column.enum is None:
+            # An enum column is bounded by its values already.
+            found.append(
+                gxe.ExpectColumnValueLengthsToBeBetween(
+                    column=name,
+                    max_value=column.max_length,
+                    meta=_meta(
+                        "max_length",
+                        f"{name} has at most {column.max_length} characters",
+                        column=name,
+                        max_length=column.max_length,
                     ),
                 )
             )
