@@ -10,6 +10,7 @@ trimmed and lower-cased.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
 import shutil
@@ -117,6 +118,41 @@ def test_hashes_are_hmac_sha256_of_the_normalized_value_with_the_key(keyed: Buil
         "k001": (_hmac(KEY, "+1 555 0101"), None),
         "k014": (None, _hmac(KEY, "customer03@example.com")),
     }
+
+
+def test_marts_hold_neither_pii_nor_its_hashes(keyed: Build) -> None:
+    """What `ccmetrics publish` copies (the marts) carries no customer identifier at all."""
+    fixtures = ROOT / "seeds" / "fixtures"
+    raw = {
+        value
+        for name, columns in (
+            ("contacts.csv", ("customer_phone", "customer_email")),
+            ("customers.csv", ("phone", "email")),
+        )
+        for row in csv.DictReader((fixtures / name).open(newline=""))
+        for column in columns
+        if (value := row[column])
+    }
+    forbidden = raw | {_hmac(KEY, value.strip(" ").lower()) for value in raw}
+    con = duckdb.connect(str(keyed.db_path), read_only=True)
+    try:
+        columns = con.execute(
+            "select table_name, column_name from duckdb_columns() "
+            "where schema_name = 'marts' and data_type = 'VARCHAR'"
+        ).fetchall()
+        found = [
+            (table, column)
+            for table, column in columns
+            if con.execute(
+                f'select count(*) from marts."{table}" where "{column}" in '
+                f"(select unnest(?::varchar[]))",
+                [sorted(forbidden)],
+            ).fetchall()[0][0]
+        ]
+    finally:
+        con.close()
+    assert len(raw) > 40 and len(columns) > 40
+    assert found == []
 
 
 def test_without_a_key_dbt_warns_once_and_hashes_with_the_demo_key(
