@@ -290,6 +290,26 @@ ROW_FAULTS_EXPECTED: dict[str, tuple[str, str, int, object, set[str]]] = {
         {"plain_text"},
     ),
     "survey_before_contact": ("surveys", "responded_at", 0, f"{NEW} 09:06:00", {"after_rated"}),
+    "script_in_reason": (
+        "contacts",
+        "contact_reason",
+        1,
+        "<img src=x onerror=document.title=1337>",
+        {"plain_text"},
+    ),
+    # 39 characters: longer than any phone number may be, and not one.
+    "script_in_phone": (
+        "contacts",
+        "customer_phone",
+        1,
+        "<img src=x onerror=document.title=1337>",
+        {"format", "max_length"},
+    ),
+    # A 5 MB cell is a 5 MB CSV line: the file must still read (the row is quarantined).
+    "five_megabyte_reason": ("contacts", "contact_reason", 0, "a" * 5_000_000, {"max_length"}),
+    "million_digit_phone": ("contacts", "customer_phone", 2, "1" * 1_000_000, {"max_length"}),
+    "overlong_email": ("customers", "email", 0, "x" * 250 + "@example.com", {"max_length"}),
+    "overlong_id": ("agent_states", "agent_id", 0, "a" * 129, {"max_length", "reference"}),
 }
 ROW_FAULTS = {case: spec[:4] for case, spec in ROW_FAULTS_EXPECTED.items()}
 

@@ -50,7 +50,7 @@ def _planted_landing(root: Path) -> Path:
     contacts.loc[3, "customer_email"] = PLANTED_EMAIL
     contacts.loc[4, "contact_reason"] = LONG_REASON
     contacts.loc[5, "customer_phone"] = LONG_PHONE
-    write_day(root / "landing", {"contacts": contacts}, DAY, fmt="csv")
+    write_day(root / "landing", {"contacts": contacts}, DAY, fmt="parquet")
     return root / "landing"
 
 
@@ -148,13 +148,16 @@ def _open_in_chromium(page: Path, executable: str) -> dict[str, object]:
                 "Target.attachToTarget", {"targetId": target["targetId"], "flatten": True}
             )["sessionId"]
             pipe.send("Runtime.enable", session=session)
+            # The pages link CSS and scripts on CDNs: offline, waiting for them only costs time.
+            pipe.send("Network.enable", session=session)
+            pipe.send("Network.setBlockedURLs", {"urls": ["http://*", "https://*"]}, session)
             pipe.send("Page.navigate", {"url": page.resolve().as_uri()}, session)
             deadline = time.monotonic() + 30
             while pipe.evaluate("document.readyState", session) != "complete":
                 assert time.monotonic() < deadline, "the page did not load"
                 time.sleep(0.1)
             # A failing <img src=x> fires its onerror right after the load; give it time.
-            time.sleep(1.0)
+            time.sleep(0.5)
             return {
                 "title": pipe.evaluate("document.title", session),
                 "handlers": pipe.evaluate(
@@ -209,7 +212,7 @@ def test_warehouse_wal_and_docs_are_owner_only_under_a_permissive_umask(
 ) -> None:
     db, docs, _, wal_modes = planted
     assert _mode(db) == 0o600
-    assert wal_modes == {f"contacts/{DAY.isoformat()}.csv": 0o600}
+    assert wal_modes == {f"contacts/{DAY.isoformat()}.parquet": 0o600}
     assert _mode(docs) == 0o700
     for path in docs.rglob("*"):
         assert _mode(path) == (0o700 if path.is_dir() else 0o600), path
