@@ -79,6 +79,9 @@ RECONCILIATION_COLUMNS = (
     "rows_clamped",
 )
 REFUSED_SHRINK = "refused_shrink"
+GROUP_BATCHES = 4
+"""Batches of one source validated together: Great Expectations costs a fixed time per run,
+so a few days share one, but memory holds one group only."""
 
 
 @dataclass(frozen=True)
@@ -459,12 +462,15 @@ def load(
     runtime: GxRuntime | None = None,
     settings: GuardSettings | None = None,
     replace: bool = False,
+    group_batches: int = GROUP_BATCHES,
 ) -> RunReport:
     """Validate and load every batch under `landing` (optionally some sources or one day).
 
     `replace` lets a re-delivery remove rows (see `_write_batch`); `settings` holds the clock
     skew tolerance and the volume band. `runtime` reuses the Great Expectations context of an
-    earlier run (tests, benchmarks)."""
+    earlier run (tests, benchmarks). Batches stream through in groups of at most
+    `group_batches` of one source (see `_by_source`), so memory is bounded by the largest
+    group, not by the landing folder."""
     import time
 
     run_id = uuid.uuid4().hex[:12]
@@ -480,9 +486,9 @@ def load(
         )
         for exc in discovery.rejected:
             _finish(con, report, _rejection(None, exc, 0), None, now, progress)
-        for group in _by_source(discovery.batches):
-            raws: list[RawBatch] = []
+        for group in _by_source(discovery.batches, group_batches):
             started = _utcnow()
+            raws: list[RawBatch] = []
             for batch in group:
                 sha = file_sha256(batch.path)
                 if not force and _loaded_sha(con, batch) == sha:
@@ -510,6 +516,8 @@ def load(
                     _collect_issues(report, result)
                     validator.accept(result)
                 _record(report, rec, progress)
+            # The next group is read while these names still hold this one: free it first.
+            del raws, results
         report.docs_index = validator.runtime.build_docs(docs_dir)
     finally:
         con.close()
@@ -531,11 +539,20 @@ def _unchanged(batch: Batch) -> Reconciliation:
     )
 
 
-def _by_source(batches: list[Batch]) -> list[list[Batch]]:
-    groups: dict[str, list[Batch]] = {}
+def _by_source(batches: list[Batch], group_batches: int) -> list[list[Batch]]:
+    """Consecutive batches of one source, at most `group_batches` to a group, in load order.
+
+    Only one group is held in memory at a time: its batches are read, validated together
+    (one Great Expectations run per group) and written before the next group is read."""
+    size = max(1, group_batches)
+    by_source: dict[str, list[Batch]] = {}
     for batch in batches:
-        groups.setdefault(batch.source.name, []).append(batch)
-    return list(groups.values())
+        by_source.setdefault(batch.source.name, []).append(batch)
+    return [
+        members[first : first + size]
+        for members in by_source.values()
+        for first in range(0, len(members), size)
+    ]
 
 
 def _finish(
@@ -587,6 +604,7 @@ def check(
     progress: Progress | None = None,
     runtime: GxRuntime | None = None,
     settings: GuardSettings | None = None,
+    group_batches: int = GROUP_BATCHES,
 ) -> RunReport:
     """Validate landing files or landing roots without writing anything to the warehouse.
 
@@ -622,7 +640,7 @@ def check(
             con.execute(f"attach '{warehouse}' as wh (read_only)")
             lookup = Lookup(f"wh.{RAW}", _tables(con, "wh"))
         validator = _validator(con, lookup, docs_dir, _utcnow(), runtime, settings)
-        for group in _by_source(batches):
+        for group in _by_source(batches, group_batches):
             raws: list[RawBatch] = []
             for batch in group:
                 try:

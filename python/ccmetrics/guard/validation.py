@@ -1,10 +1,10 @@
 """Validate batches: batch-level checks reject a batch, row-level checks give each bad row its
 reasons. Works the same for `check` (nothing written) and `load`.
 
-Each file gets its own batch suite run (columns, volume). The rows of every accepted file of
-one source are then validated together in one rows-suite run, because Great Expectations costs
-a fixed time per expectation and run; each row carries its file and day, so every check stays
-per batch.
+Each file gets its own batch suite run (columns, volume). The rows of the accepted files of a
+group (a few consecutive files of one source, `loader.GROUP_BATCHES`) are then validated
+together in one rows-suite run, because Great Expectations costs a fixed time per expectation
+and run; each row carries its file and day, so every check stays per batch.
 """
 
 from __future__ import annotations
