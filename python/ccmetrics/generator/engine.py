@@ -2,7 +2,8 @@
 
 Only bounded state crosses midnight: the roster, the customer pool, contacts due in the next
 seven days (repeats, callbacks), contacts still waiting in a queue, and rows whose file day
-has not been written yet.
+has not been written yet. Rows and files are built by a second process (`writer_process`)
+while this one simulates the next day.
 """
 
 from __future__ import annotations
@@ -16,39 +17,30 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from ccmetrics.generator import agent_states as states
-from ccmetrics.generator import catalog, feedback
+from ccmetrics.generator import catalog
 from ccmetrics.generator.arrivals import sample_arrivals
 from ccmetrics.generator.bots import BotSession, run_bot_sessions
 from ccmetrics.generator.config import GenerationSummary, GeneratorConfig
 from ccmetrics.generator.contacts import Contact, ContactFactory, IdSequence
-from ccmetrics.generator.costs import cost_lines
+from ccmetrics.generator.day_files import DayOutput
 from ccmetrics.generator.draws import Draws
 from ccmetrics.generator.followups import FollowUps
-from ccmetrics.generator.output import LandingWriter
 from ccmetrics.generator.people import (
     CUSTOMERS_PER_SCALE,
     NEW_CUSTOMERS_PER_DAY,
     Agent,
     CustomerPool,
-    customer_emails,
-    customer_ids,
-    customer_phones,
     plan_roster,
 )
 from ccmetrics.generator.rng import stream
 from ccmetrics.generator.simulation import build_pools, simulate
 from ccmetrics.generator.staffing import WorkedShift, plan_shifts, staff_day, team_sizes
+from ccmetrics.generator.writer_process import BackgroundWriter
 
 DAY = 86400.0
-REDELIVERY_SHARE = 0.02
-DUPLICATE_SHARE = 0.003
-_NO_TEXT = pa.scalar(None, pa.string())
 CUSTOMER_CHUNK = 500_000
-"""Customers converted to Arrow at a time in the first day's full extract."""
+"""Customers sent to the writing process at a time in the first day's full extract."""
 CONTACT_ENTRIES = ("phone", "chat", "messaging", "social", "email")
 
 
@@ -87,73 +79,13 @@ def _agent_rows(agents: list[Agent], updated_at: float) -> dict[str, list[object
     }
 
 
-def _contact_rows(contacts: list[Contact]) -> dict[str, object]:
-    customers = np.array([c.customer for c in contacts], dtype=np.int64)
-    phones = customer_phones(customers)
-    emails = customer_emails(customers, always=True)
-    channels = [c.channel for c in contacts]
-    shows_phone = np.array(
-        [
-            c.number_shown and ch in ("phone", "ivr", "messaging")
-            for c, ch in zip(contacts, channels, strict=True)
-        ],
-        dtype=bool,
-    )
-    shows_email = np.array([ch in ("email", "chat") for ch in channels], dtype=bool)
-    answered = [c.connected_at is not None for c in contacts]
-    return {
-        "contact_id": [c.contact_id for c in contacts],
-        "initial_contact_id": [c.initial_id for c in contacts],
-        "previous_contact_id": [c.previous_id for c in contacts],
-        "related_contact_id": [c.related_id for c in contacts],
-        "initiation_method": [c.initiation for c in contacts],
-        "channel": channels,
-        "customer_id": customer_ids(customers).to_pylist(),
-        "customer_phone": pc.if_else(pa.array(shows_phone), phones, _NO_TEXT).to_pylist(),
-        "customer_email": pc.if_else(pa.array(shows_email), emails, _NO_TEXT).to_pylist(),
-        "queue_id": [c.queue_id for c in contacts],
-        "contact_reason": [c.reason for c in contacts],
-        "agent_id": [c.agent.agent_id if c.agent else None for c in contacts],
-        "started_at": [c.started_at for c in contacts],
-        "queued_at": [c.queued_at for c in contacts],
-        "connected_at": [c.connected_at for c in contacts],
-        "first_response_at": [c.first_response_at for c in contacts],
-        "ended_at": [c.ended_at for c in contacts],
-        "talk_seconds": [c.talk if a else None for c, a in zip(contacts, answered, strict=True)],
-        "hold_seconds": [c.hold if a else None for c, a in zip(contacts, answered, strict=True)],
-        "acw_seconds": [c.acw if a else None for c, a in zip(contacts, answered, strict=True)],
-        "disposition": [c.disposition for c in contacts],
-        "ai_assisted": [c.ai_assisted and a for c, a in zip(contacts, answered, strict=True)],
-        "record_updated_at": [
-            c.ended_at + c.acw if a else c.ended_at for c, a in zip(contacts, answered, strict=True)
-        ],
-    }
-
-
-def _bot_rows(sessions: list[BotSession]) -> dict[str, object]:
-    return {
-        "bot_session_id": [s.bot_session_id for s in sessions],
-        "customer_id": customer_ids(np.array([s.customer for s in sessions], dtype=np.int64)),
-        "channel": [s.channel for s in sessions],
-        "started_at": [s.started_at for s in sessions],
-        "ended_at": [s.ended_at for s in sessions],
-        "intent": [s.intent for s in sessions],
-        "turns": [s.turns for s in sessions],
-        "outcome": [s.outcome for s in sessions],
-        "handoff_contact_id": [s.handoff.contact_id if s.handoff else None for s in sessions],
-        "kb_lookups": [s.kb_lookups for s in sessions],
-        "generative_ai": [s.generative_ai for s in sessions],
-        "record_updated_at": [s.ended_at + 1 for s in sessions],
-    }
-
-
 class _Generation:
     """The state of one run, advanced one day at a time."""
 
-    def __init__(self, config: GeneratorConfig, out_dir: Path, summary: GenerationSummary) -> None:
+    def __init__(self, config: GeneratorConfig, writer: BackgroundWriter) -> None:
         self.config = config
         self.start_epoch = _epoch(config.start)
-        self.writer = LandingWriter(out_dir, config.start, config.days, summary)
+        self.writer = writer
         setup = stream(config.seed, -1, "setup")
         self.roster = plan_roster(
             team_sizes(config.start, config.scale), config.start, config.days, setup
@@ -165,11 +97,10 @@ class _Generation:
         self.waiting: list[Contact] = []
         for first in range(0, self.customers.size, CUSTOMER_CHUNK):
             chunk = np.arange(first, min(first + CUSTOMER_CHUNK, self.customers.size))
-            self.writer.add(
-                "customers",
-                self.customers.rows(
+            self.writer.add_customers(
+                self.customers.records(
                     chunk, np.full(len(chunk), self.start_epoch), np.full(len(chunk), np.nan)
-                ),
+                )
             )
         self.writer.add(
             "agents",
@@ -245,39 +176,6 @@ class _Generation:
             contacts.append(contact)
         return contacts
 
-    def _write_contacts(self, index: int, contacts: list[Contact], draws: Draws) -> None:
-        writer = self.writer
-        rows = _contact_rows(contacts)
-        day_number = math.floor((self.start_epoch + index * DAY) / DAY)
-        # A few records are sent before wrap-up ends and sent again, complete, the next day.
-        last_day = index >= self.config.days - 1
-        redelivered = [
-            i
-            for i, c in enumerate(contacts)
-            if not last_day
-            and c.agent is not None
-            and math.floor(c.started_at / DAY) == day_number
-            and draws.chance(REDELIVERY_SHARE)
-        ]
-        first_versions = {key: list(values) for key, values in rows.items()}
-        for i in redelivered:
-            first_versions["acw_seconds"][i] = None
-            first_versions["record_updated_at"][i] = contacts[i].ended_at
-        duplicates = [i for i in range(len(contacts)) if draws.chance(DUPLICATE_SHARE)]
-        with_duplicates = {
-            key: values + [values[i] for i in duplicates] for key, values in first_versions.items()
-        }
-        writer.add("contacts", with_duplicates)
-        if redelivered:
-            next_day = (day_number + 1) * DAY
-            later = {key: [values[i] for i in redelivered] for key, values in rows.items()}
-            later["record_updated_at"] = [
-                max(next_day, contacts[i].ended_at + contacts[i].acw)
-                + math.floor(draws.between(3600, 6 * 3600))
-                for i in redelivered
-            ]
-            writer.add("contacts", later, np.full(len(redelivered), day_number + 1))
-
     def run_day(self, index: int) -> tuple[int, int]:
         """Generate day `index` (the day after the period only drains the queues)."""
         config = self.config
@@ -325,9 +223,10 @@ class _Generation:
                 day_epoch,
                 stream(config.seed, index, "new-customers"),
             )
-            self.writer.add(
-                "customers",
-                self.customers.rows(new, self.customers.created_at[new], np.full(len(new), np.nan)),
+            self.writer.add_customers(
+                self.customers.records(
+                    new, self.customers.created_at[new], np.full(len(new), np.nan)
+                )
             )
             for session in sessions:
                 self.followups.after_bot(
@@ -352,50 +251,43 @@ class _Generation:
             self.waiting = []
         finished += ivr_only
         finished.sort(key=lambda c: (c.started_at, c.contact_id))
-        self._write_day(index, day, key, finished, sessions, worked)
+        self._write_day(index, day, finished, sessions, worked)
         return len(finished), len(sessions)
 
     def _write_day(
         self,
         index: int,
         day: dt.date,
-        key: str,
         finished: list[Contact],
         sessions: list[BotSession],
         worked: list[WorkedShift],
     ) -> None:
-        writer = self.writer
-        extras = Draws(stream(self.config.seed, index, "feedback"))
         churns = self.followups.collect_churns()
+        records = None
         if churns:
             who = np.array([c for c, _ in churns], dtype=np.int64)
             when = np.array([t for _, t in churns], dtype=float)
-            writer.add("customers", self.customers.rows(who, when, when))
-        if finished:
-            self._write_contacts(index, finished, extras)
-        if sessions:
-            writer.add("bot_sessions", _bot_rows(sessions))
-        writer.add("surveys", feedback.surveys(finished, sessions, IdSequence("SV", key), extras))
-        writer.add(
-            "qa_evaluations",
-            feedback.qa_evaluations(finished, sessions, IdSequence("QA", key), extras),
-        )
-        writer.add(
-            "kb_events", feedback.kb_events(finished, sessions, IdSequence("KB", key), extras)
-        )
-        writer.add(
-            "ai_recommendations",
-            feedback.recommendations(finished, sessions, IdSequence("AR", key), extras),
-        )
-        writer.add("agent_states", states.agent_states(worked, finished, IdSequence("AS", key)))
-        writer.add("schedules", states.schedules(worked, IdSequence("SC", key)))
-        writer.add("cost_lines", cost_lines(day, finished, sessions, self.config.scale))
+            records = self.customers.records(who, when, when)
         # A day's file is complete once no contact that started on it is still waiting.
         oldest_waiting = min(
             (math.floor((c.started_at - self.start_epoch) / DAY) for c in self.waiting),
             default=index,
         )
-        writer.flush(min(index, oldest_waiting) - 1)
+        self.writer.write_day(
+            DayOutput(
+                seed=self.config.seed,
+                index=index,
+                day=day,
+                day_epoch=self.start_epoch + index * DAY,
+                last_day=index >= self.config.days - 1,
+                scale=self.config.scale,
+                finished=finished,
+                sessions=sessions,
+                worked=worked,
+                churns=records,
+                flush_through=min(index, oldest_waiting) - 1,
+            )
+        )
 
 
 def generate_landing(
@@ -403,21 +295,23 @@ def generate_landing(
 ) -> GenerationSummary:
     """Generate `config.days` days of landing files for every contract source into `out_dir`."""
     began = time.perf_counter()
-    summary = GenerationSummary(config)
-    generation = _Generation(config, out_dir, summary)
-    for index in range(config.days + 1):
-        contacts, bot_sessions = generation.run_day(index)
-        if progress is not None and index < config.days:
-            progress(
-                DayReport(
-                    day=config.start + dt.timedelta(days=index),
-                    contacts=contacts,
-                    bot_sessions=bot_sessions,
-                    rows=summary.total(),
-                    seconds=time.perf_counter() - began,
+    writer = BackgroundWriter(out_dir, config)
+    try:
+        generation = _Generation(config, writer)
+        for index in range(config.days + 1):
+            contacts, bot_sessions = generation.run_day(index)
+            if progress is not None and index < config.days:
+                progress(
+                    DayReport(
+                        day=config.start + dt.timedelta(days=index),
+                        contacts=contacts,
+                        bot_sessions=bot_sessions,
+                        rows=writer.rows_written,
+                        seconds=time.perf_counter() - began,
+                    )
                 )
-            )
-    generation.writer.flush(config.days - 1)
+        summary = writer.finish(config.days - 1)
+    finally:
+        writer.close()
     summary.seconds = time.perf_counter() - began
-    generation.writer.write_manifest()
     return summary

@@ -69,6 +69,10 @@ class LandingWriter:
         for spec in SOURCES:
             (out_dir / spec.name).mkdir(parents=True, exist_ok=True)
 
+    @property
+    def summary(self) -> GenerationSummary:
+        return self._summary
+
     def add(
         self,
         source_name: str,

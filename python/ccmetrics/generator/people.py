@@ -142,15 +142,34 @@ class CustomerPool:
         heavy = rng.integers(0, max(1, self.size // 20), size=count)
         return np.where(rng.random(count) < 0.15, heavy, uniform)
 
-    def rows(self, index: np.ndarray, updated_at: np.ndarray, churned_at: np.ndarray) -> dict:
+    def records(
+        self, index: np.ndarray, updated_at: np.ndarray, churned_at: np.ndarray
+    ) -> CustomerRecords:
+        return CustomerRecords(
+            index, self.segment[index], self.created_at[index], updated_at, churned_at
+        )
+
+
+@dataclass(frozen=True)
+class CustomerRecords:
+    """Customer versions as plain arrays: cheap to hand to the writing process."""
+
+    index: np.ndarray
+    segment: np.ndarray
+    created_at: np.ndarray
+    updated_at: np.ndarray
+    churned_at: np.ndarray
+
+    def rows(self) -> dict[str, object]:
+        """The landing columns, ids and contact details derived from the index."""
         return {
-            "customer_id": customer_ids(index),
-            "segment": _SEGMENTS.take(pa.array(self.segment[index].astype(np.int64))),
-            "email": customer_emails(index),
-            "phone": customer_phones(index),
-            "created_at": self.created_at[index],
-            "churned_at": churned_at,
-            "record_updated_at": updated_at,
+            "customer_id": customer_ids(self.index),
+            "segment": _SEGMENTS.take(pa.array(self.segment.astype(np.int64))),
+            "email": customer_emails(self.index),
+            "phone": customer_phones(self.index),
+            "created_at": self.created_at,
+            "churned_at": self.churned_at,
+            "record_updated_at": self.updated_at,
         }
 
 
