@@ -43,11 +43,15 @@ class WarehouseNotFoundError(FileNotFoundError):
     """No published database at the given path."""
 
 
+def _database(db: str | Path | None) -> Path:
+    return Path(db) if db is not None else paths.published_path()
+
+
 def connect(db: str | Path | None = None) -> DuckDBPyConnection:
     """A read-only connection to the published marts that cannot touch files or the network."""
     import duckdb
 
-    path = Path(db) if db is not None else paths.published_path()
+    path = _database(db)
     if not path.is_file():
         raise WarehouseNotFoundError(
             f"no published database at {path}; run `ccmetrics publish` after `dbt build`"
@@ -69,13 +73,50 @@ def connect(db: str | Path | None = None) -> DuckDBPyConnection:
     return connection
 
 
+_CATALOGS: dict[tuple[object, ...], Catalog] = {}
+_MAX_CATALOGS = 8
+
+
+def _file_version(path: Path) -> tuple[object, ...]:
+    """Which version of a file this is: `ccmetrics publish` replaces the snapshot by renaming
+    a new file over it, which changes the inode, and a file written in place changes its
+    modification time or size."""
+    found = path.stat()
+    return (str(path.resolve()), found.st_ino, found.st_mtime_ns, found.st_size)
+
+
+def _catalog_key(db: Path, manifest: Path | None) -> tuple[object, ...]:
+    """Taken before the file is opened: if a publish replaces it in between, the catalog read
+    from the new file is filed under the old file's version, which no later reader asks for."""
+    if not db.is_file():
+        return ()
+    return _file_version(db) + (
+        _file_version(manifest) if manifest is not None and manifest.is_file() else (manifest,)
+    )
+
+
+def _catalog(
+    connection: DuckDBPyConnection, key: tuple[object, ...], manifest: Path | None
+) -> Catalog:
+    """The catalog of the database, discovered once per process for each version of the file
+    (and of the manifest): reading it costs a reader more than a scorecard's statement."""
+    cached = _CATALOGS.get(key)
+    if cached is None:
+        ratios = load_manifest_ratios(manifest) if manifest is not None else None
+        cached = discover(connection, ratios)
+        if len(_CATALOGS) >= _MAX_CATALOGS:
+            _CATALOGS.clear()
+        _CATALOGS[key] = cached
+    return cached
+
+
 class Warehouse:
     """An open, read-only view of the marts and their catalog."""
 
     def __init__(self, db: str | Path | None = None, manifest: Path | None = None) -> None:
+        key = _catalog_key(_database(db), manifest)
         self.connection = connect(db)
-        ratios = load_manifest_ratios(manifest) if manifest is not None else None
-        self.catalog: Catalog = discover(self.connection, ratios)
+        self.catalog: Catalog = _catalog(self.connection, key, manifest)
 
     def __enter__(self) -> Warehouse:
         return self

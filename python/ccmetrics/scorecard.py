@@ -14,15 +14,16 @@ numbers.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from sqlglot import exp
 
-from ccmetrics.catalog import CatalogError, Mart
+from ccmetrics.catalog import Catalog, CatalogError, Mart
 from ccmetrics.provenance import META_MARTS, WEEKDAYS, Provenance, read_provenance
+from ccmetrics.sqlbuild import BatchQuery, Filter, Period, Read, build_batch
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -336,7 +337,9 @@ class Scorecard:
     periods: Periods
     figures: tuple[Figure, ...]
     queries: int = 0
-    """Metric queries it took (one per mart and filter, both periods at once)."""
+    """Mart reads it took (one per mart and filter, both periods at once)."""
+    statements: int = 0
+    """Metric statements it ran: all the reads are batched into one."""
 
     def missing_sections(self) -> tuple[str, ...]:
         titles = dict.fromkeys(f.section for f in self.figures)
@@ -543,24 +546,89 @@ def _combine(line: Line, values: Sequence[float | None]) -> float | None:
     return numerator / denominator if denominator else None
 
 
-def _values(
-    warehouse: Warehouse, source: Source, metrics: Sequence[str], periods: Periods
-) -> dict[str, dict[str, float | None]]:
-    """Period label -> metric -> value, both periods in one query."""
-    mart, where = source
-    windows = [("current", *periods.current)]
-    if periods.previous:
-        windows.append(("previous", *periods.previous))
-    built = warehouse.build(
-        list(metrics), grain="all", mart=mart, periods=windows, filters=list(where) or None
+@dataclass(frozen=True)
+class Plan:
+    """Where every line reads from and the one statement that reads them all: what a
+    scorecard computes before it touches the data, the same for every run over one catalog."""
+
+    placed: Mapping[tuple[str, str], Placement | str]
+    sources: tuple[Source, ...]
+    query: BatchQuery | None
+
+
+_PLANS: dict[Hashable, Plan] = {}
+_MAX_PLANS = 16
+"""Plans kept per process: one per catalog, source coverage and period count seen."""
+
+
+def _fingerprint(catalog: Catalog) -> Hashable:
+    """Everything of the catalog a plan depends on, hashable (a new Warehouse over the same
+    snapshot discovers an equal catalog, not the same object)."""
+    return tuple(
+        (
+            mart.name,
+            mart.schema,
+            mart.time_column,
+            tuple(mart.columns.items()),
+            mart.dimensions,
+            tuple(mart.metrics.values()),
+        )
+        for mart in catalog.marts.values()
     )
-    relation = warehouse.execute(built)
-    columns = relation.columns
-    values: dict[str, dict[str, float | None]] = {label: {} for label, *_ in windows}
-    for row in relation.fetchall():
-        record = dict(zip(columns, row, strict=True))
-        values[record["period"]] = {
-            name: None if _missing(record[name]) else float(record[name]) for name in metrics
+
+
+def plan(
+    warehouse: Warehouse,
+    unavailable: Mapping[tuple[str, str], str | None],
+    labels: tuple[str, ...],
+) -> Plan:
+    """The scorecard's plan, built once per process for the same catalog, undelivered sources
+    and periods, then reused: building and rendering the SQL costs more than running it."""
+    key = (_fingerprint(warehouse.catalog), tuple(unavailable.items()), labels)
+    cached = _PLANS.get(key)
+    if cached is not None:
+        return cached
+    placed: dict[tuple[str, str], Placement | str] = {}
+    for section in SECTIONS:
+        for line in section.lines:
+            missing = unavailable[(section.title, line.label)]
+            placed[(section.title, line.label)] = (
+                f"n/a ({missing})" if missing else locate(warehouse, line)
+            )
+    wanted: dict[Source, list[str]] = {}
+    for place in placed.values():
+        if isinstance(place, Placement):
+            columns = wanted.setdefault((place.mart, place.where), [])
+            columns += [c for c in place.columns if c not in columns]
+    reads = [
+        Read(mart, tuple(names), tuple(Filter(*item) for item in where))
+        for (mart, where), names in wanted.items()
+    ]
+    query = build_batch(reads, labels, warehouse.catalog) if reads else None
+    built = Plan(placed, tuple(wanted), query)
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    _PLANS[key] = built
+    return built
+
+
+def _values(
+    warehouse: Warehouse, built: Plan, periods: Periods
+) -> dict[Source, dict[str, dict[str, float | None]]]:
+    """Source -> period label -> metric -> value, from the plan's one statement."""
+    windows = [Period("current", *periods.current)]
+    if periods.previous:
+        windows.append(Period("previous", *periods.previous))
+    values: dict[Source, dict[str, dict[str, float | None]]] = {
+        source: {item.label: {} for item in windows} for source in built.sources
+    }
+    if built.query is None:
+        return values
+    rows = warehouse.connection.execute(built.query.sql, built.query.values(windows)).fetchall()
+    for index, label, numbers in rows:
+        values[built.sources[index]][label] = {
+            name: None if _missing(value) else float(value)
+            for name, value in zip(built.query.metrics[index], numbers, strict=True)
         }
     return values
 
@@ -592,23 +660,18 @@ def build_scorecard(warehouse: Warehouse, days: int = 7, end: date | None = None
     week_start = provenance.week_start if end is None else None
     chosen = choose_periods(first, last, days, week_start)
     periods = Periods(chosen.current, chosen.previous, chosen.label, note)
-    placed: dict[tuple[str, str], Placement | str] = {}
-    for section in SECTIONS:
-        for line in section.lines:
-            unavailable = provenance.unavailable(line.needs)
-            placed[(section.title, line.label)] = (
-                f"n/a ({unavailable})" if unavailable else locate(warehouse, line)
-            )
-    wanted: dict[Source, list[str]] = {}
-    for place in placed.values():
-        if isinstance(place, Placement):
-            columns = wanted.setdefault((place.mart, place.where), [])
-            columns += [c for c in place.columns if c not in columns]
-    read = {source: _values(warehouse, source, names, periods) for source, names in wanted.items()}
+    unavailable = {
+        (section.title, line.label): provenance.unavailable(line.needs)
+        for section in SECTIONS
+        for line in section.lines
+    }
+    labels = ("current", "previous") if periods.previous else ("current",)
+    built = plan(warehouse, unavailable, labels)
+    read = _values(warehouse, built, periods)
     figures = []
     for section in SECTIONS:
         for line in section.lines:
-            place = placed[(section.title, line.label)]
+            place = built.placed[(section.title, line.label)]
             label = line.label.format(fcr_window=provenance.fcr_window)
             if not isinstance(place, Placement):
                 figures.append(Figure(section.title, line, label, None, None, None, None, place))
@@ -631,7 +694,7 @@ def build_scorecard(warehouse: Warehouse, days: int = 7, end: date | None = None
                     "ok",
                 )
             )
-    return Scorecard(periods, tuple(figures), len(read))
+    return Scorecard(periods, tuple(figures), len(built.sources), 1 if built.query else 0)
 
 
 def _formula(line: Line) -> str:

@@ -327,6 +327,129 @@ def build(spec: QuerySpec, catalog: Catalog) -> BuiltQuery:
     return BuiltQuery(query, params, mart, tuple(names))
 
 
+@dataclass(frozen=True)
+class Read:
+    """One mart read under filters, its metrics summed per named period."""
+
+    mart: str
+    metrics: tuple[str, ...]
+    filters: tuple[Filter, ...] = ()
+
+
+@dataclass(frozen=True)
+class BatchQuery:
+    """One statement that reads several marts, each once, all periods side by side.
+
+    The SQL text holds no dates: a period's bounds are the parameters `<label>_start` and
+    `<label>_end` (exclusive), so the same text serves every run over the same catalog.
+    """
+
+    sql: str
+    params: Mapping[str, Scalar]
+    """The filters' values."""
+    metrics: tuple[tuple[str, ...], ...]
+    """The metrics of each read, in the order of its row's `values` list."""
+
+    def values(self, periods: Sequence[Period]) -> dict[str, Scalar]:
+        """The statement's parameters for these periods' dates."""
+        bound = dict(self.params)
+        for item in periods:
+            bound[f"{item.label}_start"] = item.start
+            bound[f"{item.label}_end"] = item.end + timedelta(days=1)
+        return bound
+
+
+_LABEL = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def build_batch(reads: Sequence[Read], labels: Sequence[str], catalog: Catalog) -> BatchQuery:
+    """One SELECT over several marts: a row (read index, period label, values) per read and
+    period that has rows.
+
+    Each read is the grouped query `build` makes for periods, its metrics in one list of
+    doubles so that reads of different marts share the columns of a UNION ALL. A period
+    without rows has no row, as in `build`. The tree is checked as one read-only SELECT over
+    the marts before it is rendered.
+    """
+    if not reads or not labels:
+        raise QueryError("a batch needs at least one read and one period")
+    if len(set(labels)) != len(labels) or not all(_LABEL.fullmatch(x) for x in labels):
+        raise QueryError(f"period labels must be distinct lowercase names, got {labels!r}")
+    params: dict[str, Scalar] = {}
+
+    def bind(value: Scalar) -> exp.Placeholder:
+        name = f"f{len(params)}"
+        params[name] = value
+        return exp.Placeholder(this=name)
+
+    parts: list[exp.Select] = []
+    for index, read in enumerate(reads):
+        mart = catalog.mart(read.mart)
+        if mart.time_column is None:
+            raise QueryError(f"{mart.name} has no date column to split periods by")
+        unknown = [name for name in read.metrics if name not in mart.queryable_metrics()]
+        if unknown:
+            raise QueryError(f"{mart.name} cannot aggregate {', '.join(unknown)}")
+        allowed = set(mart.dimensions) | {mart.time_column}
+        conditions = []
+        for item in read.filters:
+            if item.column not in allowed:
+                raise QueryError(f"unknown filter column {item.column!r} for {mart.name}")
+            conditions.append(_condition(_checked_filter(item), bind))
+        labelled = exp.Case()
+        ranges = []
+        for label in labels:
+            inside = _within_period(mart.time_column, label)
+            ranges.append(inside)
+            labelled = labelled.when(inside.copy(), exp.Literal.string(label), copy=False)
+        conditions.append(exp.or_(*ranges, copy=False))
+        values = exp.Array(
+            expressions=[exp.cast(_aggregate(mart, name), "double") for name in read.metrics]
+        )
+        parts.append(
+            exp.select(
+                exp.alias_(exp.Literal.number(index), "read_index", quoted=True),
+                exp.alias_(labelled, PERIOD_COLUMN, quoted=True),
+                exp.alias_(values, "metric_values", quoted=True),
+                copy=False,
+            )
+            .from_(exp.table_(mart.name, db=mart.schema, quoted=True), copy=False)
+            .where(exp.and_(*conditions, copy=False), copy=False)
+            .group_by(labelled.copy(), copy=False)
+        )
+    query: exp.Query = parts[0]
+    for part in parts[1:]:
+        query = exp.union(query, part, distinct=False, copy=False)
+    check_expression(query, catalog.marts)
+    return BatchQuery(
+        query.sql(dialect="duckdb", copy=False), params, tuple(read.metrics for read in reads)
+    )
+
+
+def _within_period(column: str, label: str) -> exp.Expression:
+    return exp.and_(
+        exp.GTE(this=_column(column), expression=exp.Placeholder(this=f"{label}_start")),
+        exp.LT(this=_column(column), expression=exp.Placeholder(this=f"{label}_end")),
+        copy=False,
+    )
+
+
+def _aggregate(mart: Mart, name: str) -> exp.Expression:
+    """The metric re-aggregated over a group of rows, as `build` does it."""
+    metric = mart.metrics[name]
+    if metric.kind == "ratio":
+        assert metric.numerator is not None and metric.denominator is not None
+        return exp.Div(
+            this=exp.cast(exp.Sum(this=_column(metric.numerator)), "double"),
+            expression=exp.Nullif(
+                this=exp.Sum(this=_column(metric.denominator)), expression=exp.Literal.number(0)
+            ),
+        )
+    # DuckDB widens sum(bigint) to a 128-bit decimal; keep counts as plain integers.
+    total = "bigint" if INTEGER_TYPE.match(mart.columns[name]) else "double"
+    return exp.cast(exp.Sum(this=_column(name)), total)
+
+
 def _output_metrics(metrics: Sequence[str], mart: Mart) -> list[str]:
     """The requested metrics, each ratio followed by its numerator and denominator."""
     out: list[str] = []

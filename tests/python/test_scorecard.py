@@ -278,3 +278,77 @@ def test_weeks_follow_the_build_week_start(tmp_path):
     # without a week start: the last 7 days, whatever weekday they start on
     rolling = choose_periods(date(2026, 3, 1), date(2026, 3, 18), 7)
     assert rolling.current == (date(2026, 3, 12), date(2026, 3, 18))
+
+
+class CountingConnection:
+    """A connection that records every statement it is asked to run."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
+        self.connection = connection
+        self.statements: list[str] = []
+
+    def execute(self, statement: str, *args, **kwargs):
+        self.statements.append(statement)
+        return self.connection.execute(statement, *args, **kwargs)
+
+    def sql(self, statement: str, *args, **kwargs):
+        self.statements.append(statement)
+        return self.connection.sql(statement, *args, **kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(self.connection, name)
+
+
+def test_the_scorecard_runs_four_statements_and_builds_its_sql_once(tmp_path, monkeypatch):
+    import ccmetrics.scorecard as scorecard
+
+    published = _fragment_warehouse(tmp_path)
+    built: list[object] = []
+
+    def counting_build_batch(*args, **kwargs):
+        built.append(args)
+        return build_batch(*args, **kwargs)
+
+    build_batch = scorecard.build_batch
+    monkeypatch.setattr(scorecard, "build_batch", counting_build_batch)
+    monkeypatch.setattr(scorecard, "_PLANS", {})
+    cards = []
+    for _ in range(2):
+        with Warehouse(published) as warehouse:
+            counting = CountingConnection(warehouse.connection)
+            warehouse.connection = counting  # type: ignore[assignment]
+            cards.append(build_scorecard(warehouse, days=7))
+        # the build's parameters, the source coverage, the date range, then every figure of
+        # both periods in one statement: phone lines and all-channel lines of the queue mart
+        assert len(counting.statements) == 4
+        assert sum("fct_queue_daily" in s for s in counting.statements) == 2
+    assert (cards[0].queries, cards[0].statements) == (2, 1)
+    # the second scorecard over the same catalog reuses the first one's SQL
+    assert len(built) == 1
+    assert [(f.label, f.current, f.previous) for f in cards[0].figures] == [
+        (f.label, f.current, f.previous) for f in cards[1].figures
+    ]
+    assert figure(cards[1], "FCR (2 h)").current == pytest.approx(280 / 350)
+
+
+def test_a_changed_warehouse_is_read_anew_not_from_the_caches(tmp_path):
+    working = _fragment_warehouse(tmp_path)
+    with Warehouse(working) as warehouse:
+        before = build_scorecard(warehouse, days=7)
+    assert figure(before, "CSAT").status == "no mart yet"
+    con = duckdb.connect(str(working))
+    con.execute(
+        """
+        create table fct_satisfaction_daily as
+        select day::date as survey_date, 3::bigint as csat_numerator,
+            4::bigint as csat_denominator, csat_numerator / csat_denominator as csat
+        from range(date '2026-03-01', date '2026-03-17', interval 1 day) as t(day)
+        """
+    )
+    con.close()
+    with Warehouse(working) as warehouse:
+        after = build_scorecard(warehouse, days=7)
+    csat = figure(after, "CSAT")
+    # 3 of 4 satisfied every day, in both weeks
+    assert (csat.status, csat.current, csat.previous) == ("ok", 0.75, 0.75)
+    assert after.queries == before.queries + 1
