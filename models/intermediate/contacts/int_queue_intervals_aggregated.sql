@@ -20,7 +20,8 @@
 
 {%- set longest_window_days = ccm_fcr_longest_window_days() -%}
 {%- set fcr_windows = ccm_fcr_windows() -%}
-{%- set interval_seconds = var('interval_minutes') | int * 60 -%}
+{%- set interval_minutes = var('interval_minutes') | int -%}
+{%- set interval_seconds = interval_minutes * 60 -%}
 {%- set measures = ccm_queue_additive_measures() -%}
 {%- set queue_measures = measures[:8] -%}
 {%- set handle_measures = ['handled_contacts', 'handle_seconds'] -%}
@@ -249,54 +250,41 @@ agent_states as (
 
 ),
 
-state_bounds as (
+{# Each state is cut at the UTC interval boundaries it crosses: it meets only the buckets it
+    touches (ccm_bucket_starts), not a spine of the whole history on two inequalities.
+    interval_minutes divides an hour and reporting time zones are whole or half hours off
+    UTC, so the UTC buckets line up with reporting intervals. #}
+state_buckets as (
 
     select
-        {{ dbt.date_trunc('day', 'min(started_at)') }} as spine_start,
-        max(ended_at) as spine_end
+        agent_id,
+        started_at,
+        ended_at,
+        {{ ccm_bucket_starts(
+            dbt.dateadd(
+                'minute',
+                'cast(floor(extract(minute from started_at) / ' ~ interval_minutes ~ ') * '
+                    ~ interval_minutes ~ ' as integer)',
+                dbt.date_trunc('hour', 'started_at')
+            ),
+            'ended_at',
+            interval_minutes
+        ) }} as interval_start_utc
     from agent_states
-
-),
-
-integers as (
-
-    {{ ccm_integers(6) }}
-
-),
-
-{# A UTC grid of interval boundaries covering every logged-in state; reporting time zones
-    are whole or half hours off UTC, so the grid lines up with reporting intervals. #}
-interval_spine as (
-
-    select
-        {{ dbt.dateadd(
-            'second', 'integers.n * ' ~ interval_seconds, 'state_bounds.spine_start'
-        ) }} as interval_start_utc,
-        {{ dbt.dateadd(
-            'second', '(integers.n + 1) * ' ~ interval_seconds, 'state_bounds.spine_start'
-        ) }} as interval_end_utc
-    from state_bounds
-    cross join integers
-    where
-        {{ dbt.dateadd('second', 'integers.n * ' ~ interval_seconds, 'state_bounds.spine_start') }}
-        < state_bounds.spine_end
 
 ),
 
 state_pieces as (
 
     select
-        agent_states.agent_id,
-        interval_spine.interval_start_utc,
+        agent_id,
+        interval_start_utc,
         {{ ccm_seconds_between(
-            'greatest(agent_states.started_at, interval_spine.interval_start_utc)',
-            'least(agent_states.ended_at, interval_spine.interval_end_utc)'
+            'greatest(started_at, interval_start_utc)',
+            'least(ended_at, '
+            ~ dbt.dateadd('second', interval_seconds, 'interval_start_utc') ~ ')'
         ) }} as paid_seconds
-    from agent_states
-    inner join interval_spine
-        on
-            agent_states.started_at < interval_spine.interval_end_utc
-            and agent_states.ended_at > interval_spine.interval_start_utc
+    from state_buckets
 
 ),
 

@@ -19,25 +19,18 @@ open_activities as (
 
 ),
 
-interval_offsets as (
-
-    {{ ccm_integers(3) }}
-
-),
-
+{# Each activity meets only the intervals it touches (ccm_bucket_starts), rather than a cross
+    join with a fixed number of interval offsets, filtered afterwards. #}
 activity_intervals as (
 
     select
-        open_activities.queue_id,
-        open_activities.local_starts_at,
-        open_activities.local_ends_at,
-        {{ dbt.dateadd(
-            'minute',
-            'interval_offsets.n * ' ~ interval_minutes,
-            'open_activities.first_interval_start'
+        queue_id,
+        local_starts_at,
+        local_ends_at,
+        {{ ccm_bucket_starts(
+            'first_interval_start', 'local_ends_at', interval_minutes
         ) }} as interval_start
     from open_activities
-    cross join interval_offsets
 
 ),
 
@@ -52,7 +45,6 @@ activity_interval_overlaps as (
             ~ dbt.dateadd('minute', interval_minutes, 'interval_start') ~ ')'
         ) }} as open_seconds
     from activity_intervals
-    where interval_start < local_ends_at
 
 ),
 

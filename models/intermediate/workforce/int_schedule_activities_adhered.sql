@@ -30,24 +30,57 @@ agent_states as (
 
 ),
 
+{# The UTC days each schedule and state touch, a join key only: a schedule meets the states of
+    its agent on its own days, not every state of the agent's history. A pair is counted once,
+    on the day its overlap starts (both touch that day), so a schedule crossing midnight still
+    meets the states after midnight. #}
+schedule_days as (
+
+    select
+        schedule_id,
+        agent_id,
+        activity,
+        starts_at,
+        ends_at,
+        {{ ccm_bucket_starts(dbt.date_trunc('day', 'starts_at'), 'ends_at', 1440) }} as join_day
+    from schedules
+
+),
+
+agent_state_days as (
+
+    select
+        agent_id,
+        scheduled_activity,
+        started_at,
+        ended_at,
+        {{ ccm_bucket_starts(dbt.date_trunc('day', 'started_at'), 'ended_at', 1440) }} as join_day
+    from agent_states
+
+),
+
 adherent_overlaps as (
 
     select
-        schedules.schedule_id,
+        schedule_days.schedule_id,
         sum(
             {{ ccm_seconds_between(
-                'greatest(schedules.starts_at, agent_states.started_at)',
-                'least(schedules.ends_at, agent_states.ended_at)'
+                'greatest(schedule_days.starts_at, agent_state_days.started_at)',
+                'least(schedule_days.ends_at, agent_state_days.ended_at)'
             ) }}
         ) as adherent_seconds
-    from schedules
-    inner join agent_states
+    from schedule_days
+    inner join agent_state_days
         on
-            schedules.agent_id = agent_states.agent_id
-            and schedules.activity = agent_states.scheduled_activity
-            and schedules.ends_at > agent_states.started_at
-            and schedules.starts_at < agent_states.ended_at
-    group by schedules.schedule_id
+            schedule_days.agent_id = agent_state_days.agent_id
+            and schedule_days.activity = agent_state_days.scheduled_activity
+            and schedule_days.join_day = agent_state_days.join_day
+            and schedule_days.ends_at > agent_state_days.started_at
+            and schedule_days.starts_at < agent_state_days.ended_at
+            and {{ dbt.date_trunc(
+                'day', 'greatest(schedule_days.starts_at, agent_state_days.started_at)'
+            ) }} = schedule_days.join_day
+    group by schedule_days.schedule_id
 
 ),
 
