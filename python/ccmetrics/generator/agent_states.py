@@ -63,17 +63,19 @@ def agent_states(
             work.setdefault(contact.agent.agent_id, []).append(
                 (contact.connected_at, contact.ended_at, contact.ended_at + contact.acw)
             )
-    rows: Columns = {
-        name: [] for name in ("state_interval_id", "agent_id", "state", "started_at", "ended_at")
-    }
+    agent_ids: list[str] = []
+    pieces: list[tuple[str, float, float]] = []
     for shift in worked:
-        for state, start, end in _timeline(shift, work.get(shift.agent.agent_id, [])):
-            rows["state_interval_id"].append(ids())
-            rows["agent_id"].append(shift.agent.agent_id)
-            rows["state"].append(state)
-            rows["started_at"].append(start)
-            rows["ended_at"].append(end)
-    return rows
+        timeline = _timeline(shift, work.get(shift.agent.agent_id, []))
+        agent_ids += [shift.agent.agent_id] * len(timeline)
+        pieces += timeline
+    return {
+        "state_interval_id": ids.many(len(pieces)),
+        "agent_id": agent_ids,
+        "state": [state for state, _, _ in pieces],
+        "started_at": [start for _, start, _ in pieces],
+        "ended_at": [end for _, _, end in pieces],
+    }
 
 
 def schedules(worked: Iterable[WorkedShift], ids: IdSequence) -> Columns:

@@ -78,6 +78,12 @@ class IdSequence:
         self._next += 1
         return f"{self._stem}{self._next:07d}"
 
+    def many(self, count: int) -> list[str]:
+        """The next `count` ids (as `count` calls would give them)."""
+        first, self._next = self._next + 1, self._next + count
+        stem = self._stem
+        return [f"{stem}{number:07d}" for number in range(first, self._next + 1)]
+
 
 class ContactFactory:
     """Creates contacts with handle times, patience and assist drawn for their channel."""
