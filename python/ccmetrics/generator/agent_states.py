@@ -84,9 +84,9 @@ def schedules(worked: Iterable[WorkedShift], ids: IdSequence) -> Columns:
     }
     for shift in worked:
         for activity, start, end in shift.planned:
-            rows["schedule_id"].append(ids())
             rows["agent_id"].append(shift.agent.agent_id)
             rows["activity"].append(activity)
             rows["starts_at"].append(start)
             rows["ends_at"].append(end)
+    rows["schedule_id"] = list(ids.many(len(rows["agent_id"])))
     return rows

@@ -54,7 +54,6 @@ def surveys(
         satisfaction: float,
     ) -> None:
         csat, nps = _scores(satisfaction, draws)
-        rows["survey_id"].append(ids())
         rows["contact_id"].append(contact_id)
         rows["bot_session_id"].append(session_id)
         rows["customer_id"].append(customer_id(customer))
@@ -82,6 +81,7 @@ def surveys(
         if draws.chance(SURVEY_SHARE):
             satisfaction = {"resolved": 4.3, "handoff": 3.4, "dropped": 2.3}[session.outcome]
             add(None, session.bot_session_id, session.customer, session.ended_at, satisfaction)
+    rows["survey_id"] = list(ids.many(len(rows["contact_id"])))
     return rows
 
 
@@ -110,7 +110,6 @@ def qa_evaluations(
     def add(
         contact_id: str | None, session_id: str | None, agent_id: str | None, at: float, good: bool
     ) -> None:
-        rows["evaluation_id"].append(ids())
         rows["contact_id"].append(contact_id)
         rows["bot_session_id"].append(session_id)
         rows["agent_id"].append(agent_id)
@@ -128,6 +127,7 @@ def qa_evaluations(
     for session in sessions:
         if draws.chance(BOT_QA_SHARE):
             add(None, session.bot_session_id, None, session.ended_at, session.outcome != "dropped")
+    rows["evaluation_id"] = list(ids.many(len(rows["contact_id"])))
     return rows
 
 
@@ -162,7 +162,6 @@ def kb_events(
         used: float,
     ) -> None:
         hit = draws.chance(found)
-        rows["kb_event_id"].append(ids())
         rows["occurred_at"].append(math.floor(at))
         rows["actor_type"].append("agent" if agent_id else "bot")
         rows["agent_id"].append(agent_id)
@@ -198,6 +197,7 @@ def kb_events(
                 0.75,
                 0.75 if session.outcome == "resolved" else 0.4,
             )
+    rows["kb_event_id"] = list(ids.many(len(rows["occurred_at"])))
     return rows
 
 
@@ -222,7 +222,6 @@ def recommendations(
         contact_id: str | None, session_id: str | None, customer: int, at: float, conversion: float
     ) -> None:
         accepted = draws.chance(conversion)
-        rows["recommendation_id"].append(ids())
         rows["contact_id"].append(contact_id)
         rows["bot_session_id"].append(session_id)
         rows["customer_id"].append(customer_id(customer))
@@ -243,4 +242,5 @@ def recommendations(
         if session.outcome == "resolved" and draws.chance(0.05):
             at = session.started_at + 0.8 * (session.ended_at - session.started_at)
             add(None, session.bot_session_id, session.customer, at, 0.1)
+    rows["recommendation_id"] = list(ids.many(len(rows["contact_id"])))
     return rows
