@@ -1,0 +1,56 @@
+"""`load` streams: a group of at most `group_batches` batches is read, validated and written
+before the next group is read, so memory holds one group, never a whole source."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from corpus.runtime import shared_runtime
+from corpus.valid_day import DAY, valid_day, write_day
+
+from ccmetrics import loader
+from ccmetrics.guard.validation import Validator
+
+
+def test_load_writes_each_group_before_reading_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    landing = tmp_path / "landing"
+    days = [DAY + dt.timedelta(days=offset) for offset in range(5)]
+    for day in days:
+        write_day(landing, {"contacts": valid_day(day)["contacts"]}, day)
+    events: list[tuple[str, dt.date]] = []
+    read, write_batch = Validator.read, loader._write_batch
+
+    def recording_read(self: Validator, batch: loader.Batch) -> loader.RawBatch:
+        events.append(("read", batch.day))
+        return read(self, batch)
+
+    def recording_write(*args: object, **kwargs: object) -> loader.Reconciliation:
+        rec = write_batch(*args, **kwargs)  # type: ignore[arg-type]
+        assert rec.batch_date is not None
+        events.append(("write", rec.batch_date))
+        return rec
+
+    monkeypatch.setattr(Validator, "read", recording_read)
+    monkeypatch.setattr(loader, "_write_batch", recording_write)
+
+    report = loader.load(
+        landing, db=tmp_path / "wh.duckdb", runtime=shared_runtime(), group_batches=2
+    )
+
+    assert [b.status for b in report.batches] == ["loaded"] * 5
+    assert events == [
+        ("read", days[0]),
+        ("read", days[1]),
+        ("write", days[0]),
+        ("write", days[1]),
+        ("read", days[2]),
+        ("read", days[3]),
+        ("write", days[2]),
+        ("write", days[3]),
+        ("read", days[4]),
+        ("write", days[4]),
+    ]
