@@ -100,8 +100,11 @@ lint: venv
 	DBT_TARGET_PATH=$(CI_TARGET)/lint DBT_LOG_PATH=$(CI_TARGET)/lint/logs \
 		CCMETRICS_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests analyses
 
+# make bench SCALE=20 DAYS=120 generates, loads and builds a center of that size (10 M
+# contacts) in a scratch folder; without them, the demo month (30 days at scale 1).
 bench: venv
-	$(BIN)/python -m ccmetrics.bench --out bench/results.md
+	$(BIN)/python -m ccmetrics.bench --out bench/results.md \
+		$(if $(SCALE),--scale $(SCALE)) $(if $(DAYS),--days $(DAYS))
 
 clean:
 	rm -rf target logs warehouse data .pytest_cache
