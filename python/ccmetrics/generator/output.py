@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +55,14 @@ def day_numbers(table: pa.Table, column: str) -> np.ndarray:
     return np.floor_divide(micros, DAY * 1_000_000)
 
 
+def _write_file(source_name: str, parts: list[pa.Table], path: Path) -> None:
+    spec = source(source_name)
+    table = pa.concat_tables(parts) if parts else arrow_schema(source_name).empty_table()
+    if table.num_rows:
+        table = table.sort_by([(spec.day_column, "ascending"), (spec.key, "ascending")])
+    pq.write_table(table, path, compression="zstd")
+
+
 class LandingWriter:
     """Collects rows per source and file day; writes a day once nothing more can arrive."""
 
@@ -66,6 +75,8 @@ class LandingWriter:
         self._summary = summary
         self._buffers: dict[tuple[str, int], list[pa.Table]] = {}
         self._written = -1
+        self._thread = ThreadPoolExecutor(max_workers=1)
+        self._writes: list[Future[None]] = []
         for spec in SOURCES:
             (out_dir / spec.name).mkdir(parents=True, exist_ok=True)
 
@@ -96,20 +107,30 @@ class LandingWriter:
             self._buffers.setdefault((source_name, int(offset)), []).append(rows)
 
     def flush(self, through: int) -> None:
-        """Write every file up to day offset `through`."""
+        """Write every file up to day offset `through`.
+
+        Arrow sorts, compresses and writes without the GIL, so a thread does it while the
+        caller builds the next day's rows; the previous flush's files are finished first,
+        which keeps at most one flush in memory."""
+        self.wait()
         for offset in range(self._written + 1, min(through, self._days - 1) + 1):
             day = dt.date(1970, 1, 1) + dt.timedelta(days=self._first + offset)
             for spec in SOURCES:
                 parts = self._buffers.pop((spec.name, offset), [])
-                table = pa.concat_tables(parts) if parts else arrow_schema(spec.name).empty_table()
-                if table.num_rows:
-                    table = table.sort_by([(spec.day_column, "ascending"), (spec.key, "ascending")])
                 path = self._out / spec.name / f"{day.isoformat()}.parquet"
-                pq.write_table(table, path, compression="zstd")
-                self._summary.add(spec.name, day, table.num_rows)
+                self._writes.append(self._thread.submit(_write_file, spec.name, parts, path))
+                self._summary.add(spec.name, day, sum(part.num_rows for part in parts))
             self._written = offset
 
+    def wait(self) -> None:
+        """Until every file flushed so far is written (raises what writing one raised)."""
+        writes, self._writes = self._writes, []
+        for write in writes:
+            write.result()
+
     def write_manifest(self) -> Path:
+        self.wait()
+        self._thread.shutdown()
         summary = self._summary
         manifest = {
             "generator": "ccmetrics.generator",
