@@ -26,6 +26,8 @@ from dbt.adapters.events.logging import AdapterLogger
 from dbt_common.exceptions import DbtRuntimeError
 from duckdb import DuckDBPyConnection
 
+from ccmetrics.private_files import private_umask
+
 KEY_ENV = "CCMETRICS_PII_KEY"
 # The variable of the salted hash this module replaced; still read when the key is not set.
 DEPRECATED_KEY_ENV = "CCMETRICS_PII_SALT"
@@ -91,6 +93,9 @@ class Plugin(BasePlugin):
             raise DbtRuntimeError(DEMO_KEY_REFUSAL)
         if warning:
             logger.warning(warning)
+        # The build writes the warehouse and its write-ahead log, which hold raw PII: they
+        # must be private from their first byte, whatever the user's umask.
+        os.umask(private_umask())
 
     def configure_connection(self, conn: DuckDBPyConnection) -> None:
         register(conn, self.key)

@@ -65,12 +65,16 @@ def private_files() -> Iterator[int]:
 
     The umask is what makes DuckDB's write-ahead log and GX's pages private from their first
     byte; a chmod afterwards would leave a window. Yields the file mode."""
-    mode = pii_file_mode()
-    previous = os.umask(0o777 & ~_folder_mode(mode))
+    previous = os.umask(private_umask())
     try:
-        yield mode
+        yield pii_file_mode()
     finally:
         os.umask(previous)
+
+
+def private_umask() -> int:
+    """The umask that creates files with the PII mode (and folders their readers can list)."""
+    return 0o777 & ~_folder_mode(pii_file_mode())
 
 
 def restrict(path: Path) -> None:

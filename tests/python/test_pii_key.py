@@ -13,7 +13,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import hmac
+import os
 import shutil
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,9 +78,19 @@ def _contact_hashes(db_path: Path) -> dict[str, tuple[str | None, str | None]]:
 def keyed(tmp_path_factory: pytest.TempPathFactory) -> Build:
     work = tmp_path_factory.mktemp("pii_key")
     db_path = work / "ci.duckdb"
-    result = _dbt(_env(db_path, work, KEY), "build", "--target", "ci", "--full-refresh")
+    # A permissive umask, as on most machines: the build must still keep the warehouse private.
+    previous = os.umask(0o022)
+    try:
+        result = _dbt(_env(db_path, work, KEY), "build", "--target", "ci", "--full-refresh")
+    finally:
+        os.umask(previous)
     assert result.returncode == 0, result.stdout[-4000:]
     return Build(work, db_path, result.stdout)
+
+
+def test_the_warehouse_the_build_writes_is_owner_only(keyed: Build) -> None:
+    """Its raw tables hold phone numbers and e-mails (docs/security.md)."""
+    assert stat.S_IMODE(keyed.db_path.stat().st_mode) == 0o600
 
 
 def test_the_key_is_in_no_artefact_log_or_warehouse_definition(keyed: Build) -> None:
