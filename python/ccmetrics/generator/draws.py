@@ -27,11 +27,17 @@ class Draws:
             self._normal = self._rng.standard_normal(_BLOCK).tolist()
         return self._normal.pop()
 
+    # `chance` and `lognormal` take their variate inline: they run millions of times, and a
+    # nested method call costs as much as the draw.
     def chance(self, probability: float) -> bool:
-        return self.uniform() < probability
+        if not self._uniform:
+            self._uniform = self._rng.random(_BLOCK).tolist()
+        return self._uniform.pop() < probability
 
     def lognormal(self, median: float, sigma: float) -> float:
-        return median * math.exp(sigma * self.normal())
+        if not self._normal:
+            self._normal = self._rng.standard_normal(_BLOCK).tolist()
+        return median * math.exp(sigma * self._normal.pop())
 
     def exponential(self, mean: float) -> float:
         return -mean * math.log(1.0 - self.uniform())
