@@ -1,19 +1,110 @@
-{#- The first day an incremental run re-processes: var incremental_lookback_days (plus
-    extra_days) before the latest day already in the model (optionally only over the rows
-    matching `where`). Everything from that day on is recomputed and replaces what is there
-    (delete+insert), so late rows and repeat contacts inside the lookback come out exactly as
-    in a full refresh. Renders a scalar subquery returning a timestamp at midnight. -#}
+{#- The first moment an incremental run re-processes, rendered as a timestamp literal at midnight
+    (computed once, when the model is compiled for execution). It is the earlier of:
+    - the lookback: var incremental_lookback_days (plus extra_days) before the latest day
+      already in the model (optionally only over the rows matching `where`);
+    - the changed days: the earliest day the loader changed since the last successful build
+      (ccm_changed_days_cutoff), so a day re-delivered or corrected long after it was first
+      loaded is re-processed whatever its age.
+    Everything from that moment on is recomputed and replaces what is there (delete+insert). -#}
 {% macro ccm_incremental_cutoff(column_name, extra_days=0, where=none) -%}
-    (
-        select
-            {{ dbt.dateadd(
-                'day',
-                -(var('incremental_lookback_days') | int + extra_days | int),
-                'cast(cast(max(' ~ column_name ~ ') as date) as timestamp)'
-            ) }}
-        from {{ this }}
-        {%- if where %}
-            where {{ where }}
-        {%- endif %}
-    )
+    {%- set changed = ccm_changed_days_cutoff(extra_days) -%}
+    {%- set lookback -%}
+        (
+            select
+                {{ dbt.dateadd(
+                    'day',
+                    -(var('incremental_lookback_days') | int + extra_days | int),
+                    'cast(cast(max(' ~ column_name ~ ') as date) as timestamp)'
+                ) }}
+            from {{ this }}
+            {%- if where %}
+                where {{ where }}
+            {%- endif %}
+        )
+    {%- endset -%}
+    {%- set cutoff_sql = lookback if changed is none else 'least(' ~ lookback ~ ', ' ~ changed ~ ')' -%}
+    {%- if execute -%}
+        {%- set cutoff = run_query('select cast(' ~ cutoff_sql ~ ' as ' ~ dbt.type_string() ~ ')').columns[0].values()[0] -%}
+        {#- An empty model has no latest day: everything is re-processed. -#}
+        {{- "cast('" ~ (cutoff or '0001-01-01 00:00:00') ~ "' as " ~ dbt.type_timestamp() ~ ")" -}}
+    {%- else -%}
+        {{- cutoff_sql -}}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The earliest day whose rows changed since the last successful build, minus the longest FCR
+    window and a day (as for a new day: the FCR flags of the interactions before it change, and
+    a reporting day is shifted from UTC by the reporting time zone), minus extra_days. Rendered as
+    a timestamp literal, or none when nothing changed.
+
+    The loader logs every batch in raw._load_reconciliation; a batch that was loaded
+    (loaded, loaded_with_quarantine) or corrected from the quarantine (corrected) changed the
+    rows of its batch_date. The on-run-start/on-run-end hooks log every dbt invocation in
+    ccmetrics_meta.build_runs; a `build`, `run` or `retry` that ended with status success
+    left every incremental model consistent with the batches finished before it started. When
+    no such build is recorded every batch counts as changed. When either table is missing (the
+    `ci` target builds from seeds) only the lookback applies. -#}
+{% macro ccm_changed_days_cutoff(extra_days=0) -%}
+    {%- if not execute -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set present = run_query(
+        "select count(*) from information_schema.tables where "
+        ~ "(table_schema = 'raw' and table_name = '_load_reconciliation') "
+        ~ "or (table_schema = 'ccmetrics_meta' and table_name = 'build_runs')"
+    ).columns[0].values()[0] -%}
+    {%- if present | int < 2 -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set changed_sql -%}
+        select cast(min(batches.batch_date) as {{ dbt.type_string() }})
+        from raw._load_reconciliation as batches
+        cross join (
+            select max(started_at) as started_at
+            from ccmetrics_meta.build_runs
+            where status = 'success' and command in ('build', 'run', 'retry')
+        ) as last_build
+        where
+            batches.status in ('loaded', 'loaded_with_quarantine', 'corrected')
+            and batches.batch_date is not null
+            and (last_build.started_at is null or batches.finished_at >= last_build.started_at)
+    {%- endset -%}
+    {%- set earliest = run_query(changed_sql).columns[0].values()[0] -%}
+    {%- if earliest is none -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {{- return(dbt.dateadd(
+        'day',
+        -(ccm_fcr_longest_window_days() | int + 1 + extra_days | int),
+        "cast('" ~ earliest ~ "' as " ~ dbt.type_timestamp() ~ ")"
+    )) -}}
+{%- endmacro %}
+
+{#- Post-hook of an incremental model keyed on `key_column`: delete+insert replaces the rows
+    whose key the run produced, but a row whose key no longer exists upstream (a contact removed
+    by a re-delivery, a chain whose only segment moved to another chain) is produced by no run.
+    Such rows belong to changed days, so only rows from the changed days' cutoff on are checked
+    against `current_keys` (a select of the keys that exist now). -#}
+{% macro ccm_incremental_remove_vanished(time_column, key_column, current_keys) -%}
+    {%- set changed = ccm_changed_days_cutoff() if is_incremental() else none -%}
+    {%- if changed is not none -%}
+        delete from {{ this }}
+        where
+            {{ time_column }} >= {{ changed }}
+            and {{ key_column }} not in (
+                select current_keys.key_value
+                from ({{ current_keys }}) as current_keys (key_value)
+                where current_keys.key_value is not null
+            )
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook of an incremental model keyed on a day: delete+insert replaces the days the run
+    produced, so a day that no longer has any row would be left as it was; every day the run
+    re-processes is emptied first. The cutoff is computed before the delete, like the model's. -#}
+{% macro ccm_incremental_clear_days(date_column, extra_days=0, where=none) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where {{ date_column }} >= cast({{ ccm_incremental_cutoff(date_column, extra_days, where) }} as date)
+    {%- endif -%}
 {%- endmacro %}

@@ -3,9 +3,16 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='chain_id',
-        on_schema_change='fail'
+        on_schema_change='fail',
+        post_hook="{{ ccm_incremental_remove_vanished(
+            'ended_at', 'chain_id', 'select chain_id from ' ~ ref('int_contacts_chained')
+        ) }}"
     )
 }}
+
+{%- if is_incremental() -%}
+    {%- set cutoff = ccm_incremental_cutoff('started_at') -%}
+{%- endif %}
 
 with
 
@@ -32,14 +39,20 @@ segments as (
 
 ),
 
-{# Upstream re-processes whole chains with a segment in the lookback; this picks the same
-    chains. #}
+{# Upstream re-processes whole chains with a segment in the lookback, now or when last built;
+    this picks the same chains (a chain ends after each of its segments starts). #}
 chains_in_scope as (
 
     select distinct chain_id
     from segments
     {% if is_incremental() %}
-        where started_at >= {{ ccm_incremental_cutoff('started_at') }}
+        where started_at >= {{ cutoff }}
+
+        union
+
+        select chain_id
+        from {{ this }}
+        where ended_at >= {{ cutoff }}
     {% endif %}
 
 ),

@@ -3,7 +3,10 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='contact_id',
-        on_schema_change='fail'
+        on_schema_change='fail',
+        post_hook="{{ ccm_incremental_remove_vanished(
+            'started_at', 'contact_id', 'select contact_id from ' ~ ref('stg_acd__contacts')
+        ) }}"
     )
 }}
 
@@ -33,9 +36,12 @@
     'record_updated_at'
 ] -%}
 
-{# A whole chain is re-processed when any of its segments falls in the lookback, so that
-    segment_number and is_chain_end of its older segments stay right when a transfer or
-    callback arrives later. #}
+{# A whole chain is re-processed when any of its segments falls in the lookback, as it is now
+    or as it was last built, so that segment_number and is_chain_end of its older segments stay
+    right when a transfer or callback arrives later or a re-delivery removes or moves one. #}
+{%- if is_incremental() -%}
+    {%- set cutoff = ccm_incremental_cutoff('started_at') -%}
+{%- endif %}
 
 with
 
@@ -55,7 +61,13 @@ chains_in_scope as (
     select distinct chain_id
     from contacts
     {% if is_incremental() %}
-        where started_at >= {{ ccm_incremental_cutoff('started_at') }}
+        where started_at >= {{ cutoff }}
+
+        union
+
+        select chain_id
+        from {{ this }}
+        where started_at >= {{ cutoff }}
     {% endif %}
 
 ),

@@ -3,7 +3,12 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='interaction_id',
-        on_schema_change='fail'
+        on_schema_change='fail',
+        post_hook="{{ ccm_incremental_remove_vanished(
+            'ended_at',
+            'interaction_id',
+            'select interaction_id from ' ~ ref('int_customer_interactions_unioned')
+        ) }}"
     )
 }}
 
@@ -33,14 +38,21 @@ interactions as (
 
 {# A row's flags change while its longest window is still open (a repeat or the end of the
     data can still move) or when a late row lands inside it, so every interaction that ended
-    no earlier than the longest window before the lookback is judged again. #}
+    (now or when last built) no earlier than the longest window before the lookback is judged
+    again. #}
 interactions_in_scope as (
 
     select
         {{ interaction_columns | join(',\n        ') }}
     from interactions
     {% if is_incremental() %}
-        where ended_at >= {{ ccm_incremental_cutoff('started_at', longest_window_days) }}
+        {%- set cutoff = ccm_incremental_cutoff('started_at', longest_window_days) %}
+        where
+            ended_at >= {{ cutoff }}
+            or interaction_id in (
+                select interaction_id from {{ this }}
+                where ended_at >= {{ cutoff }}
+            )
     {% endif %}
 
 ),

@@ -3,9 +3,22 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='interaction_id',
-        on_schema_change='fail'
+        on_schema_change='fail',
+        post_hook="{{ ccm_incremental_remove_vanished(
+            'ended_at',
+            'interaction_id',
+            'select chain_id from ' ~ ref('int_contact_chains_stitched')
+            ~ ' union all select bot_session_id from ' ~ ref('stg_bot__sessions')
+            ~ \" where outcome != 'handoff'\"
+        ) }}"
     )
 }}
+
+{# Incremental runs re-process what ended in the lookback, now or when last built (a chain
+    that lost its last segment to a re-delivery can end earlier than it did). #}
+{%- if is_incremental() -%}
+    {%- set cutoff = ccm_incremental_cutoff('started_at') -%}
+{%- endif %}
 
 with
 
@@ -23,7 +36,12 @@ chains as (
         bot_session_id
     from {{ ref('int_contact_chains_stitched') }}
     {% if is_incremental() %}
-        where ended_at >= {{ ccm_incremental_cutoff('started_at') }}
+        where
+            ended_at >= {{ cutoff }}
+            or chain_id in (
+                select interaction_id from {{ this }}
+                where ended_at >= {{ cutoff }}
+            )
     {% endif %}
 
 ),
@@ -40,7 +58,12 @@ bot_sessions as (
         outcome
     from {{ ref('stg_bot__sessions') }}
     {% if is_incremental() %}
-        where ended_at >= {{ ccm_incremental_cutoff('started_at') }}
+        where
+            ended_at >= {{ cutoff }}
+            or bot_session_id in (
+                select interaction_id from {{ this }}
+                where ended_at >= {{ cutoff }}
+            )
     {% endif %}
 
 ),

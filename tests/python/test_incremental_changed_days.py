@@ -1,0 +1,246 @@
+"""A normal (incremental) build after an old day changed equals a full refresh, every mart.
+
+The center is 24 days long; each change lands on a day older than the 8-day lookback, so only
+the changed-days cutoff (ccm_changed_days_cutoff) makes the incremental models re-process it.
+Each test loads a change into a copy of one built warehouse, copies the loaded file, and
+builds one copy normally and the other with --full-refresh.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from conftest import BIN, ROOT, dbt, dbt_env, load, run
+
+DAYS = 24
+SCALE = 0.1
+SEED = 11
+# The sources the incremental models read; the others would only slow the loads down.
+SOURCES = ("contacts", "bot_sessions", "agent_states", "agents")
+REDELIVERED_BACK = 20
+CORRECTED_BACK = 18
+LATE_BACK = 15
+CORRUPTED_ROWS = 5
+
+
+@dataclass(frozen=True)
+class Center:
+    days: list[str]
+    generated: Path
+    db_path: Path
+
+
+def _link_day(generated: Path, landing: Path, day: str) -> None:
+    for source in SOURCES:
+        path = generated / source / f"{day}.parquet"
+        if path.exists():
+            (landing / source).mkdir(parents=True, exist_ok=True)
+            (landing / source / path.name).symlink_to(path)
+
+
+def _corruptible(frame: pd.DataFrame) -> pd.Index:
+    """Answered single-segment contacts that no other contact points at."""
+    referenced = set(
+        pd.concat(
+            [frame.initial_contact_id, frame.previous_contact_id, frame.related_contact_id]
+        ).dropna()
+    )
+    candidates = frame[
+        frame.connected_at.notna()
+        & frame.initial_contact_id.isna()
+        & ~frame.contact_id.isin(referenced)
+    ]
+    return candidates.index[:CORRUPTED_ROWS]
+
+
+@pytest.fixture(scope="module")
+def center(tmp_path_factory: pytest.TempPathFactory) -> Center:
+    """Loaded and built once, with one day missing and one day's contacts partly quarantined."""
+    work = tmp_path_factory.mktemp("changed_days")
+    generated = work / "generated"
+    env = dbt_env(work / "center.duckdb", work)
+    run(
+        [
+            str(BIN / "ccmetrics"),
+            "generate",
+            "--out",
+            str(generated),
+            "--days",
+            str(DAYS),
+            "--scale",
+            str(SCALE),
+            "--seed",
+            str(SEED),
+            "--quiet",
+        ],
+        env,
+    )
+    days = sorted(p.stem for p in (generated / "contacts").glob("*.parquet"))
+    assert len(days) == DAYS
+    landing = work / "landing"
+    corrected_day = days[-1 - CORRECTED_BACK]
+    for day in days:
+        if day != days[-1 - LATE_BACK]:
+            _link_day(generated, landing, day)
+    corrupted = pd.read_parquet(generated / "contacts" / f"{corrected_day}.parquet")
+    rows = _corruptible(corrupted)
+    corrupted.loc[rows, "ended_at"] = corrupted.loc[rows, "started_at"] - pd.Timedelta(hours=1)
+    (landing / "contacts" / f"{corrected_day}.parquet").unlink()
+    corrupted.to_parquet(landing / "contacts" / f"{corrected_day}.parquet", index=False)
+    db_path = work / "center.duckdb"
+    load(landing, db_path, env)
+    dbt(env, "run")
+    return Center(days=days, generated=generated, db_path=db_path)
+
+
+def _marts(db_path: Path) -> dict[str, pd.DataFrame]:
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        tables = connection.sql(
+            """
+            select table_name
+            from information_schema.tables
+            where
+                table_schema = 'marts'
+                and table_type = 'BASE TABLE'
+                and (table_name like 'fct\\_%' escape '\\' or table_name like 'dim\\_%' escape '\\')
+            order by 1
+            """
+        ).fetchall()
+        return {
+            name: connection.sql(f"select * from marts.{name} order by all").df()
+            for (name,) in tables
+        }
+
+
+def _loaded_copy(center: Center, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    db_path = tmp_path / "incremental.duckdb"
+    shutil.copyfile(center.db_path, db_path)
+    return db_path, dbt_env(db_path, tmp_path / "incremental")
+
+
+def _assert_normal_build_equals_full_refresh(db_path: Path, tmp_path: Path) -> None:
+    """Build the loaded warehouse normally and a copy of it from scratch, at the same time."""
+    full_path = tmp_path / "full.duckdb"
+    shutil.copyfile(db_path, full_path)
+    builds = [
+        (dbt_env(db_path, tmp_path / "incremental"), []),
+        (dbt_env(full_path, tmp_path / "full"), ["--full-refresh"]),
+    ]
+    processes = [
+        subprocess.Popen(
+            [str(BIN / "dbt"), "run", *extra, "--target", "dev"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for env, extra in builds
+    ]
+    for process in processes:
+        output, _ = process.communicate()
+        assert process.returncode == 0, output[-4000:]
+    incremental = _marts(db_path)
+    full = _marts(full_path)
+    assert sorted(incremental) == sorted(full)
+    assert {"fct_queue_daily", "fct_queue_intervals"} <= set(full)
+    for name, frame in full.items():
+        pd.testing.assert_frame_equal(
+            incremental[name].reset_index(drop=True),
+            frame.reset_index(drop=True),
+            check_exact=False,
+            rtol=1e-9,
+            obj=name,
+        )
+
+
+def _queue_days(db_path: Path, day: str) -> pd.DataFrame:
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        return connection.execute(
+            "select * from marts.fct_queue_daily where reporting_date = ? order by all", [day]
+        ).df()
+
+
+def test_redelivered_day_twenty_days_back(center: Center, tmp_path: Path) -> None:
+    db_path, env = _loaded_copy(center, tmp_path)
+    day = center.days[-1 - REDELIVERED_BACK]
+    contacts = pd.read_parquet(center.generated / "contacts" / f"{day}.parquet")
+    # Every 7th contact disappears (its chain loses a segment or vanishes); every 5th left asks
+    # for another reason, so repeats and FCR of the days around it change too.
+    kept = contacts[contacts.index % 7 != 3].reset_index(drop=True)
+    reasons = sorted(contacts.contact_reason.dropna().unique())
+    shifted = kept.index % 5 == 0
+    kept.loc[shifted, "contact_reason"] = kept.loc[shifted, "contact_reason"].map(
+        lambda reason: (
+            reasons[(reasons.index(reason) + 1) % len(reasons)]
+            if isinstance(reason, str)
+            else reason
+        )
+    )
+    redelivery = tmp_path / "redelivery" / "contacts"
+    redelivery.mkdir(parents=True)
+    kept.to_parquet(redelivery / f"{day}.parquet", index=False)
+    load(redelivery.parent, db_path, env, "--replace")
+    _assert_normal_build_equals_full_refresh(db_path, tmp_path)
+    # Not vacuous: the re-delivery changed the day's marts.
+    assert not _queue_days(db_path, day).equals(_queue_days(center.db_path, day))
+
+
+def test_corrected_quarantine_of_an_old_day(center: Center, tmp_path: Path) -> None:
+    db_path, env = _loaded_copy(center, tmp_path)
+    day = center.days[-1 - CORRECTED_BACK]
+    export = tmp_path / "quarantine.csv"
+    run(
+        [
+            str(BIN / "ccmetrics"),
+            "quarantine",
+            "export",
+            "--source",
+            "contacts",
+            "--out",
+            str(export),
+            "--db",
+            str(db_path),
+        ],
+        env,
+    )
+    exported = pd.read_csv(export, dtype=str)
+    # Contacts pointing at the missing late day are quarantined too; only the broken clocks of
+    # the old day are corrected.
+    corrections = exported[exported._source_file == f"contacts/{day}.parquet"].copy()
+    assert len(corrections) == CORRUPTED_ROWS
+    original = pd.read_parquet(center.generated / "contacts" / f"{day}.parquet").set_index(
+        "contact_id"
+    )
+    corrections["ended_at"] = [
+        original.at[contact_id, "ended_at"].isoformat(sep=" ")
+        for contact_id in corrections.contact_id
+    ]
+    fixed = tmp_path / "fixed.csv"
+    corrections.to_csv(fixed, index=False)
+    load(tmp_path, db_path, env, "--source", "contacts", "--corrections", str(fixed))
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        statuses = connection.execute(
+            "select status, rows_loaded from raw._load_reconciliation "
+            "where status = 'corrected' and batch_date = ?",
+            [day],
+        ).fetchall()
+    assert statuses == [("corrected", CORRUPTED_ROWS)]
+    _assert_normal_build_equals_full_refresh(db_path, tmp_path)
+    assert not _queue_days(db_path, day).equals(_queue_days(center.db_path, day))
+
+
+def test_late_day_between_loaded_days(center: Center, tmp_path: Path) -> None:
+    db_path, env = _loaded_copy(center, tmp_path)
+    day = center.days[-1 - LATE_BACK]
+    late = tmp_path / "late"
+    _link_day(center.generated, late, day)
+    load(late, db_path, env)
+    _assert_normal_build_equals_full_refresh(db_path, tmp_path)
+    assert not _queue_days(db_path, day).equals(_queue_days(center.db_path, day))
