@@ -12,13 +12,13 @@ import typer
 from test_api_support import make_working_db, publish_sample, write_manifest
 from typer.testing import CliRunner
 
-from ccmetrics.commands import serve
+from ccmetrics.commands import marts
 
 
 @pytest.fixture(scope="module")
 def app():
     application = typer.Typer()
-    serve.register(application)
+    marts.register(application)
     return application
 
 

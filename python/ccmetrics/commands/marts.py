@@ -1,4 +1,4 @@
-"""`ccmetrics query | scorecard | export | publish`: read the published marts from the shell.
+"""`ccmetrics query | scorecard | export | publish`: publish the marts and read them from the shell.
 
 Exit codes, for scripts: 0 success; 1 no data, or a request the marts cannot answer (unknown
 metric, dimension or filter, refused statement, missing or locked database); 2 usage error
