@@ -22,6 +22,13 @@ def app():
     return application
 
 
+@pytest.fixture(autouse=True)
+def dbt_target(tmp_path, monkeypatch):
+    """An empty dbt target folder, so no semantic manifest of the repository leaks in."""
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
+    return tmp_path / "target"
+
+
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
     return publish_sample(tmp_path_factory.mktemp("cli"))
@@ -45,6 +52,94 @@ def test_query_as_csv_and_json(app, published):
     records = json.loads(result.stdout)
     assert [r["offered"] for r in records] == [721 + 301, 770 + 350]
     assert records[0]["period"].startswith("2026-01-05")
+
+
+def test_piped_table_shows_every_value_in_full(app, published):
+    # CliRunner's stdout is not a terminal: rich used to cut each of these ten columns to
+    # "…" at 80 columns.
+    result = run(
+        app, "query", "service_level", "aht_seconds", "answer_rate", "-d", "channel", "-d",
+        "queue_id", "-w", "channel=phone", "--limit", 1, "--db", published,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.stdout
+    header = next(line for line in result.stdout.splitlines() if "period" in line)
+    assert header.split("┃")[1:-1] == [
+        f" {name:<{width}} "
+        for name, width in [
+            ("period", 10), ("channel", 7), ("queue_id", 9), ("service_level", 13),
+            ("answered_within_sl", 18), ("sl_denominator", 14), ("aht_seconds", 11),
+            ("handle_seconds", 14), ("answered", 8), ("answer_rate", 11),
+        ]
+    ]  # fmt: skip
+    row = next(line for line in result.stdout.splitlines() if "q_billing" in line)
+    # phone, 2026-01-05: 72 within over 100 - 2; 27000 s over 90 answered; 90 / 98
+    assert [cell.strip() for cell in row.split("│")[1:-1]] == [
+        "2026-01-05", "phone", "q_billing", "0.734694", "72", "98", "300", "27000", "90",
+        "0.918367",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "suggestion"),
+    [
+        ("aht", "did you mean aht_seconds?"),
+        ("answerd", "did you mean answered, answer_rate?"),
+        ("sl", "did you mean sl_denominator, answered_within_sl?"),
+    ],
+)
+def test_unknown_metric_suggests_the_nearest_names(app, published, name, suggestion):
+    result = run(app, "query", name, "--db", published)
+    assert result.exit_code == 1
+    assert f"unknown metric {name!r}; {suggestion}" in result.output
+    assert "valid metrics" not in result.output and "labor_cost" not in result.output
+
+
+def test_semantic_layer_names_are_accepted(app, published, dbt_target):
+    dbt_target.mkdir()
+    measures = [{"name": n, "agg": "sum", "expr": e} for n, e in [
+        ("calls", "offered"), ("handle_seconds", None), ("answered", None)
+    ]]  # fmt: skip
+    simple = [
+        {"name": n, "type": "simple", "type_params": {"measure": {"name": m, "filter": None}}}
+        for n, m in [("calls_offered", "calls"), ("handle", "handle_seconds"), ("ans", "answered")]
+    ]
+    ratio = {
+        "name": "aht",
+        "type": "ratio",
+        "type_params": {"numerator": {"name": "handle"}, "denominator": {"name": "ans"}},
+    }
+    (dbt_target / "semantic_manifest.json").write_text(
+        json.dumps(
+            {
+                "semantic_models": [
+                    {"node_relation": {"alias": "fct_queue_daily"}, "measures": measures}
+                ],
+                "metrics": [*simple, ratio],
+            }
+        )
+    )
+    result = run(
+        app, "query", "aht", "calls_offered", "-g", "all", "-w", "channel=phone", "--db",
+        published, "-f", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    [record] = json.loads(result.stdout)
+    # 14 days of 27000 s over 90 + d answered; 100 + d offered
+    assert record["aht_seconds"] == pytest.approx(14 * 27000 / (14 * 90 + 91))
+    assert record["offered"] == 14 * 100 + 91
+    result = run(app, "query", "--list", "--db", published, "-f", "json")
+    aliases = {
+        r["name"]: r["aggregation"] for r in json.loads(result.stdout) if r["role"] == "alias"
+    }
+    assert aliases == {
+        "aht": "same as aht_seconds",
+        "ans": "same as answered",
+        "calls_offered": "same as offered",
+        "handle": "same as handle_seconds",
+    }
+    result = run(app, "query", "ah", "--db", published)
+    assert "did you mean aht, aht_seconds?" in result.output
 
 
 def test_query_table_filters_and_sql_rendering(app, published):
@@ -75,7 +170,7 @@ def test_query_table_filters_and_sql_rendering(app, published):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["query", "nope"], 1, "valid metrics:"),
+        (["query", "nope"], 1, "unknown metric 'nope'; no similar name"),
         (["query", "offered", "-d", "channel;drop"], 1, "unknown dimension"),
         (["query", "offered", "-w", "channel=nobody"], 1, "no rows"),
         # Filter values are data: a quote-laden value matches no channel, so no rows.

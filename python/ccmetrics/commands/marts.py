@@ -16,8 +16,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import pandas as pd
 
+    from ccmetrics.catalog import Catalog
     from ccmetrics.scorecard import Scorecard
 
 EXIT_OK = 0
@@ -27,6 +30,9 @@ EXIT_CODES = (
     "Exit codes: 0 success; 1 no data, or a request the marts cannot answer (unknown name, "
     "refused statement, missing or locked database); 2 usage error."
 )
+
+
+_UNBOUNDED_WIDTH = 1_000_000
 
 
 class OutputFormat(StrEnum):
@@ -95,7 +101,13 @@ def emit(frame: pd.DataFrame, output: OutputFormat, title: str | None = None) ->
             table.add_column(str(column), justify="right" if numeric else "left")
         for row in frame.itertuples(index=False):
             table.add_row(*(_cell(value) for value in row))
-        Console().print(table)
+        console = Console()
+        if not console.is_terminal:
+            # Piped or redirected, rich would assume 80 columns and cut every cell to "...":
+            # the table is printed at its natural width instead, every value in full.
+            natural = Console(width=_UNBOUNDED_WIDTH).measure(table).maximum
+            console = Console(width=natural)
+        console.print(table)
 
 
 def _cell(value: object) -> str:
@@ -108,6 +120,21 @@ def _cell(value: object) -> str:
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat() if value == value.normalize() else value.isoformat()
     return str(value)
+
+
+def _listing(catalog: Catalog, aliases: Mapping[str, str]) -> list[dict[str, str]]:
+    """The catalog's columns, then the semantic layer's names of them (role `alias`)."""
+    homes = {n: mart.name for mart in catalog.marts.values() for n in mart.metrics}
+    return catalog.describe() + [
+        {
+            "mart": homes[target],
+            "name": alias,
+            "role": "alias",
+            "aggregation": f"same as {target}",
+            "description": "semantic layer metric",
+        }
+        for alias, target in sorted(aliases.items())
+    ]
 
 
 def emit_scorecard(card: Scorecard, output: OutputFormat) -> None:
@@ -178,14 +205,19 @@ def register(app: typer.Typer) -> None:
         Ratios are re-aggregated as sum(numerator) / sum(denominator) at the requested grain.
         Example: ccmetrics query service_level aht_seconds -d channel -g week -w channel=phone
         """
+        from ccmetrics import paths
         from ccmetrics.api import Warehouse
+        from ccmetrics.commands.metric_names import load_semantic_aliases, resolve_metrics
 
         try:
             with Warehouse(db) as warehouse:
+                aliases = load_semantic_aliases(
+                    paths.manifest_path().with_name("semantic_manifest.json"), warehouse.catalog
+                )
                 if list_names:
                     import pandas as pd
 
-                    emit(pd.DataFrame(warehouse.catalog.describe()), output, "marts")
+                    emit(pd.DataFrame(_listing(warehouse.catalog, aliases)), output, "marts")
                     return
                 if sql is not None and to_sql is not None:
                     typer.echo(warehouse.translate(sql, to_sql))
@@ -196,7 +228,7 @@ def register(app: typer.Typer) -> None:
                     if not metrics:
                         raise _fail("give at least one metric (see --list) or --sql", EXIT_USAGE)
                     arguments = {
-                        "metrics": metrics,
+                        "metrics": resolve_metrics(metrics, warehouse.catalog, aliases),
                         "dimensions": dimension or (),
                         "grain": grain.value,
                         "start": start,
