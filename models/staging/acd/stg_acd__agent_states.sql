@@ -6,22 +6,9 @@ source as (
 
 ),
 
-versions_ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by state_interval_id
-            order by _loaded_at desc, _source_row desc
-        ) as version_rank
-    from source
-
-),
-
 latest_versions as (
 
-    select * from versions_ranked
-    where version_rank = 1
+    {{ ccm_latest_versions('source', 'state_interval_id', ['_loaded_at', '_source_row']) }}
 
 ),
 

@@ -6,22 +6,11 @@ source as (
 
 ),
 
-versions_ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by contact_id
-            order by record_updated_at desc, _loaded_at desc, _source_row desc
-        ) as version_rank
-    from source
-
-),
-
 latest_versions as (
 
-    select * from versions_ranked
-    where version_rank = 1
+    {{ ccm_latest_versions(
+        'source', 'contact_id', ['record_updated_at', '_loaded_at', '_source_row']
+    ) }}
 
 ),
 
