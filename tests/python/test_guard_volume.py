@@ -133,6 +133,7 @@ def test_a_collapse_is_rejected_and_says_how_to_accept_it(
             str(monday),
             "--accept-volume",
             str(wednesday),
+            "--verbose",
         ],
     )
     assert result.exit_code == 0, result.output
@@ -150,3 +151,48 @@ def test_a_collapse_is_rejected_and_says_how_to_accept_it(
     assert [(b.source_file, b.status) for b in wide.batches if b.status != "unchanged"] == [
         (f"cost_lines/{tuesday}.csv", "loaded")
     ]
+
+
+def test_load_prints_one_line_per_source_and_every_file_with_verbose(
+    tmp_path: Path, gx: GxRuntime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    landing = tmp_path / "landing"
+    for offset in range(7 * WEEKS):
+        day = MONDAY + dt.timedelta(days=offset)
+        deliver(landing, day, weekly_rows(day))
+    collapse = MONDAY + dt.timedelta(days=7 * WEEKS)
+    deliver(landing, collapse, 3)
+    app = typer.Typer()
+    guard_commands.register(app)
+    monkeypatch.setattr("ccmetrics.guard.gx_runtime.GxRuntime", lambda docs_dir=None: gx)
+    arguments = ["load", "--landing", str(landing), "--db", str(tmp_path / "wh.duckdb")]
+
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    # 21 days of 40 weekday, 2 Saturday and 0 Sunday rows load; the collapsed Monday's 3 do not.
+    assert (
+        "cost_lines  22 batches (21 loaded, 1 rejected): read 609, loaded 606, quarantined 0, "
+        f"clamped 0, replaced 0, in rejected batches 3; not loaded: cost_lines/{collapse}.csv"
+    ) in lines
+    assert [line for line in lines if line.startswith("REJECTED")] == [
+        f"REJECTED  cost_lines/{collapse}.csv: volume failed: expected 8 to 200 rows (median 40 "
+        "of the last 3 Mondays, / and x 5, --volume-band); found 3 rows; if the day is right, "
+        f"rerun with --accept-volume {collapse}"
+    ]
+    assert not [line for line in lines if line.startswith(("ok ", "QUARANTINE"))]
+    assert "rows read 609 = loaded 606 + quarantined 0 + in rejected batches 3 [adds up]" in (
+        result.output
+    )
+
+    result = CliRunner().invoke(app, [*arguments, "--force", "--verbose"])
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    assert [line.split()[0] for line in lines if line.startswith(("ok ", "REJECTED"))] == [
+        "ok"
+    ] * 21 + ["REJECTED"]
+    assert (
+        f"ok          cost_lines/{MONDAY}.csv: read 40, loaded 40, quarantined 0, replaced 40 "
+        "earlier rows"
+    ) in lines
+    assert not [line for line in lines if " batches (" in line]

@@ -88,7 +88,7 @@ def test_a_redelivery_that_would_remove_rows_is_refused_unless_replace(
     ]
 
     result = CliRunner().invoke(
-        cli, ["load", "--landing", str(landing), "--db", str(db), "--replace"]
+        cli, ["load", "--landing", str(landing), "--db", str(db), "--replace", "--verbose"]
     )
     assert result.exit_code == 0, result.output
     assert f"QUARANTINE  {FILE}: read 4, loaded 0, quarantined 4, replaced 4 earlier rows" in (
@@ -150,7 +150,9 @@ def test_load_names_what_it_does_not_load_and_refuses_a_missing_root(
     (landing / ".DS_Store").write_text("")
     db = tmp_path / "wh.duckdb"
 
-    result = CliRunner().invoke(cli, ["load", "--landing", str(landing), "--db", str(db)])
+    result = CliRunner().invoke(
+        cli, ["load", "--landing", str(landing), "--db", str(db), "--verbose"]
+    )
 
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.output.splitlines() if line.startswith("warning: ")]

@@ -8,6 +8,7 @@ was rejected or a re-delivery refused (or the landing root is missing).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 ROW_FAILURES = 1
 BATCH_FAILURE = 2
 MAX_ROWS_SHOWN = 20
+NOT_LOADED = ("rejected", "refused_shrink")
 
 ClockSkewOption = Annotated[
     float | None,
@@ -109,6 +111,39 @@ def _print_batch(rec: Reconciliation) -> None:
         f"{'good' if rec.status == 'checked' else 'loaded'} {rec.rows_loaded}, "
         f"quarantined {rec.rows_quarantined}{extra}"
     )
+
+
+def _print_failed_batch(rec: Reconciliation) -> None:
+    """Progress of a quiet load: only batches that were not loaded, each with its message."""
+    if rec.status in NOT_LOADED:
+        _print_batch(rec)
+
+
+def _print_sources(report: RunReport) -> None:
+    """One line per source: its batches, how they ended, and its rows' reconciliation."""
+    by_source: dict[str, list[Reconciliation]] = {}
+    for rec in report.batches:
+        by_source.setdefault(rec.source, []).append(rec)
+    width = max((len(name) for name in by_source), default=0)
+    for name, batches in by_source.items():
+        statuses = Counter(rec.status.replace("_", " ") for rec in batches)
+        rows = {
+            field: sum(getattr(rec, f"rows_{field}") for rec in batches)
+            for field in ("read", "loaded", "quarantined", "clamped", "replaced", "rejected")
+        }
+        line = (
+            f"{name:<{width}}  {len(batches)} batches "
+            f"({', '.join(f'{n} {status}' for status, n in statuses.items())}): "
+            f"read {rows['read']:,}, loaded {rows['loaded']:,}, "
+            f"quarantined {rows['quarantined']:,}, clamped {rows['clamped']:,}, "
+            f"replaced {rows['replaced']:,}"
+        )
+        if rows["rejected"]:
+            line += f", in rejected batches {rows['rejected']:,}"
+        failed = [rec.source_file for rec in batches if rec.status in NOT_LOADED]
+        if failed:
+            line += f"; not loaded: {', '.join(failed)}"
+        typer.echo(line)
 
 
 def _print_summary(report: RunReport, verb: str) -> None:
@@ -206,6 +241,15 @@ def register(app: typer.Typer) -> None:
         clock_skew_seconds: ClockSkewOption = None,
         volume_band: VolumeBandOption = 5.0,
         accept_volume: AcceptVolumeOption = None,
+        verbose: Annotated[
+            bool,
+            typer.Option(
+                "--verbose",
+                "-v",
+                help="One line per file; by default one summary line per source (rejected "
+                "and refused files are always named with their reason).",
+            ),
+        ] = False,
     ) -> None:
         """Check, then load landing batches into the raw schema; bad rows go to quarantine."""
         from ccmetrics.contract import SOURCES_BY_NAME
@@ -245,10 +289,12 @@ def register(app: typer.Typer) -> None:
                     day=only_day,
                     docs_dir=docs,
                     force=force,
-                    progress=_print_batch,
+                    progress=_print_batch if verbose else _print_failed_batch,
                     settings=settings,
                     replace=replace,
                 )
+            if not verbose:
+                _print_sources(report)
         _print_summary(report, "loaded")
         raise typer.Exit(_exit_code(report, rows_fail=False))
 
