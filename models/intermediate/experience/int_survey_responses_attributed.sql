@@ -16,27 +16,6 @@ survey_responses as (
 
 ),
 
-contacts as (
-
-    select
-        contact_id,
-        channel,
-        started_at,
-        ai_assisted
-    from {{ ref('stg_acd__contacts') }}
-
-),
-
-bot_sessions as (
-
-    select
-        bot_session_id,
-        channel,
-        started_at
-    from {{ ref('stg_bot__sessions') }}
-
-),
-
 responses_joined as (
 
     select
@@ -51,16 +30,13 @@ responses_joined as (
             when survey_responses.contact_id is not null then 'contact'
             else 'bot_session'
         end as rated_type,
-        coalesce(contacts.channel, bot_sessions.channel) as channel,
+        {{ ccm_event_channel() }} as channel,
         coalesce(contacts.started_at, bot_sessions.started_at) as rated_started_at,
         -- a bot conversation is AI-handled by definition; a contact only when AI assisted
         coalesce(contacts.ai_assisted, bot_sessions.bot_session_id is not null)
             as is_ai_interaction
     from survey_responses
-    left join contacts
-        on survey_responses.contact_id = contacts.contact_id
-    left join bot_sessions
-        on survey_responses.bot_session_id = bot_sessions.bot_session_id
+    {{ ccm_join_event_interactions('survey_responses') }}
 
 ),
 
@@ -79,7 +55,7 @@ responses_attributed as (
         is_ai_interaction,
         csat_score,
         nps_score,
-        case when csat_score is not null then csat_score >= 4 end as is_csat_satisfied,
+        {{ ccm_is_csat_satisfied('csat_score') }} as is_csat_satisfied,
         case when csat_score is not null then csat_score <= 2 end as is_low_csat,
         case when nps_score is not null then nps_score >= 9 end as is_promoter,
         case when nps_score is not null then nps_score between 7 and 8 end as is_passive,

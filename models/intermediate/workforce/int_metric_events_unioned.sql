@@ -115,12 +115,10 @@ ratings as (
         surveys.reporting_date,
         contacts.agent_id,
         coalesce(contacts.contact_reason, bot_sessions.intent) as contact_reason,
-        case when surveys.csat_score >= 4 then 1 else 0 end as is_satisfied
+        case when {{ ccm_is_csat_satisfied('surveys.csat_score') }} then 1 else 0 end
+            as is_satisfied
     from {{ ref('int_survey_responses_attributed') }} as surveys
-    left join {{ ref('stg_acd__contacts') }} as contacts
-        on surveys.contact_id = contacts.contact_id
-    left join {{ ref('stg_bot__sessions') }} as bot_sessions
-        on surveys.bot_session_id = bot_sessions.bot_session_id
+    {{ ccm_join_event_interactions('surveys') }}
     where surveys.csat_score between 1 and 5
 
 ),

@@ -17,38 +17,17 @@ kb_events as (
 
 ),
 
-contacts as (
-
-    select
-        contact_id,
-        channel
-    from {{ ref('stg_acd__contacts') }}
-
-),
-
-bot_sessions as (
-
-    select
-        bot_session_id,
-        channel
-    from {{ ref('stg_bot__sessions') }}
-
-),
-
 lookups as (
 
     select
         {{ ccm_reporting_date('kb_events.occurred_at') }} as reporting_date,
         kb_events.actor_type,
-        coalesce(contacts.channel, bot_sessions.channel, '(none)') as channel,
+        {{ ccm_event_channel(unmatched='(none)') }} as channel,
         kb_events.article_id is not null as is_article_returned,
         -- an article can only be used when one was returned, whatever the flag says
         kb_events.article_id is not null and kb_events.article_used as is_hit
     from kb_events
-    left join contacts
-        on kb_events.contact_id = contacts.contact_id
-    left join bot_sessions
-        on kb_events.bot_session_id = bot_sessions.bot_session_id
+    {{ ccm_join_event_interactions('kb_events') }}
 
 ),
 

@@ -16,29 +16,11 @@ recommendations as (
 
 ),
 
-contacts as (
-
-    select
-        contact_id,
-        channel
-    from {{ ref('stg_acd__contacts') }}
-
-),
-
-bot_sessions as (
-
-    select
-        bot_session_id,
-        channel
-    from {{ ref('stg_bot__sessions') }}
-
-),
-
 recommendations_placed as (
 
     select
         {{ ccm_reporting_date('recommendations.offered_at') }} as reporting_date,
-        coalesce(contacts.channel, bot_sessions.channel, '(none)') as channel,
+        {{ ccm_event_channel(unmatched='(none)') }} as channel,
         case
             when recommendations.contact_id is not null then 'contact'
             when recommendations.bot_session_id is not null then 'bot_session'
@@ -48,10 +30,7 @@ recommendations_placed as (
         case when recommendations.accepted then coalesce(recommendations.revenue, 0) end
             as accepted_revenue
     from recommendations
-    left join contacts
-        on recommendations.contact_id = contacts.contact_id
-    left join bot_sessions
-        on recommendations.bot_session_id = bot_sessions.bot_session_id
+    {{ ccm_join_event_interactions('recommendations') }}
 
 ),
 
