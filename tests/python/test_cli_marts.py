@@ -140,6 +140,10 @@ def test_semantic_layer_names_are_accepted(app, published, dbt_target):
     }
     result = run(app, "query", "ah", "--db", published)
     assert "did you mean aht, aht_seconds?" in result.output
+    # An alias reads its own mart, whichever other mart has a column of the same name.
+    result = run(app, "query", "aht", "--mart", "fct_csat_daily", "--db", published)
+    assert result.exit_code == 1
+    assert "metric 'aht' is aht_seconds of fct_queue_daily, not of fct_csat_daily" in result.output
 
 
 def test_query_table_filters_and_sql_rendering(app, published):

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ccmetrics.catalog import Catalog
+    from ccmetrics.commands.metric_names import Alias
     from ccmetrics.scorecard import Scorecard
 
 EXIT_OK = 0
@@ -122,18 +123,17 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _listing(catalog: Catalog, aliases: Mapping[str, str]) -> list[dict[str, str]]:
+def _listing(catalog: Catalog, aliases: Mapping[str, Alias]) -> list[dict[str, str]]:
     """The catalog's columns, then the semantic layer's names of them (role `alias`)."""
-    homes = {n: mart.name for mart in catalog.marts.values() for n in mart.metrics}
     return catalog.describe() + [
         {
-            "mart": homes[target],
+            "mart": home,
             "name": alias,
             "role": "alias",
             "aggregation": f"same as {target}",
             "description": "semantic layer metric",
         }
-        for alias, target in sorted(aliases.items())
+        for alias, (home, target) in sorted(aliases.items())
     ]
 
 
@@ -227,14 +227,15 @@ def register(app: typer.Typer) -> None:
                 else:
                     if not metrics:
                         raise _fail("give at least one metric (see --list) or --sql", EXIT_USAGE)
+                    columns, home = resolve_metrics(metrics, warehouse.catalog, aliases, mart)
                     arguments = {
-                        "metrics": resolve_metrics(metrics, warehouse.catalog, aliases),
+                        "metrics": columns,
                         "dimensions": dimension or (),
                         "grain": grain.value,
                         "start": start,
                         "end": end,
                         "filters": where or None,
-                        "mart": mart,
+                        "mart": home,
                         "limit": limit,
                     }
                     if to_sql is not None:

@@ -5,7 +5,8 @@ The semantic layer (`semantic_manifest.json`, written by dbt next to `manifest.j
 metric for what it is (`asa`) where the mart names the column (`asa_seconds`). A semantic
 metric is an alias of the mart column that holds the same thing: a simple metric of the column
 its measure sums, a ratio metric of the mart's ratio column over the same numerator and
-denominator columns. Metrics with no such column (derived, filtered) are not aliased.
+denominator columns. Metrics with no such column (derived, filtered) are not aliased. A query
+by an alias reads the alias's mart: two marts may name different things `interactions`.
 """
 
 from __future__ import annotations
@@ -21,8 +22,12 @@ from ccmetrics.catalog import Catalog, CatalogError
 MAX_SUGGESTIONS = 5
 
 
-def semantic_aliases(manifest: Mapping[str, Any], catalog: Catalog) -> dict[str, str]:
-    """Semantic metric name -> the mart column of the catalog that holds it."""
+Alias = tuple[str, str]
+"""(mart, column) of the catalog that holds a semantic metric."""
+
+
+def semantic_aliases(manifest: Mapping[str, Any], catalog: Catalog) -> dict[str, Alias]:
+    """Semantic metric name -> the mart and column of the catalog that hold it."""
     columns: dict[str, tuple[str, str]] = {}
     for model in manifest.get("semantic_models", []):
         mart = (model.get("node_relation") or {}).get("alias")
@@ -39,7 +44,7 @@ def semantic_aliases(manifest: Mapping[str, Any], catalog: Catalog) -> dict[str,
             return None
         return columns.get(measure.get("name", ""))
 
-    aliases: dict[str, str] = {}
+    aliases: dict[str, Alias] = {}
     for name, metric in definitions.items():
         params = metric.get("type_params") or {}
         if metric.get("type") == "simple":
@@ -51,20 +56,20 @@ def semantic_aliases(manifest: Mapping[str, Any], catalog: Catalog) -> dict[str,
             target = _column_metric(catalog, numerator, denominator)
         else:
             target = None
-        if target is not None and target != name:
+        if target is not None and target[1] != name:
             aliases[name] = target
     return aliases
 
 
 def _column_metric(
     catalog: Catalog, numerator: tuple[str, str] | None, denominator: tuple[str, str] | None
-) -> str | None:
+) -> Alias | None:
     if numerator is None or numerator[0] not in catalog.marts:
         return None
     mart = catalog.marts[numerator[0]]
     if denominator is None:
         metric = mart.metrics.get(numerator[1])
-        return metric.name if metric is not None and metric.kind == "sum" else None
+        return (mart.name, metric.name) if metric is not None and metric.kind == "sum" else None
     if denominator[0] != numerator[0]:
         return None
     for metric in mart.metrics.values():
@@ -72,11 +77,11 @@ def _column_metric(
             numerator[1],
             denominator[1],
         ):
-            return metric.name
+            return mart.name, metric.name
     return None
 
 
-def load_semantic_aliases(path: Path, catalog: Catalog) -> dict[str, str]:
+def load_semantic_aliases(path: Path, catalog: Catalog) -> dict[str, Alias]:
     """The aliases of the semantic manifest at `path`, or none when dbt has not written it."""
     if not path.is_file():
         return {}
@@ -93,20 +98,27 @@ def nearest(name: str, candidates: Iterable[str]) -> list[str]:
 
 
 def resolve_metrics(
-    names: Iterable[str], catalog: Catalog, aliases: Mapping[str, str]
-) -> list[str]:
-    """The mart column of each name; an unknown name raises with the nearest names."""
-    known = {n for mart in catalog.marts.values() for n in mart.metrics}
-    resolved = []
+    names: Iterable[str], catalog: Catalog, aliases: Mapping[str, Alias], mart: str | None
+) -> tuple[list[str], str | None]:
+    """The mart columns of the names, and the mart to read (`mart`, or the aliases' mart).
+
+    An unknown name raises with the nearest names; aliases of two marts cannot be combined.
+    """
+    known = {n for found in catalog.marts.values() for n in found.metrics}
+    columns = []
     for name in names:
         if name in known:
-            resolved.append(name)
+            columns.append(name)
         elif name in aliases:
-            resolved.append(aliases[name])
+            home, column = aliases[name]
+            if mart is not None and mart != home:
+                raise CatalogError(f"metric {name!r} is {column} of {home}, not of {mart}")
+            mart = home
+            columns.append(column)
         else:
             suggestions = nearest(name, catalog.metric_names() + tuple(aliases))
             hint = f"did you mean {', '.join(suggestions)}?" if suggestions else "no similar name"
             raise CatalogError(
                 f"unknown metric {name!r}; {hint} (all names: ccmetrics query --list)"
             )
-    return resolved
+    return columns, mart
