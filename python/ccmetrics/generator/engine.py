@@ -23,7 +23,6 @@ from ccmetrics.generator import catalog
 from ccmetrics.generator.arrivals import sample_arrivals
 from ccmetrics.generator.bots import BotSession, run_bot_sessions
 from ccmetrics.generator.config import GenerationSummary, GeneratorConfig
-from ccmetrics.generator.contact_batches import new_contacts
 from ccmetrics.generator.contacts import Contact, ContactFactory, IdSequence
 from ccmetrics.generator.day_files import DayOutput
 from ccmetrics.generator.draws import Draws
@@ -131,41 +130,29 @@ class _Generation:
             customers = self.customers.pick(
                 len(arrivals.times), stream(config.seed, index, f"customers-{entry}")
             )
-            rng = stream(config.seed, index, f"new-contacts-{entry}")
-            started, reasons = arrivals.times, arrivals.reasons
-            if entry != "phone":
-                queued += new_contacts(entry, customers, reasons, started, None, factory.ids, rng)
-                continue
-            count = len(started)
-            in_ivr = np.round(
-                catalog.IVR_SECONDS_RANGE[0]
-                + (catalog.IVR_SECONDS_RANGE[1] - catalog.IVR_SECONDS_RANGE[0]) * rng.random(count)
-            )
-            self_served = rng.random(count) < catalog.IVR_SELF_SERVICE_SHARE
-            ended = started + np.round(60 + 180 * rng.random(count))
-            ended_in_ivr = new_contacts(
-                "ivr",
-                customers[self_served],
-                reasons[self_served],
-                started[self_served],
-                None,
-                factory.ids,
-                rng,
-            )
-            for contact, ended_at in zip(ended_in_ivr, ended[self_served].tolist(), strict=True):
-                contact.disposition = "self_served"
-                contact.ended_at = ended_at
-            ivr_only += ended_in_ivr
-            calls = ~self_served
-            queued += new_contacts(
-                "phone",
-                customers[calls],
-                reasons[calls],
-                started[calls],
-                started[calls] + in_ivr[calls],
-                factory.ids,
-                rng,
-            )
+            for started, reason, customer in zip(
+                arrivals.times.tolist(), arrivals.reasons.tolist(), customers.tolist(), strict=True
+            ):
+                reason_name = catalog.REASONS[reason]
+                if entry != "phone":
+                    queued.append(factory.create(entry, customer, reason_name, "inbound", started))
+                elif draws.chance(catalog.IVR_SELF_SERVICE_SHARE):
+                    contact = factory.create("ivr", customer, reason_name, "inbound", started)
+                    contact.disposition = "self_served"
+                    contact.ended_at = started + round(draws.between(60, 240))
+                    ivr_only.append(contact)
+                else:
+                    in_ivr = round(draws.between(*catalog.IVR_SECONDS_RANGE))
+                    queued.append(
+                        factory.create(
+                            "phone",
+                            customer,
+                            reason_name,
+                            "inbound",
+                            started,
+                            queued_at=started + in_ivr,
+                        )
+                    )
         for contact in ivr_only:
             self.followups.after_contact(contact, draws)
         return queued, ivr_only
