@@ -17,21 +17,28 @@
     No center data in the prior periods (the first period) means no limits and no flags. A
     lasting problem enters the daily baseline from its second day, so daily flags can fade
     while the weekly rows (baseline: the previous weeks) keep it in sight.
-    Limits, 3 sigma, n = the member's denominator:
-    - proportions (fcr_rate, service_level, csat): p-chart, baseline_value
-      +- 3 sqrt(baseline_value (1 - baseline_value) / n), clipped to [0, 1]; a member whose
-      reasons differ in rate varies less than this, so the band errs on the wide side;
-    - aht: X-bar chart, baseline_value +- 3 s / sqrt(n), s the standard deviation of single
-      handle times of the center over the prior periods, all reasons pooled (again wide);
-    - cost_per_resolution: u-chart on its inverse, resolutions per unit of cost as Poisson
-      counts with the cost as exposure: u +- 3 sqrt(u / cost), u = 1 / baseline_value, limits
-      inverted (no upper limit when u - 3 sigma <= 0). Its events carry no reason (labor has
-      none), so its baseline is the center's overall history.
+    Limits, Laney p'/u' charts: baseline +- 3 x dispersion_factor x sigma, n = the member's
+    denominator, sigma the member's own sampling noise for the metric's type:
+    - proportions (fcr_rate, service_level, csat): sqrt(baseline (1 - baseline) / n), limits
+      clipped to [0, 1];
+    - aht, a mean of durations: s / sqrt(n), s the standard deviation of single handle times
+      of the center over the prior periods, all reasons pooled;
+    - cost_per_resolution, a cost ratio, charted on its inverse: resolutions per unit of cost
+      as Poisson counts with the cost as exposure, sqrt(u / cost), u = 1 / baseline_value,
+      limits inverted (no upper limit when u - 3 x factor x sigma <= 0). Its events carry no
+      reason (labor has none), so its baseline is the center's overall history.
+    dispersion_factor (Laney's sigma_z): members differ by more than sampling noise (agents'
+    speed, channels, day-to-day swings), and limits that ignore it flag the same members every
+    day. Every member of the level in every period of the dispersion window gets a z-score
+    against the judged period's expected values; the factor is their sample standard deviation
+    (members have no order, so not the moving-range estimate), floored at 1. The dispersion
+    window is the baseline for weeks and the 7 previous days for days, a weekly cycle.
     Only complete periods are flagged: a day or week that the contact deliveries do not cover
     from start to end (the last reporting day is often a fragment, see fct_source_coverage)
     keeps its values and limits but no flag, since a partial day is not comparable with whole
     ones. -#}
 {%- set trailing_periods = 4 -%}
+{%- set dispersion_days = 7 -%}
 {%- set proportion_metrics = "('fcr_rate', 'service_level', 'csat')" -%}
 with
 
@@ -143,32 +150,56 @@ center_periods as (
 
 ),
 
-center_reason_trailing as (
+baseline_windows as (
 
+    {#- each period with the center's periods of its dispersion window; the first
+        trailing_periods of them are its baseline -#}
     select
         current_periods.metric_name,
         current_periods.period_grain,
         current_periods.period_start,
-        prior_periods.contact_reason,
-        sum(prior_periods.numerator) as numerator,
-        sum(prior_periods.denominator) as denominator,
-        sum(prior_periods.squared_numerator) as squared_numerator
+        prior_periods.period_start as prior_period_start,
+        case
+            when current_periods.period_grain = 'day'
+                then {{ dbt.dateadd('day', -trailing_periods, 'current_periods.period_start') }}
+            else {{ dbt.dateadd('day', -7 * trailing_periods, 'current_periods.period_start') }}
+        end <= prior_periods.period_start as is_baseline_period
     from center_periods as current_periods
-    inner join center_reason_periods as prior_periods
+    inner join center_periods as prior_periods
         on
             current_periods.metric_name = prior_periods.metric_name
             and current_periods.period_grain = prior_periods.period_grain
             and current_periods.period_start > prior_periods.period_start
             and case
                 when current_periods.period_grain = 'day'
-                    then {{ dbt.dateadd('day', -trailing_periods, 'current_periods.period_start') }}
+                    then {{ dbt.dateadd('day', -dispersion_days, 'current_periods.period_start') }}
                 else {{ dbt.dateadd('day', -7 * trailing_periods, 'current_periods.period_start') }}
             end <= prior_periods.period_start
+
+),
+
+center_reason_trailing as (
+
+    select
+        baseline_windows.metric_name,
+        baseline_windows.period_grain,
+        baseline_windows.period_start,
+        center_reason_periods.contact_reason,
+        sum(center_reason_periods.numerator) as numerator,
+        sum(center_reason_periods.denominator) as denominator,
+        sum(center_reason_periods.squared_numerator) as squared_numerator
+    from baseline_windows
+    inner join center_reason_periods
+        on
+            baseline_windows.metric_name = center_reason_periods.metric_name
+            and baseline_windows.period_grain = center_reason_periods.period_grain
+            and baseline_windows.prior_period_start = center_reason_periods.period_start
+    where baseline_windows.is_baseline_period
     group by
-        current_periods.metric_name,
-        current_periods.period_grain,
-        current_periods.period_start,
-        prior_periods.contact_reason
+        baseline_windows.metric_name,
+        baseline_windows.period_grain,
+        baseline_windows.period_start,
+        center_reason_periods.contact_reason
 
 ),
 
@@ -219,33 +250,71 @@ reason_rates as (
 
 ),
 
+member_reason_observations as (
+
+    {#- the judged period's own sums, and the sums of each period of its baseline window, which
+        are judged against the same expected rates to measure the members' dispersion -#}
+    select
+        metric_name,
+        period_grain,
+        period_start,
+        period_start as observed_period_start,
+        drilldown_level,
+        member_id,
+        contact_reason,
+        numerator,
+        denominator
+    from member_reason_sums
+    union all
+    select
+        baseline_windows.metric_name,
+        baseline_windows.period_grain,
+        baseline_windows.period_start,
+        member_reason_sums.period_start as observed_period_start,
+        member_reason_sums.drilldown_level,
+        member_reason_sums.member_id,
+        member_reason_sums.contact_reason,
+        member_reason_sums.numerator,
+        member_reason_sums.denominator
+    from baseline_windows
+    inner join member_reason_sums
+        on
+            baseline_windows.metric_name = member_reason_sums.metric_name
+            and baseline_windows.period_grain = member_reason_sums.period_grain
+            and baseline_windows.prior_period_start = member_reason_sums.period_start
+
+),
+
 member_reason_expected as (
 
     select
-        member_reason_sums.metric_name,
-        member_reason_sums.period_grain,
-        member_reason_sums.period_start,
-        member_reason_sums.drilldown_level,
-        member_reason_sums.member_id,
-        member_reason_sums.numerator,
-        member_reason_sums.denominator,
-        member_reason_sums.denominator
+        member_reason_observations.metric_name,
+        member_reason_observations.period_grain,
+        member_reason_observations.period_start,
+        member_reason_observations.observed_period_start,
+        member_reason_observations.drilldown_level,
+        member_reason_observations.member_id,
+        member_reason_observations.numerator,
+        member_reason_observations.denominator,
+        member_reason_observations.denominator
         * coalesce(reason_rates.reason_rate, center_trailing.overall_rate) as expected_numerator,
         case
-            when reason_rates.reason_rate is not null then member_reason_sums.denominator else 0
+            when reason_rates.reason_rate is not null
+                then member_reason_observations.denominator
+            else 0
         end as reason_matched_denominator
-    from member_reason_sums
+    from member_reason_observations
     left join center_trailing
         on
-            member_reason_sums.metric_name = center_trailing.metric_name
-            and member_reason_sums.period_grain = center_trailing.period_grain
-            and member_reason_sums.period_start = center_trailing.period_start
+            member_reason_observations.metric_name = center_trailing.metric_name
+            and member_reason_observations.period_grain = center_trailing.period_grain
+            and member_reason_observations.period_start = center_trailing.period_start
     left join reason_rates
         on
-            member_reason_sums.metric_name = reason_rates.metric_name
-            and member_reason_sums.period_grain = reason_rates.period_grain
-            and member_reason_sums.period_start = reason_rates.period_start
-            and member_reason_sums.contact_reason = reason_rates.contact_reason
+            member_reason_observations.metric_name = reason_rates.metric_name
+            and member_reason_observations.period_grain = reason_rates.period_grain
+            and member_reason_observations.period_start = reason_rates.period_start
+            and member_reason_observations.contact_reason = reason_rates.contact_reason
 
 ),
 
@@ -255,6 +324,7 @@ member_sums as (
         metric_name,
         period_grain,
         period_start,
+        observed_period_start,
         drilldown_level,
         member_id,
         sum(numerator) as numerator,
@@ -262,39 +332,46 @@ member_sums as (
         sum(expected_numerator) as expected_numerator,
         sum(reason_matched_denominator) as reason_matched_denominator
     from member_reason_expected
-    group by metric_name, period_grain, period_start, drilldown_level, member_id
+    group by
+        metric_name,
+        period_grain,
+        period_start,
+        observed_period_start,
+        drilldown_level,
+        member_id
 
 ),
 
-baseline_values as (
+member_charts as (
 
+    {#- the charted value, its baseline and its within-member sigma, on the scale the chart is
+        drawn on: the value itself, except cost per resolution, charted as resolutions per unit
+        of cost -#}
     select
         member_sums.metric_name,
         member_sums.period_grain,
         member_sums.period_start,
+        member_sums.observed_period_start,
         member_sums.drilldown_level,
         member_sums.member_id,
         member_sums.numerator,
         member_sums.denominator,
-        {{ ccm_safe_divide('member_sums.numerator', 'member_sums.denominator') }} as metric_value,
-        center_periods.center_value,
         member_sums.expected_numerator,
-        {{ ccm_safe_divide('member_sums.expected_numerator', 'member_sums.denominator') }}
-            as baseline_value,
-        {{ ccm_safe_divide('member_sums.denominator', 'member_sums.expected_numerator') }}
-            as baseline_resolutions_per_cost,
+        member_sums.reason_matched_denominator,
         case
-            when member_sums.expected_numerator is null or member_sums.denominator = 0 then null
-            when member_sums.reason_matched_denominator > 0 then 'center_reason_mix'
-            else 'center_overall'
-        end as baseline_kind,
+            when member_sums.metric_name = 'cost_per_resolution'
+                then {{ ccm_safe_divide('member_sums.denominator', 'member_sums.numerator') }}
+            else {{ ccm_safe_divide('member_sums.numerator', 'member_sums.denominator') }}
+        end as charted_value,
+        case
+            when member_sums.metric_name = 'cost_per_resolution'
+                then {{
+                    ccm_safe_divide('member_sums.denominator', 'member_sums.expected_numerator')
+                }}
+            else {{ ccm_safe_divide('member_sums.expected_numerator', 'member_sums.denominator') }}
+        end as charted_baseline,
         center_trailing.single_standard_deviation
     from member_sums
-    inner join center_periods
-        on
-            member_sums.metric_name = center_periods.metric_name
-            and member_sums.period_grain = center_periods.period_grain
-            and member_sums.period_start = center_periods.period_start
     left join center_trailing
         on
             member_sums.metric_name = center_trailing.metric_name
@@ -303,68 +380,114 @@ baseline_values as (
 
 ),
 
-half_widths as (
+member_sigmas as (
 
     select
         metric_name,
         period_grain,
         period_start,
+        observed_period_start,
         drilldown_level,
         member_id,
         numerator,
         denominator,
-        metric_value,
-        center_value,
         expected_numerator,
-        baseline_kind,
-        baseline_value,
-        baseline_resolutions_per_cost,
+        reason_matched_denominator,
+        charted_value,
+        charted_baseline,
         case
-            when baseline_value is null or denominator is null or denominator <= 0 then null
+            when charted_baseline is null or denominator is null or denominator <= 0 then null
             when metric_name in {{ proportion_metrics }}
-                then 3 * sqrt(baseline_value * (1 - baseline_value) / denominator)
+                then sqrt(charted_baseline * (1 - charted_baseline) / denominator)
             when metric_name = 'aht'
-                then 3 * single_standard_deviation / sqrt(denominator)
+                then single_standard_deviation / sqrt(denominator)
             when metric_name = 'cost_per_resolution' and numerator > 0
-                then 3 * sqrt(baseline_resolutions_per_cost / numerator)
-        end as half_width
-    from baseline_values
+                then sqrt(charted_baseline / numerator)
+        end as within_sigma
+    from member_charts
+
+),
+
+member_z_scores as (
+
+    select
+        metric_name,
+        period_grain,
+        period_start,
+        observed_period_start,
+        drilldown_level,
+        member_id,
+        numerator,
+        denominator,
+        expected_numerator,
+        reason_matched_denominator,
+        charted_baseline,
+        within_sigma,
+        (charted_value - charted_baseline) / nullif(within_sigma, 0) as z_score
+    from member_sigmas
+
+),
+
+dispersion as (
+
+    {#- Laney's sigma_z: the sample standard deviation of the level's z-scores over the baseline
+        window (every member in every prior period, against the judged period's expected
+        rates). It is floored at 1 so that members who vary less than chance (reason mixes
+        make the p-chart wide) do not narrow the limits; fewer than 2 z-scores leave it at 1. -#}
+    select
+        metric_name,
+        period_grain,
+        period_start,
+        drilldown_level,
+        greatest(coalesce(stddev_samp(z_score), 1), 1) as dispersion_factor
+    from member_z_scores
+    where observed_period_start < period_start
+    group by metric_name, period_grain, period_start, drilldown_level
 
 ),
 
 limits as (
 
     select
-        metric_name,
-        period_grain,
-        period_start,
-        drilldown_level,
-        member_id,
-        numerator,
-        denominator,
-        metric_value,
-        center_value,
-        expected_numerator,
-        baseline_kind,
-        baseline_value,
-        {#- greatest and least skip nulls, so a missing baseline is tested for explicitly -#}
+        member_z_scores.metric_name,
+        member_z_scores.period_grain,
+        member_z_scores.period_start,
+        member_z_scores.drilldown_level,
+        member_z_scores.member_id,
+        member_z_scores.numerator,
+        member_z_scores.denominator,
+        {{ ccm_safe_divide('member_z_scores.numerator', 'member_z_scores.denominator') }}
+            as metric_value,
+        center_periods.center_value,
+        member_z_scores.expected_numerator,
         case
-            when half_width is null then null
-            when metric_name = 'cost_per_resolution'
-                then 1 / (baseline_resolutions_per_cost + half_width)
-            else greatest(baseline_value - half_width, 0)
-        end as lower_control_limit,
+            when member_z_scores.expected_numerator is null or member_z_scores.denominator = 0
+                then null
+            when member_z_scores.reason_matched_denominator > 0 then 'center_reason_mix'
+            else 'center_overall'
+        end as baseline_kind,
+        {{ ccm_safe_divide('member_z_scores.expected_numerator', 'member_z_scores.denominator') }}
+            as baseline_value,
         case
-            when half_width is null then null
-            when metric_name = 'cost_per_resolution'
-                then case
-                    when baseline_resolutions_per_cost - half_width > 0
-                        then 1 / (baseline_resolutions_per_cost - half_width)
-                end
-            when metric_name in {{ proportion_metrics }} then least(baseline_value + half_width, 1)
-            else baseline_value + half_width
-        end as upper_control_limit
-    from half_widths
+            when member_z_scores.charted_baseline is not null
+                then coalesce(dispersion.dispersion_factor, 1)
+        end as dispersion_factor,
+        3 * coalesce(dispersion.dispersion_factor, 1) * member_z_scores.within_sigma
+            as half_width,
+        member_z_scores.charted_baseline
+    from member_z_scores
+    inner join center_periods
+        on
+            member_z_scores.metric_name = center_periods.metric_name
+            and member_z_scores.period_grain = center_periods.period_grain
+            and member_z_scores.period_start = center_periods.period_start
+    left join dispersion
+        on
+            member_z_scores.metric_name = dispersion.metric_name
+            and member_z_scores.period_grain = dispersion.period_grain
+            and member_z_scores.period_start = dispersion.period_start
+            and member_z_scores.drilldown_level = dispersion.drilldown_level
+    where member_z_scores.observed_period_start = member_z_scores.period_start
 
 ),
 
@@ -383,8 +506,25 @@ limits_judged as (
         limits.expected_numerator,
         limits.baseline_kind,
         limits.baseline_value,
-        limits.lower_control_limit,
-        limits.upper_control_limit,
+        limits.dispersion_factor,
+        {#- greatest and least skip nulls, so a missing sigma is tested for explicitly -#}
+        case
+            when limits.half_width is null then null
+            when limits.metric_name = 'cost_per_resolution'
+                then 1 / (limits.charted_baseline + limits.half_width)
+            else greatest(limits.charted_baseline - limits.half_width, 0)
+        end as lower_control_limit,
+        case
+            when limits.half_width is null then null
+            when limits.metric_name = 'cost_per_resolution'
+                then case
+                    when limits.charted_baseline - limits.half_width > 0
+                        then 1 / (limits.charted_baseline - limits.half_width)
+                end
+            when limits.metric_name in {{ proportion_metrics }}
+                then least(limits.charted_baseline + limits.half_width, 1)
+            else limits.charted_baseline + limits.half_width
+        end as upper_control_limit,
         coalesce(
             limits.period_start >= complete_days.first_complete_date
             and case
@@ -414,6 +554,7 @@ final as (
         cast(baseline_kind as string) as baseline_kind,
         cast(expected_numerator as double) as expected_numerator,
         cast(baseline_value as double) as baseline_value,
+        cast(dispersion_factor as double) as dispersion_factor,
         cast(lower_control_limit as double) as lower_control_limit,
         cast(upper_control_limit as double) as upper_control_limit,
         cast(case when is_complete_period then metric_value < lower_control_limit end as boolean)
