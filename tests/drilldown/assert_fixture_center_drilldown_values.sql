@@ -12,6 +12,12 @@
     all resolved) give billing_question 0.8 and 1 for the others, so the center expects
     2.8 of 3 (lower limit 14/15 - 3 sqrt((14/15)(1/15)/3)) and voice_a 0.8 of 1 (0.8 - 3 x
     0.4, floored at 0), while digital and voice_b expect 1 (zero-width limits at 1).
+    Dispersion (Laney factor): none of the limits checked here moves. The center has one
+    member: in the window of 03-03 (03-02 only) it has one z-score, in that of 03-04 (03-02
+    and 03-03) 03-03 has every reason at rate 1 and so sigma 0 and no z-score, and with one
+    z-score the factor is 1 (the same in the New York, Berlin and unmatched variants);
+    voice_a and billing_question are floored at 0 and digital and voice_b have zero-width
+    limits at 1 whatever their team's factor (1.08 at 24 h with reasons unmatched).
     Complete periods: the contacts are delivered for 03-02 to 03-10 (UTC), so every day and
     the week of Monday 03-02 are complete; the week of 03-09 is not over. It has limits (the
     previous week is its baseline) but no flag.
