@@ -538,8 +538,9 @@ def drilldown_section(warehouse: Warehouse, limit: int = 25) -> Section:
     key, title = "drilldown", "Drill-down flags"
     intro = (
         "Daily FCR, service level, AHT, CSAT and cost per resolution at center, team, agent and "
-        "contact-reason level, flagged when outside 3-sigma control limits (p-chart for "
-        "proportions), so a drop can be traced from the center to the team, agent or reason "
+        "contact-reason level, flagged when outside 3-sigma Laney control limits (p' for "
+        "proportions, u' for durations and costs: sigma widened by the spread between members), "
+        "so a drop can be traced from the center to the team, agent or reason "
         "that caused it. Complete days only: the last day of the data is often a fragment."
     )
     table = DRILLDOWN_MART
