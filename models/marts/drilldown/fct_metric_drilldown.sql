@@ -439,7 +439,7 @@ dispersion as (
         period_grain,
         period_start,
         drilldown_level,
-        greatest(coalesce(stddev_samp(z_score), 1), 1) as dispersion_factor
+        greatest(coalesce({{ ccm_stddev_samp('z_score') }}, 1), 1) as dispersion_factor
     from member_z_scores
     where observed_period_start < period_start
     group by metric_name, period_grain, period_start, drilldown_level
