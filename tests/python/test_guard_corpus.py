@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from corpus.runtime import shared_runtime
 from corpus.valid_day import DAY, typed_parquet, valid_day, write_day
+from corpus.warehouse import query
 
 from ccmetrics.contract import SOURCES, SOURCES_BY_NAME
 from ccmetrics.guard.gx_runtime import GxRuntime
@@ -69,14 +70,6 @@ def reconciliation(db: Path) -> pd.DataFrame:
     con = duckdb.connect(str(db), read_only=True)
     try:
         return con.sql(f"select * from {RAW}._load_reconciliation").df()
-    finally:
-        con.close()
-
-
-def query(db: Path, sql: str) -> list[tuple[object, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.sql(sql).fetchall()
     finally:
         con.close()
 

@@ -8,11 +8,11 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 from corpus.runtime import shared_runtime
 from corpus.valid_day import DAY, valid_day, write_day
+from corpus.warehouse import query
 
 from ccmetrics.contract import DEFAULT_UNKNOWN_CUSTOMER_IDS, source, unknown_customer_ids
 from ccmetrics.guard.gx_runtime import GxRuntime
@@ -27,14 +27,6 @@ FILE = f"contacts/{DAY}.csv"
 @pytest.fixture(scope="module")
 def gx() -> GxRuntime:
     return shared_runtime()
-
-
-def query(db: Path, sql: str) -> list[tuple[object, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.sql(sql).fetchall()
-    finally:
-        con.close()
 
 
 def open_reasons(db: Path, source: str) -> dict[int, list[str]]:

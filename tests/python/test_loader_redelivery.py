@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import duckdb
 import pytest
 import typer
 from corpus.runtime import shared_runtime
 from corpus.valid_day import DAY, valid_day, write_day
+from corpus.warehouse import query
 from typer.testing import CliRunner
 
 from ccmetrics.commands import guard as guard_commands
@@ -32,14 +32,6 @@ def cli(gx: GxRuntime, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
     app = typer.Typer()
     guard_commands.register(app)
     return app
-
-
-def query(db: Path, sql: str) -> list[tuple[object, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.sql(sql).fetchall()
-    finally:
-        con.close()
 
 
 def snapshot(db: Path, table: str) -> list[tuple[object, ...]]:

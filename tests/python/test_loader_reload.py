@@ -6,11 +6,11 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 from corpus.runtime import shared_runtime
 from corpus.valid_day import DAY, valid_day, write_day
+from corpus.warehouse import query
 
 from ccmetrics.contract import SOURCES
 from ccmetrics.faults import FaultManifest, plant_bad_rows
@@ -24,14 +24,6 @@ DAYS = [DAY + dt.timedelta(days=offset) for offset in range(3)]
 @pytest.fixture(scope="module")
 def gx() -> GxRuntime:
     return shared_runtime()
-
-
-def query(db: Path, sql: str) -> list[tuple[object, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.sql(sql).fetchall()
-    finally:
-        con.close()
 
 
 def counts(db: Path) -> dict[str, int]:

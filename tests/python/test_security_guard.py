@@ -7,8 +7,6 @@ import contextlib
 import json
 import os
 import stat
-import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +21,7 @@ from ccmetrics.guard.gx_runtime import GxRuntime
 from ccmetrics.guard.quarantine import export_quarantine
 from ccmetrics.loader import RAW, Reconciliation, check, connect, load
 from ccmetrics.private_files import PII_FILE_MODE_ENV, pii_file_mode
-from ccmetrics.report.browser import DevToolsPipe, _launch, find_chromium
+from ccmetrics.report.browser import find_chromium, page_session
 
 PAYLOAD = "<img src=x onerror=document.title=1337>"
 PLANTED_PHONE = "+1 555 0142 ext 7"
@@ -146,42 +144,25 @@ def test_data_docs_show_no_pii_and_no_megabyte_value(
 
 def _open_in_chromium(page: Path, executable: str) -> dict[str, object]:
     """What the page did when opened: its title, its img elements, its visible text."""
-    with tempfile.TemporaryDirectory(prefix="ccmetrics-chromium-") as profile_dir:
-        process, to_browser, from_browser = _launch(executable, profile_dir)
-        pipe = DevToolsPipe(to_browser, from_browser)
-        try:
-            target = pipe.send("Target.createTarget", {"url": "about:blank"})
-            session = pipe.send(
-                "Target.attachToTarget", {"targetId": target["targetId"], "flatten": True}
-            )["sessionId"]
-            pipe.send("Runtime.enable", session=session)
-            # The pages link CSS and scripts on CDNs: offline, waiting for them only costs time.
-            pipe.send("Network.enable", session=session)
-            pipe.send("Network.setBlockedURLs", {"urls": ["http://*", "https://*"]}, session)
-            pipe.send("Page.navigate", {"url": page.resolve().as_uri()}, session)
-            deadline = time.monotonic() + 30
-            while pipe.evaluate("document.readyState", session) != "complete":
-                assert time.monotonic() < deadline, "the page did not load"
-                time.sleep(0.1)
-            # A failing <img src=x> fires its onerror right after the load; give it time.
-            time.sleep(0.5)
-            return {
-                "title": pipe.evaluate("document.title", session),
-                "handlers": pipe.evaluate(
-                    "document.querySelectorAll('[onerror], img[src=\"x\"]').length", session
-                ),
-                "text": pipe.evaluate("document.body.innerText", session),
-            }
-        finally:
-            with contextlib.suppress(Exception):
-                pipe.send("Browser.close", timeout=5)
-            os.close(to_browser)
-            os.close(from_browser)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with page_session(executable) as (pipe, session):
+        pipe.send("Runtime.enable", session=session)
+        # The pages link CSS and scripts on CDNs: offline, waiting for them only costs time.
+        pipe.send("Network.enable", session=session)
+        pipe.send("Network.setBlockedURLs", {"urls": ["http://*", "https://*"]}, session)
+        pipe.send("Page.navigate", {"url": page.resolve().as_uri()}, session)
+        deadline = time.monotonic() + 30
+        while pipe.evaluate("document.readyState", session) != "complete":
+            assert time.monotonic() < deadline, "the page did not load"
+            time.sleep(0.1)
+        # A failing <img src=x> fires its onerror right after the load; give it time.
+        time.sleep(0.5)
+        return {
+            "title": pipe.evaluate("document.title", session),
+            "handlers": pipe.evaluate(
+                "document.querySelectorAll('[onerror], img[src=\"x\"]').length", session
+            ),
+            "text": pipe.evaluate("document.body.innerText", session),
+        }
 
 
 CHROMIUM = find_chromium()

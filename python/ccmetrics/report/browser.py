@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -156,6 +157,33 @@ def _launch(executable: str, profile_dir: str) -> tuple[subprocess.Popen[bytes],
     return process, to_browser_write, from_browser_read
 
 
+@contextlib.contextmanager
+def page_session(executable: str) -> Iterator[tuple[DevToolsPipe, str]]:
+    """A headless Chromium with a fresh profile and one blank page: (pipe, session id).
+
+    The browser is closed and reaped on the way out, whatever happened inside."""
+    with tempfile.TemporaryDirectory(prefix="ccmetrics-chromium-") as profile_dir:
+        process, to_browser, from_browser = _launch(executable, profile_dir)
+        pipe = DevToolsPipe(to_browser, from_browser)
+        try:
+            target = pipe.send("Target.createTarget", {"url": "about:blank"})
+            session = pipe.send(
+                "Target.attachToTarget", {"targetId": target["targetId"], "flatten": True}
+            )["sessionId"]
+            yield pipe, session
+        finally:
+            # The browser may already be gone; closing it is best effort.
+            with contextlib.suppress(Exception):
+                pipe.send("Browser.close", timeout=5)
+            os.close(to_browser)
+            os.close(from_browser)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
 def _describe_console(params: dict[str, Any]) -> str:
     values = [str(arg.get("value", arg.get("description", ""))) for arg in params.get("args", [])]
     return " ".join(values)
@@ -175,93 +203,75 @@ def check_page(
     browser = executable or find_chromium()
     if browser is None:
         raise FileNotFoundError("no Chromium executable found (set $CHROMIUM)")
-    with tempfile.TemporaryDirectory(prefix="ccmetrics-chromium-") as profile_dir:
-        process, to_browser, from_browser = _launch(browser, profile_dir)
-        pipe = DevToolsPipe(to_browser, from_browser)
-        try:
-            target = pipe.send("Target.createTarget", {"url": "about:blank"})
-            session = pipe.send(
-                "Target.attachToTarget", {"targetId": target["targetId"], "flatten": True}
-            )["sessionId"]
-            for domain in ("Runtime", "Log", "Network", "Page"):
-                pipe.send(f"{domain}.enable", session=session)
+    with page_session(browser) as (pipe, session):
+        for domain in ("Runtime", "Log", "Network", "Page"):
+            pipe.send(f"{domain}.enable", session=session)
+        pipe.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+            session,
+        )
+        pipe.send("Page.navigate", {"url": html_path.resolve().as_uri()}, session)
+        deadline = time.monotonic() + timeout
+        state = ""
+        while time.monotonic() < deadline:
+            state = pipe.evaluate(
+                "document.body ? (document.body.dataset.chartsRendered || '') : ''", session
+            )
+            if state:
+                break
+            time.sleep(0.2)
+        expected = pipe.evaluate("document.querySelectorAll('.chart').length", session)
+        rendered = pipe.evaluate(
+            "Array.from(document.querySelectorAll('.chart')).filter(function (el) {"
+            " return el.dataset.rendered === 'ok' && el.querySelector('svg .mark-group,"
+            " svg path, svg rect') !== null; }).length",
+            session,
+        )
+        if screenshot is not None:
+            height = pipe.evaluate("document.documentElement.scrollHeight", session)
             pipe.send(
                 "Emulation.setDeviceMetricsOverride",
-                {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+                {
+                    "width": width,
+                    "height": int(height),
+                    "deviceScaleFactor": 1,
+                    "mobile": False,
+                },
                 session,
             )
-            pipe.send("Page.navigate", {"url": html_path.resolve().as_uri()}, session)
-            deadline = time.monotonic() + timeout
-            state = ""
-            while time.monotonic() < deadline:
-                state = pipe.evaluate(
-                    "document.body ? (document.body.dataset.chartsRendered || '') : ''", session
-                )
-                if state:
-                    break
-                time.sleep(0.2)
-            expected = pipe.evaluate("document.querySelectorAll('.chart').length", session)
-            rendered = pipe.evaluate(
-                "Array.from(document.querySelectorAll('.chart')).filter(function (el) {"
-                " return el.dataset.rendered === 'ok' && el.querySelector('svg .mark-group,"
-                " svg path, svg rect') !== null; }).length",
+            shot = pipe.send(
+                "Page.captureScreenshot",
+                {"format": "png", "captureBeyondViewport": True},
                 session,
             )
-            if screenshot is not None:
-                height = pipe.evaluate("document.documentElement.scrollHeight", session)
-                pipe.send(
-                    "Emulation.setDeviceMetricsOverride",
-                    {
-                        "width": width,
-                        "height": int(height),
-                        "deviceScaleFactor": 1,
-                        "mobile": False,
-                    },
-                    session,
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            screenshot.write_bytes(base64.b64decode(shot["data"]))
+        # One more round trip so that late console events are collected.
+        pipe.evaluate("1", session)
+        check = PageCheck(
+            charts_expected=int(expected or 0),
+            charts_rendered=int(rendered or 0),
+            render_state=str(state),
+        )
+        for event in pipe.events:
+            method, params = event["method"], event.get("params", {})
+            if method == "Runtime.consoleAPICalled" and params.get("type") in (
+                "error",
+                "assert",
+            ):
+                check.console_errors.append(_describe_console(params))
+            elif method == "Runtime.consoleAPICalled" and params.get("type") == "warning":
+                check.console_warnings.append(_describe_console(params))
+            elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
+                check.console_errors.append(params["entry"].get("text", ""))
+            elif method == "Runtime.exceptionThrown":
+                details = params.get("exceptionDetails", {})
+                check.exceptions.append(
+                    details.get("exception", {}).get("description", details.get("text", ""))
                 )
-                shot = pipe.send(
-                    "Page.captureScreenshot",
-                    {"format": "png", "captureBeyondViewport": True},
-                    session,
-                )
-                screenshot.parent.mkdir(parents=True, exist_ok=True)
-                screenshot.write_bytes(base64.b64decode(shot["data"]))
-            # One more round trip so that late console events are collected.
-            pipe.evaluate("1", session)
-            check = PageCheck(
-                charts_expected=int(expected or 0),
-                charts_rendered=int(rendered or 0),
-                render_state=str(state),
-            )
-            for event in pipe.events:
-                method, params = event["method"], event.get("params", {})
-                if method == "Runtime.consoleAPICalled" and params.get("type") in (
-                    "error",
-                    "assert",
-                ):
-                    check.console_errors.append(_describe_console(params))
-                elif method == "Runtime.consoleAPICalled" and params.get("type") == "warning":
-                    check.console_warnings.append(_describe_console(params))
-                elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
-                    check.console_errors.append(params["entry"].get("text", ""))
-                elif method == "Runtime.exceptionThrown":
-                    details = params.get("exceptionDetails", {})
-                    check.exceptions.append(
-                        details.get("exception", {}).get("description", details.get("text", ""))
-                    )
-                elif method == "Network.requestWillBeSent":
-                    url = params.get("request", {}).get("url", "")
-                    if not url.startswith(_LOCAL_SCHEMES):
-                        check.remote_requests.append(url)
-            return check
-        finally:
-            # The browser may already be gone; closing it is best effort.
-            with contextlib.suppress(Exception):
-                pipe.send("Browser.close", timeout=5)
-            os.close(to_browser)
-            os.close(from_browser)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            elif method == "Network.requestWillBeSent":
+                url = params.get("request", {}).get("url", "")
+                if not url.startswith(_LOCAL_SCHEMES):
+                    check.remote_requests.append(url)
+        return check
