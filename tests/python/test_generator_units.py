@@ -131,6 +131,8 @@ def test_writer_files_rows_by_day_and_refuses_written_days(tmp_path):
     with pytest.raises(RuntimeError):
         writer.add("cost_lines", rows)
     writer.flush(1)
+    # Files are written in the background while the caller builds the next day.
+    writer.wait()
     assert pq.read_table(tmp_path / "cost_lines" / "2026-10-01.parquet").num_rows == 1
     assert pq.read_table(tmp_path / "cost_lines" / "2026-10-02.parquet").num_rows == 1
     assert not (tmp_path / "cost_lines" / "2026-10-09.parquet").exists()
