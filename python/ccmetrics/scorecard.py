@@ -119,7 +119,7 @@ SECTIONS: tuple[Section, ...] = (
                 "fcr_resolved_default",
                 "fcr_eligible_default",
             ),
-            _queue("FCR 7 d", "fcr_rate_7d", "rate", True, "fcr_resolved_7d", "fcr_eligible_7d"),
+            _queue("FCR (7 d)", "fcr_rate_7d", "rate", True, "fcr_resolved_7d", "fcr_eligible_7d"),
             _queue("labor cost", "labor_cost", "money", None, needs=LABOR),
             _queue(
                 "labor cost per contact",
