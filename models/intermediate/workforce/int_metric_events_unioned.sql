@@ -1,5 +1,6 @@
 {#- The observations behind the drill-down, one row per unit of each key metric with the
-    team, agent and contact reason it belongs to, so that every level sums the same rows:
+    team, agent and contact reason it belongs to, so that every level sums the same rows.
+    A row is identified by metric_name, observation_type, observation_id and event_date:
     - fcr_rate: a handled contact chain whose default window is complete (day it ended;
       agent = last agent connected);
     - service_level: an offered contact segment (ccm_is_offered), counted by var
@@ -13,8 +14,8 @@
       telephony and other costs have no team or agent, so the drill-down compares the
       attributable part; fct_cost_daily carries the full center metric. -#}
 {%- set event_columns = [
-    'metric_name', 'event_date', 'team_id', 'agent_id', 'contact_reason',
-    'numerator', 'denominator', 'squared_numerator'
+    'metric_name', 'observation_type', 'observation_id', 'event_date', 'team_id', 'agent_id',
+    'contact_reason', 'numerator', 'denominator', 'squared_numerator'
 ] -%}
 {%- set event_ctes = [
     'fcr_events', 'service_level_events', 'aht_events', 'csat_events', 'labor_events',
@@ -46,6 +47,7 @@ queue_teams as (
 chains as (
 
     select
+        interactions.interaction_id as chain_id,
         interactions.ended_at,
         interactions.contact_reason,
         interactions.is_resolved_default,
@@ -60,6 +62,7 @@ chains as (
 segments as (
 
     select
+        contact_id,
         queue_id,
         agent_id,
         contact_reason,
@@ -77,6 +80,7 @@ segments as (
 offered_segments as (
 
     select
+        contact_id,
         queue_id,
         contact_reason,
         {{ ccm_offered_at('queued_at', 'connected_at') }} as offered_at,
@@ -112,6 +116,7 @@ offered_segments as (
 ratings as (
 
     select
+        surveys.survey_id,
         surveys.reporting_date,
         contacts.agent_id,
         coalesce(contacts.contact_reason, bot_sessions.intent) as contact_reason,
@@ -127,6 +132,8 @@ fcr_events as (
 
     select
         'fcr_rate' as metric_name,
+        'chain' as observation_type,
+        chains.chain_id as observation_id,
         {{ ccm_reporting_date('chains.ended_at') }} as event_date,
         agents.team_id,
         chains.last_agent_id as agent_id,
@@ -145,6 +152,8 @@ service_level_events as (
 
     select
         'service_level' as metric_name,
+        'contact_segment' as observation_type,
+        offered_segments.contact_id as observation_id,
         {{ ccm_reporting_date('offered_segments.offered_at') }} as event_date,
         queue_teams.team_id,
         cast(null as string) as agent_id,
@@ -171,6 +180,8 @@ aht_events as (
 
     select
         'aht' as metric_name,
+        'contact_segment' as observation_type,
+        segments.contact_id as observation_id,
         {{ ccm_reporting_date('segments.ended_at') }} as event_date,
         agents.team_id,
         segments.agent_id,
@@ -189,6 +200,8 @@ csat_events as (
 
     select
         'csat' as metric_name,
+        'survey' as observation_type,
+        ratings.survey_id as observation_id,
         ratings.reporting_date as event_date,
         agents.team_id,
         ratings.agent_id,
@@ -206,6 +219,8 @@ labor_events as (
 
     select
         'cost_per_resolution' as metric_name,
+        'agent_day' as observation_type,
+        agent_days.agent_id as observation_id,
         agent_days.reporting_date as event_date,
         agents.team_id,
         agent_days.agent_id,
@@ -223,6 +238,8 @@ resolution_events as (
 
     select
         'cost_per_resolution' as metric_name,
+        'chain' as observation_type,
+        chains.chain_id as observation_id,
         {{ ccm_reporting_date('chains.ended_at') }} as event_date,
         agents.team_id,
         chains.last_agent_id as agent_id,
