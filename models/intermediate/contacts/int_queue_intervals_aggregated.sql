@@ -50,8 +50,10 @@ segments as (
         segment_number,
         channel,
         coalesce(queue_id, '(none)') as queue_id,
+        initiation_method,
         {{ ccm_is_offered('initiation_method', 'queued_at', 'connected_at') }} as is_offered,
         {{ ccm_offered_at('queued_at', 'connected_at') }} as offered_at,
+        queued_at,
         connected_at,
         ended_at,
         disposition,
@@ -61,51 +63,22 @@ segments as (
 
 ),
 
-offered_segments as (
-
-    select
-        channel,
-        queue_id,
-        offered_at,
-        queue_wait_seconds,
-        connected_at is not null as is_answered,
-        connected_at is null and disposition = 'abandoned' as is_abandoned
-    from segments
-    where
-        is_offered
-    {% if is_incremental() %}
-            and offered_at >= {{ source_cutoff }}
-        {% endif %}
-
-),
-
 queue_events as (
 
     select
-        {{ ccm_interval_start('offered_at') }} as interval_start,
-        channel,
-        queue_id,
+        {{ ccm_interval_start('segments.offered_at') }} as interval_start,
+        segments.channel,
+        segments.queue_id,
         {% for measure in measures if measure not in queue_measures -%}
             0 as {{ measure }},
         {% endfor -%}
-        1 as offered,
-        case when is_answered then 1 else 0 end as answered,
-        case when is_abandoned then 1 else 0 end as abandoned,
-        case
-            when is_abandoned and {{ ccm_is_short_abandon_wait('queue_wait_seconds') }} then 1
-            else 0
-        end as short_abandoned,
-        case when not is_answered and not is_abandoned then 1 else 0 end as flow_outs,
-        case
-            when is_answered and {{ ccm_is_within_sl_threshold('queue_wait_seconds') }} then 1
-            else 0
-        end as answered_within_threshold,
-        case
-            when is_abandoned and {{ ccm_is_within_sl_threshold('queue_wait_seconds') }} then 1
-            else 0
-        end as abandoned_within_threshold,
-        case when is_answered then queue_wait_seconds else 0 end as asa_wait_seconds
-    from offered_segments
+        {{ ccm_queue_outcomes('segments') }}
+    from segments
+    where
+        segments.is_offered
+    {% if is_incremental() %}
+            and segments.offered_at >= {{ source_cutoff }}
+        {% endif %}
 
 ),
 

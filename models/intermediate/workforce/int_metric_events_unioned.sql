@@ -80,36 +80,16 @@ segments as (
 offered_segments as (
 
     select
-        contact_id,
-        queue_id,
-        contact_reason,
-        {{ ccm_offered_at('queued_at', 'connected_at') }} as offered_at,
-        case when connected_at is not null then 1 else 0 end as answered,
-        case when connected_at is null and disposition = 'abandoned' then 1 else 0 end
-            as abandoned,
-        case
-            when connected_at is not null and {{ ccm_is_within_sl_threshold('queue_wait_seconds') }}
-                then 1
-            else 0
-        end as answered_within_threshold,
-        case
-            when
-                connected_at is null
-                and disposition = 'abandoned'
-                and {{ ccm_is_within_sl_threshold('queue_wait_seconds') }}
-                then 1
-            else 0
-        end as abandoned_within_threshold,
-        case
-            when
-                connected_at is null
-                and disposition = 'abandoned'
-                and {{ ccm_is_short_abandon_wait('queue_wait_seconds') }}
-                then 1
-            else 0
-        end as short_abandoned
+        segments.contact_id,
+        segments.queue_id,
+        segments.contact_reason,
+        {{ ccm_offered_at('segments.queued_at', 'segments.connected_at') }} as offered_at,
+        {{ ccm_queue_outcomes('segments') }}
     from segments
-    where {{ ccm_is_offered('initiation_method', 'queued_at', 'connected_at') }}
+    where
+        {{ ccm_is_offered(
+            'segments.initiation_method', 'segments.queued_at', 'segments.connected_at'
+        ) }}
 
 ),
 
@@ -163,7 +143,7 @@ service_level_events as (
             'offered_segments.abandoned_within_threshold'
         ) }} as double) as numerator,
         cast({{ ccm_sl_denominator(
-            '1',
+            'offered_segments.offered',
             'offered_segments.answered',
             'offered_segments.abandoned',
             'offered_segments.abandoned_within_threshold',
