@@ -46,7 +46,14 @@ def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str
     return result
 
 
-def generate(landing: Path, env: dict[str, str], *extra: str) -> None:
+def generate(
+    landing: Path,
+    env: dict[str, str],
+    *extra: str,
+    days: int = E2E_DAYS,
+    scale: float = E2E_SCALE,
+    seed: int = E2E_SEED,
+) -> None:
     run(
         [
             str(BIN / "ccmetrics"),
@@ -54,11 +61,11 @@ def generate(landing: Path, env: dict[str, str], *extra: str) -> None:
             "--out",
             str(landing),
             "--days",
-            str(E2E_DAYS),
+            str(days),
             "--scale",
-            str(E2E_SCALE),
+            str(scale),
             "--seed",
-            str(E2E_SEED),
+            str(seed),
             "--quiet",
             *extra,
         ],

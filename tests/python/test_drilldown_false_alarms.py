@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from conftest import BIN, BuiltCenter, dbt, dbt_env, load, run
+from conftest import BuiltCenter, dbt, dbt_env, generate, load
 
 START = "2026-10-05"
 DAYS = 28
@@ -65,24 +65,7 @@ def clean_center(tmp_path_factory: pytest.TempPathFactory) -> BuiltCenter:
     landing = work / "landing"
     db_path = work / "clean.duckdb"
     env = dbt_env(db_path, work)
-    run(
-        [
-            str(BIN / "ccmetrics"),
-            "generate",
-            "--out",
-            str(landing),
-            "--start",
-            START,
-            "--days",
-            str(DAYS),
-            "--scale",
-            str(SCALE),
-            "--seed",
-            str(SEED),
-            "--quiet",
-        ],
-        env,
-    )
+    generate(landing, env, "--start", START, days=DAYS, scale=SCALE, seed=SEED)
     load(landing, db_path, env, *[arg for s in DRILLDOWN_SOURCES for arg in ("--source", s)])
     dbt(env, "run", "--select", "+fct_metric_drilldown")
     return BuiltCenter(landing=landing, db_path=db_path, env=env)

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import BIN, BuiltCenter, dbt, dbt_env, load, run
+from conftest import BuiltCenter, dbt, dbt_env, generate, load
 from reference import read_landing
 
 PLANTED_TEAM = "voice_b"
@@ -49,25 +49,16 @@ def planted_center(tmp_path_factory: pytest.TempPathFactory) -> BuiltCenter:
     landing = work / "landing"
     db_path = work / "planted.duckdb"
     env = dbt_env(db_path, work)
-    run(
-        [
-            str(BIN / "ccmetrics"),
-            "generate",
-            "--out",
-            str(landing),
-            "--start",
-            CLEAN_WEEK,
-            "--days",
-            str(DAYS),
-            "--scale",
-            str(SCALE),
-            "--seed",
-            str(SEED),
-            "--quiet",
-            "--plant-fcr-problem",
-            f"{PLANTED_TEAM}:{PLANTED_WEEK}",
-        ],
+    generate(
+        landing,
         env,
+        "--start",
+        CLEAN_WEEK,
+        "--plant-fcr-problem",
+        f"{PLANTED_TEAM}:{PLANTED_WEEK}",
+        days=DAYS,
+        scale=SCALE,
+        seed=SEED,
     )
     load(landing, db_path, env, *[arg for s in DRILLDOWN_SOURCES for arg in ("--source", s)])
     dbt(env, "run", "--select", "+fct_metric_drilldown")

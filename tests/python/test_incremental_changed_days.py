@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import BIN, ROOT, dbt, dbt_env, load, run
+from conftest import BIN, ROOT, dbt, dbt_env, generate, load, run
 
 DAYS = 24
 SCALE = 0.1
@@ -65,22 +65,7 @@ def center(tmp_path_factory: pytest.TempPathFactory) -> Center:
     work = tmp_path_factory.mktemp("changed_days")
     generated = work / "generated"
     env = dbt_env(work / "center.duckdb", work)
-    run(
-        [
-            str(BIN / "ccmetrics"),
-            "generate",
-            "--out",
-            str(generated),
-            "--days",
-            str(DAYS),
-            "--scale",
-            str(SCALE),
-            "--seed",
-            str(SEED),
-            "--quiet",
-        ],
-        env,
-    )
+    generate(generated, env, days=DAYS, scale=SCALE, seed=SEED)
     days = sorted(p.stem for p in (generated / "contacts").glob("*.parquet"))
     assert len(days) == DAYS
     landing = work / "landing"
