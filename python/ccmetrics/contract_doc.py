@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from ccmetrics.contract import (
-    DEFAULT_UNKNOWN_CUSTOMER_IDS,
-    LOADER_COLUMNS,
+from ccmetrics.contract import DEFAULT_UNKNOWN_CUSTOMER_IDS, LOADER_COLUMNS, SOURCES
+from ccmetrics.contract_schema import (
     MAX_LENGTH_CODE,
     MAX_LENGTH_EMAIL,
     MAX_LENGTH_ID,
     MAX_LENGTH_PHONE,
     MAX_LENGTH_REASON,
-    SOURCES,
     Column,
     NullWhen,
     Source,

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ccmetrics.contract import LOADER_COLUMNS, SOURCES, Source
+from ccmetrics.contract import ALL_SOURCES, LOADER_COLUMNS, Source
 from ccmetrics.guard.casting import DUCKDB_TYPES
 from ccmetrics.guard.context_columns import QUARANTINE, Lookup
 from ccmetrics.guard.errors import BatchRejected
@@ -151,7 +151,7 @@ def raw_table_ddl(source: Source) -> str:
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Every raw table exists (empty if never loaded), so dbt staging always builds."""
     con.execute(f"create schema if not exists {RAW}")
-    for source in SOURCES:
+    for source in ALL_SOURCES:
         con.execute(raw_table_ddl(source))
     con.execute(QUARANTINE_DDL)
     con.execute(RECONCILIATION_DDL)

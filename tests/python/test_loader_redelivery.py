@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from ccmetrics.commands import guard as guard_commands
 from ccmetrics.guard.gx_runtime import GxRuntime
 from ccmetrics.loader import RAW, RECONCILIATION, load
+from ccmetrics.native import NATIVE_SOURCES
 
 FILE = f"contacts/{DAY}.csv"
 
@@ -129,6 +130,9 @@ def test_master_data_is_upserted_never_deleted_by_a_partial_delivery(
     assert stored() == []
 
 
+NATIVE_FOLDERS = "".join(f", {source.landing_folder}" for source in NATIVE_SOURCES)
+
+
 def test_load_names_what_it_does_not_load_and_refuses_a_missing_root(
     tmp_path: Path, cli: typer.Typer
 ) -> None:
@@ -151,7 +155,7 @@ def test_load_names_what_it_does_not_load_and_refuses_a_missing_root(
     assert warnings == [
         "warning: calls/: not a contract source folder, not loaded (sources: contacts, "
         "bot_sessions, surveys, customers, agents, agent_states, schedules, qa_evaluations, "
-        "kb_events, ai_recommendations, cost_lines)",
+        f"kb_events, ai_recommendations, cost_lines{NATIVE_FOLDERS})",
         "warning: contacts/archive/: folder inside a source folder, not loaded",
         "warning: notes.txt: stray file at the landing root, not loaded (a batch is "
         "<source>/YYYY-MM-DD.parquet or .csv)",

@@ -12,7 +12,7 @@ latest_versions as (
 
 ),
 
-renamed as (
+landing_renamed as (
 
     select
         cast(state_interval_id as string) as state_interval_id,
@@ -22,6 +22,18 @@ renamed as (
         cast(ended_at as timestamp) as ended_at
     from latest_versions
 
+),
+
+unioned as (
+
+    {{ ccm_union_systems('agent_states', 'landing_renamed', [
+        'state_interval_id',
+        'agent_id',
+        'state',
+        'started_at',
+        'ended_at',
+    ]) }}
+
 )
 
-select * from renamed
+select * from unioned

@@ -14,7 +14,7 @@ latest_versions as (
 
 ),
 
-renamed as (
+landing_renamed as (
 
     select
         cast(contact_id as string) as contact_id,
@@ -44,6 +44,38 @@ renamed as (
         cast(_batch_date as date) as batch_date
     from latest_versions
 
+),
+
+unioned as (
+
+    {{ ccm_union_systems('contacts', 'landing_renamed', [
+        'contact_id',
+        'initial_contact_id',
+        'previous_contact_id',
+        'related_contact_id',
+        'initiation_method',
+        'channel',
+        'customer_id',
+        'is_customer_identified',
+        'customer_phone_hash',
+        'customer_email_hash',
+        'queue_id',
+        'contact_reason',
+        'agent_id',
+        'started_at',
+        'queued_at',
+        'connected_at',
+        'first_response_at',
+        'ended_at',
+        'talk_seconds',
+        'hold_seconds',
+        'acw_seconds',
+        'disposition',
+        'ai_assisted',
+        'record_updated_at',
+        'batch_date',
+    ]) }}
+
 )
 
-select * from renamed
+select * from unioned

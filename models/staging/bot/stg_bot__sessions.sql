@@ -14,7 +14,7 @@ latest_versions as (
 
 ),
 
-renamed as (
+landing_renamed as (
 
     select
         cast(bot_session_id as string) as bot_session_id,
@@ -32,6 +32,26 @@ renamed as (
         cast(record_updated_at as timestamp) as record_updated_at
     from latest_versions
 
+),
+
+unioned as (
+
+    {{ ccm_union_systems('bot_sessions', 'landing_renamed', [
+        'bot_session_id',
+        'customer_id',
+        'is_customer_identified',
+        'channel',
+        'started_at',
+        'ended_at',
+        'intent',
+        'turns',
+        'outcome',
+        'handoff_contact_id',
+        'kb_lookups',
+        'generative_ai',
+        'record_updated_at',
+    ]) }}
+
 )
 
-select * from renamed
+select * from unioned

@@ -50,6 +50,18 @@ def register(app: typer.Typer) -> None:
                 help="That team's contacts come back far more often for 7 days from that day.",
             ),
         ] = None,
+        output_format: Annotated[
+            str,
+            typer.Option(
+                "--format",
+                help=(
+                    "landing (the landing contract), or a native system whose files replace "
+                    "the landing files it carries: asterisk (queue_log: phone calls and agent "
+                    "states), connect (Amazon Connect contact records: contacts), rasa "
+                    "(tracker events: bot sessions). docs/sources.md."
+                ),
+            ),
+        ] = "landing",
         quiet: Annotated[bool, typer.Option(help="No progress on stderr.")] = False,
         bad_rows: Annotated[
             float,
@@ -59,7 +71,13 @@ def register(app: typer.Typer) -> None:
         """Generate landing files for every contract source (one Parquet per source and day)."""
         from ccmetrics.generator.config import GeneratorConfig, PlantedProblem
         from ccmetrics.generator.engine import generate_landing
+        from ccmetrics.native import FORMATS
 
+        if output_format not in FORMATS:
+            raise typer.BadParameter(
+                f"unknown format {output_format!r}; formats: {', '.join(FORMATS)}",
+                param_hint="--format",
+            )
         try:
             config = GeneratorConfig(
                 days=days,
@@ -83,6 +101,11 @@ def register(app: typer.Typer) -> None:
                 f"list in {out / '_planted_faults.json'}",
                 err=True,
             )
+        if output_format != "landing":
+            import importlib
+
+            writer = importlib.import_module(f"ccmetrics.native.{output_format}.writer")
+            typer.echo(writer.write_native(out), err=True)
         if not quiet:
             typer.echo(
                 f"wrote {summary.total():,} rows ({summary.total('contacts'):,} contacts, "

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ccmetrics.contract import SOURCES_BY_NAME, Source
+from ccmetrics.contract import SOURCES_BY_FOLDER, SOURCES_BY_NAME, Source
 from ccmetrics.guard.errors import BatchRejected
 from ccmetrics.guard.rules import LOAD_ORDER
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
-FILE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(parquet|csv)$")
+FILE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.([A-Za-z0-9]+)$")
 SOURCE_ROW = "_source_row"
 MAX_CSV_LINE_BYTES = 16 * 1024 * 1024
 """A CSV line longer than this makes the file unreadable (the batch is rejected). DuckDB's
@@ -35,6 +35,9 @@ class Batch:
     path: Path
     relative: str
     """Path relative to the landing root, as stored in `_source_file`."""
+    mapping: Path | None = None
+    """A CSV export read through this mapping file into the source's columns (`ccmetrics
+    map`); None: the file is read by its source's own reader."""
 
     @property
     def format(self) -> str:
@@ -65,21 +68,42 @@ def _ignored(path: Path) -> bool:
     return path.name.startswith((".", "_"))
 
 
+SYSTEM_FOLDERS: frozenset[str] = frozenset(
+    folder.split("/")[0] for folder in SOURCES_BY_FOLDER if "/" in folder
+)
+"""Top folders of the native formats (`asterisk/` holds `asterisk/queue_log/`)."""
+
+
+def _stray_folder(entry: Path, relative: str) -> list[str]:
+    if relative in SOURCES_BY_FOLDER:
+        return [
+            f"{relative}/{inner.name}/: folder inside a source folder, not loaded"
+            for inner in sorted(entry.iterdir())
+            if inner.is_dir() and not _ignored(inner)
+        ]
+    if relative in SYSTEM_FOLDERS:
+        return [
+            warning
+            for inner in sorted(entry.iterdir())
+            if not _ignored(inner)
+            for warning in (
+                _stray_folder(inner, f"{relative}/{inner.name}")
+                if inner.is_dir()
+                else [f"{relative}/{inner.name}: stray file in a system folder, not loaded"]
+            )
+        ]
+    return [
+        f"{relative}/: not a contract source folder, not loaded "
+        f"(sources: {', '.join(SOURCES_BY_FOLDER)})"
+    ]
+
+
 def _strays(landing: Path) -> list[str]:
     """Everything under the landing root that no batch will read, named for the user."""
     warnings: list[str] = []
     for entry in sorted(p for p in landing.iterdir() if not _ignored(p)):
-        if entry.is_dir() and entry.name not in SOURCES_BY_NAME:
-            warnings.append(
-                f"{entry.name}/: not a contract source folder, not loaded "
-                f"(sources: {', '.join(SOURCES_BY_NAME)})"
-            )
-        elif entry.is_dir():
-            warnings += [
-                f"{entry.name}/{inner.name}/: folder inside a source folder, not loaded"
-                for inner in sorted(entry.iterdir())
-                if inner.is_dir() and not _ignored(inner)
-            ]
+        if entry.is_dir():
+            warnings += _stray_folder(entry, entry.name)
         else:
             warnings.append(
                 f"{entry.name}: stray file at the landing root, not loaded (a batch is "
@@ -88,25 +112,35 @@ def _strays(landing: Path) -> list[str]:
     return warnings
 
 
+def _source_of(path: Path, landing: Path | None) -> tuple[Source | None, str]:
+    """The source whose landing folder holds the file, and that folder as the user sees it."""
+    folder = path.parent
+    nested = f"{folder.parent.name}/{folder.name}"
+    if nested in SOURCES_BY_FOLDER and folder.parent != landing:
+        return SOURCES_BY_FOLDER[nested], nested
+    return SOURCES_BY_FOLDER.get(folder.name), folder.name
+
+
 def batch_for_file(path: Path, landing: Path | None = None) -> Batch:
     """The batch a landing file holds, from its folder (source) and name (day)."""
-    root = landing if landing is not None else path.parent.parent
+    source, folder = _source_of(path, landing)
+    root = landing
+    if root is None:
+        root = path.parents[folder.count("/") + 1]
     relative = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
-    source_name = path.parent.name
-    if source_name not in SOURCES_BY_NAME:
+    if source is None:
         raise BatchRejected(
-            relative, "source", "a folder named like a contract source", f"folder {source_name!r}"
+            relative, "source", "a folder named like a contract source", f"folder {folder!r}"
         )
     match = FILE_NAME.match(path.name)
-    if match is None:
-        raise BatchRejected(
-            relative, "file name", "YYYY-MM-DD.parquet or YYYY-MM-DD.csv", repr(path.name)
-        )
+    expected = " or ".join(f"YYYY-MM-DD.{suffix}" for suffix in source.file_suffixes)
+    if match is None or match.group(2) not in source.file_suffixes:
+        raise BatchRejected(relative, "file name", expected, repr(path.name))
     try:
         day = dt.date.fromisoformat(match.group(1))
     except ValueError:
         raise BatchRejected(relative, "file name", "a real calendar day", repr(path.name)) from None
-    return Batch(SOURCES_BY_NAME[source_name], day, path, relative)
+    return Batch(source, day, path, relative)
 
 
 def discover(landing: Path, sources: tuple[str, ...] = (), day: dt.date | None = None) -> Discovery:
@@ -122,7 +156,7 @@ def discover(landing: Path, sources: tuple[str, ...] = (), day: dt.date | None =
     for name in LOAD_ORDER:
         if sources and name not in sources:
             continue
-        folder = landing / name
+        folder = landing / SOURCES_BY_NAME[name].landing_folder
         if not folder.is_dir():
             continue
         by_day: dict[dt.date, list[Batch]] = {}
@@ -215,6 +249,8 @@ def read_batch(con: duckdb.DuckDBPyConnection, batch: Batch, numbered: bool = Tr
     `numbered` adds `_source_row`; a corrections file brings its own (the original rows)."""
     import duckdb
 
+    if batch.source.reader is not None:
+        return _read_native(batch)
     path = _sql_string(str(batch.path))
     if batch.format == "csv":
         header = _csv_header(batch)
@@ -251,4 +287,19 @@ def read_batch(con: duckdb.DuckDBPyConnection, batch: Batch, numbered: bool = Tr
         )
     frame.insert(0, SOURCE_ROW, range(1, len(frame) + 1))
     frame.index = frame[SOURCE_ROW].to_numpy()
+    return RawBatch(batch, frame, types, file_sha256(batch.path))
+
+
+def _read_native(batch: Batch) -> RawBatch:
+    """A native format's file, parsed by its source's reader: every column as text."""
+    reader = batch.source.reader
+    assert reader is not None
+    try:
+        frame = reader(batch.path)
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        raise BatchRejected(
+            batch.relative, "readable", f"a well-formed {batch.source.name} file", str(exc)[:300]
+        ) from None
+    frame.index = frame[SOURCE_ROW].to_numpy()
+    types = {name: "VARCHAR" for name in frame.columns if name != SOURCE_ROW}
     return RawBatch(batch, frame, types, file_sha256(batch.path))

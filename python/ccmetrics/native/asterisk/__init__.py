@@ -1,0 +1,1 @@
+"""asterisk native format (issue 11)."""

@@ -1,0 +1,1 @@
+"""connect native format (issue 11)."""

@@ -1,0 +1,7 @@
+"""Placeholder until the connect source lands (issue 11)."""
+
+from __future__ import annotations
+
+from ccmetrics.contract_schema import Source
+
+SOURCES: tuple[Source, ...] = ()

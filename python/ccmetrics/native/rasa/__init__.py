@@ -1,0 +1,1 @@
+"""rasa native format (issue 11)."""
