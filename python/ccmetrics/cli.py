@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from ccmetrics.commands import contract, generate, guard, marts, report
+from ccmetrics.commands import contract, generate, guard, mapping, marts, report
 
 app = typer.Typer(
     name="ccmetrics",
@@ -17,5 +17,5 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (contract, generate, guard, marts, report):
+for module in (contract, generate, guard, mapping, marts, report):
     module.register(app)
