@@ -8,6 +8,7 @@ quarantined), 2 the mapping is invalid or the file cannot be read through it.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -17,9 +18,8 @@ UNMAPPED = 1
 INVALID = 2
 
 
-def _day_of(path: Path) -> object:
-    import datetime as dt
-
+def _day_of(path: Path) -> dt.date | None:
+    """The file's day from its name (`{file_day}` in templates); None for another name."""
     try:
         return dt.date.fromisoformat(path.stem)
     except ValueError:
@@ -54,7 +54,7 @@ def register(app: typer.Typer) -> None:
             typer.secho(f"{file} is not a file", fg=typer.colors.RED, err=True)
             raise typer.Exit(INVALID)
         try:
-            mapped = apply_mapping(mapping, file, _day_of(file))  # type: ignore[arg-type]
+            mapped = apply_mapping(mapping, file, _day_of(file))
         except FileProblem as exc:
             typer.secho(f"{file.name}: {exc}", fg=typer.colors.RED, err=True)
             raise typer.Exit(INVALID) from None
