@@ -276,6 +276,67 @@ def test_a_file_the_mapping_cannot_read(tmp_path: Path) -> None:
         apply_mapping(mapping, latin)
 
 
+OTHER_KINDS = """\
+version: 1
+time_zone: America/New_York
+csv: {encoding: cp1252}
+columns:
+  contact_id: {template: "{file_day}-{Ref}"}
+  initiation_method: {constant: inbound}
+  channel: {constant: email}
+  contact_reason: {column: Kind, map: {x: complaint}, unmapped: keep}
+  agent_id: {column: Agent}
+  started_at: {datetime: When, format: "%m/%d/%Y %H:%M:%S"}
+  ended_at: {datetime: Done, format: "%m/%d/%Y %H:%M:%S", after: started_at}
+  talk_seconds: {duration: Mins, unit: minutes}
+  acw_seconds: {duration: Ms, unit: milliseconds}
+  disposition:
+    cases:
+      - {when: {Kind: [x, y]}, value: handled}
+  ai_assisted: {column: AI, map: {Y: "true", N: "false"}}
+  record_updated_at: {file: modified_time}
+"""
+
+
+def test_datetime_template_units_cases_keep_and_file_time(tmp_path: Path) -> None:
+    import os
+
+    mapping_file = tmp_path / "mapping.yml"
+    mapping_file.write_text(OTHER_KINDS)
+    export = tmp_path / "2026-07-01.csv"
+    export.write_bytes(
+        "When,Done,Ref,Mins,Ms,Agent,Kind,AI\n"
+        "07/01/2026 23:59:30,07/02/2026 00:04:30,42,1.5,2500,\u00c9mile,x,Y\n"
+        '07/01/2026 10:00:00,07/01/2026 10:01:00,43,"1,5",abc,Bo,q,N\n'.encode("cp1252")
+    )
+    modified = dt.datetime(2026, 7, 2, 6, tzinfo=dt.UTC).timestamp()
+    os.utime(export, (modified, modified))
+    mapped = apply_mapping(load_mapping(mapping_file), export, dt.date(2026, 7, 1))
+    columns = (
+        "contact_id",
+        "contact_reason",
+        "agent_id",
+        "started_at",
+        "ended_at",
+        "talk_seconds",
+        "acw_seconds",
+        "disposition",
+        "ai_assisted",
+        "record_updated_at",
+    )
+    assert _rows(mapped.frame, columns) == [
+        # New York is UTC-4 in July; the full date and time needs no midnight rule.
+        (2, "2026-07-01-42", "complaint", "\u00c9mile", _utc("2026-07-02 03:59:30"),
+         _utc("2026-07-02 04:04:30"), "90", "2.5", "handled", "true", _utc("2026-07-02 06:00:00")),
+        # q is kept (unmapped: keep); no case holds: null; 1,5 minutes is 90 s; abc is no number.
+        (3, "2026-07-01-43", "q", "Bo", _utc("2026-07-01 14:00:00"), _utc("2026-07-01 14:01:00"),
+         "90", "unreadable Ms='abc'", None, "false", _utc("2026-07-02 06:00:00")),
+    ]  # fmt: skip
+    assert [(p.column, p.source, p.value, p.kind) for p in mapped.problems] == [
+        ("acw_seconds", "Ms", "abc", "unreadable")
+    ]
+
+
 def test_local_day_bounds_on_dst_days() -> None:
     from zoneinfo import ZoneInfo
 
