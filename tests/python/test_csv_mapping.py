@@ -38,6 +38,8 @@ SPRING = FIXTURES / "spring_2026-03-29.csv"
 FALL = FIXTURES / "fall_2026-10-25.csv"
 BANK_MAPPING = ROOT / "docs" / "examples" / "bank_call_log.yml"
 BANK_CSV = ROOT / "docs" / "examples" / "bank_call_log.csv"
+SECONDS_MAPPING = ROOT / "docs" / "examples" / "acd_seconds_export.yml"
+SECONDS_CSV = ROOT / "docs" / "examples" / "acd_seconds_export.csv"
 
 GUARD_USES_LOCAL_DAYS = "batch.day_bounds" in inspect.getsource(validation.Validator._combined)
 """The guard takes a mapped batch's day bounds from the mapping's time zone (Batch.day_bounds);
@@ -101,7 +103,7 @@ def _utc(text: str | None) -> str | None:
         ),
         (
             lambda d: d["columns"]["channel"].update(unit="clock"),
-            "features.yml: columns.channel.unit: only with duration, not with column",
+            "features.yml: columns.channel.unit: only with duration or from, not with column",
         ),
         (
             lambda d: d["columns"].pop("ended_at"),
@@ -123,6 +125,10 @@ def _utc(text: str | None) -> str | None:
         (
             lambda d: d["columns"]["queued_at"].pop("date"),
             "features.yml: columns.queued_at.time: needs date",
+        ),
+        (
+            lambda d: d["columns"].update(ended_at={"from": "started_at"}),
+            "features.yml: columns.ended_at.from: needs plus",
         ),
     ],
 )
@@ -148,7 +154,7 @@ def test_yaml_scalars_stay_text_as_written(tmp_path: Path) -> None:
 
 
 def test_the_examples_are_valid() -> None:
-    for path in (FEATURES, BANK_MAPPING):
+    for path in (FEATURES, BANK_MAPPING, SECONDS_MAPPING):
         load_mapping(path)
 
 
@@ -335,6 +341,36 @@ def test_datetime_template_units_cases_keep_and_file_time(tmp_path: Path) -> Non
     assert [(p.column, p.source, p.value, p.kind) for p in mapped.problems] == [
         ("acw_seconds", "Ms", "abc", "unreadable")
     ]
+
+
+def test_times_counted_from_the_start_with_durations_in_seconds() -> None:
+    """docs/examples/acd_seconds_export: Chicago is UTC-6 in March; no end times, only a start
+    with AM/PM and durations (IVR, queue, talk, hold) in seconds."""
+    mapped = apply_mapping(load_mapping(SECONDS_MAPPING), SECONDS_CSV)
+    assert mapped.problems == []
+    columns = ("contact_id", "channel", "queue_id", *TIMES, "disposition")
+    assert _rows(mapped.frame, columns) == [
+        # 8:00:05 AM + 30 s IVR + 12 s queue; ends after 30 + 12 + 200 talk + 15 hold seconds.
+        (2, "c-1001", "phone", "general", *map(_utc, ("2026-03-02 14:00:05",
+         "2026-03-02 14:00:35", "2026-03-02 14:00:47", "2026-03-02 14:04:22")), "handled"),
+        (3, "c-1002", "phone", "general", *map(_utc, ("2026-03-02 14:01:00",
+         "2026-03-02 14:01:25", None, "2026-03-02 14:01:28")), "abandoned"),
+        (4, "c-1003", "chat", "chat", *map(_utc, ("2026-03-02 14:02:00", "2026-03-02 14:02:00",
+         "2026-03-02 14:02:40", "2026-03-02 14:07:40")), "handled"),
+        (5, "c-1004", "phone", None, _utc("2026-03-02 14:03:00"), None, None,
+         _utc("2026-03-02 14:03:45"), "ivr_abandoned"),
+        # 11:59:30 PM local is 05:59:30 UTC the next day (still the file's local day).
+        (6, "c-1005", "phone", "general", *map(_utc, ("2026-03-03 05:59:30",
+         "2026-03-03 05:59:50", "2026-03-03 06:00:40", "2026-03-03 06:07:20")), "transferred"),
+        (7, "c-1006", "phone", "general", *map(_utc, ("2026-03-02 15:10:00",
+         "2026-03-02 15:10:15", None, "2026-03-02 15:20:15")), "flow_out"),
+    ]  # fmt: skip
+    assert _rows(mapped.frame, ("talk_seconds", "hold_seconds", "acw_seconds"))[0] == (
+        2,
+        "200",
+        "15",
+        "40",
+    )
 
 
 def test_local_day_bounds_on_dst_days() -> None:

@@ -211,6 +211,23 @@ def _duration(rule: Rule, row: _Row) -> str | None:
         _fail(rule, row, column, text, "unreadable", str(exc))
 
 
+def _plus(rule: Rule, row: _Row) -> dt.datetime | None:
+    """`from` plus the durations of the `plus` columns (an empty or none value counts as 0)."""
+    base = row.instants.get(rule.get("from"))
+    if base is None:
+        return None
+    total = 0.0
+    for column in rule.get("plus"):
+        text = _cell(row, column)
+        if text is None or text in rule.none:
+            continue
+        try:
+            total += clock.parse_duration(text, rule.get("unit", "seconds"))
+        except clock.Unreadable as exc:
+            _fail(rule, row, column, text, "unreadable", str(exc))
+    return base + dt.timedelta(seconds=total)
+
+
 def _modified_time(path: Path) -> str:
     stamp = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(tzinfo=None)
     return clock.iso_utc(stamp.replace(microsecond=0))
@@ -238,6 +255,10 @@ def _evaluate(
         value = rule.get("constant")
     elif kind == "same_as":
         instant = row.instants.get(rule.get("same_as"))
+        row.instants[target] = instant
+        value = None if instant is None else clock.iso_utc(instant)
+    elif kind == "from":
+        instant = _plus(rule, row)
         row.instants[target] = instant
         value = None if instant is None else clock.iso_utc(instant)
     elif kind == "file":

@@ -19,6 +19,7 @@ KINDS = (
     "template",
     "constant",
     "same_as",
+    "from",
     "file",
     "time",
     "datetime",
@@ -28,7 +29,7 @@ KINDS = (
 """Exactly one of these keys gives a rule its value (besides `cases`)."""
 
 KINDS_BY_TYPE: dict[str, frozenset[str]] = {
-    "timestamp": frozenset({"time", "datetime", "same_as", "file", "constant"}),
+    "timestamp": frozenset({"time", "datetime", "same_as", "from", "file", "constant"}),
     "double": frozenset({"duration", "seconds_between", "column", "constant"}),
     "string": frozenset({"column", "template", "constant"}),
     "boolean": frozenset({"column", "constant"}),
@@ -38,11 +39,12 @@ KINDS_BY_TYPE: dict[str, frozenset[str]] = {
 MODIFIERS: dict[str, frozenset[str]] = {
     "map": frozenset({"column", "template"}),
     "unmapped": frozenset({"column", "template"}),
-    "none": frozenset({"column", "template", "time", "datetime", "duration"}),
+    "none": frozenset({"column", "template", "time", "datetime", "duration", "from"}),
     "date": frozenset({"time"}),
     "format": frozenset({"datetime"}),
     "after": frozenset({"time", "datetime"}),
-    "unit": frozenset({"duration"}),
+    "unit": frozenset({"duration", "from"}),
+    "plus": frozenset({"from"}),
 }
 """Keys that refine a kind, and the kinds they belong to."""
 
@@ -90,6 +92,8 @@ class Rule:
         """Canonical columns this rule reads."""
         if self.kind == "same_as":
             return (self.settings["same_as"],)
+        if self.kind == "from":
+            return (self.settings["from"],)
         if self.kind == "seconds_between":
             return tuple(self.settings["seconds_between"])
         return self.anchors
@@ -103,6 +107,7 @@ class Rule:
         for key in ("column", "date", "time", "datetime", "duration"):
             if key in self.settings:
                 names.append(self.settings[key])
+        names += self.settings.get("plus") or []
         if self.kind == "template":
             names += [
                 name
@@ -194,6 +199,8 @@ def _rule(target: str, body: dict[str, Any]) -> Rule:
             raise MappingError(
                 f"{where}.{key}: only with {' or '.join(sorted(owners))}, not with {kind}"
             )
+    if kind == "from" and "plus" not in body:
+        raise MappingError(f"{where}.from: needs plus (the source columns of the durations)")
     if kind == "time" and "date" not in body:
         raise MappingError(f"{where}.time: needs date (the source column of the local date)")
     column_type = CONTACTS.column(target).type
