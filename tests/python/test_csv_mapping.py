@@ -646,6 +646,22 @@ def test_a_mapped_export_and_landing_contacts_of_one_day_never_replace_each_othe
     assert after == before
 
 
+def test_an_invalid_mapping_rejects_its_files_naming_the_key(tmp_path: Path, gx: GxRuntime) -> None:
+    landing = tmp_path / "landing"
+    _bank_landing(landing)
+    mapping = landing / "csv" / "bank" / "mapping.yml"
+    mapping.write_text(mapping.read_text().replace("constant: phone", "constant: phne"))
+    mapping.write_text(mapping.read_text().replace("  channel:\n", "  chanel:\n"))
+    report = load(landing, db=tmp_path / "wh.duckdb", runtime=gx)
+    assert [(b.source, b.source_file, b.status, b.check) for b in report.batches] == [
+        ("contacts", "csv/bank/2026-03-02.csv", "rejected", "mapping"),
+        ("contacts", "csv/bank/2026-03-03.csv", "rejected", "mapping"),
+    ]
+    assert "mapping.yml: columns.chanel: not a canonical contacts column" in (
+        report.batches[0].message
+    )
+
+
 @pytest.mark.xfail(
     not GUARD_USES_LOCAL_DAYS,
     strict=True,

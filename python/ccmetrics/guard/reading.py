@@ -16,11 +16,10 @@ from ccmetrics.guard.errors import BatchRejected
 from ccmetrics.guard.rules import LOAD_ORDER
 
 if TYPE_CHECKING:
-    from ccmetrics.mapping import Mapping
-
-if TYPE_CHECKING:
     import duckdb
     import pandas as pd
+
+    from ccmetrics.mapping import Mapping
 
 FILE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.([A-Za-z0-9]+)$")
 SOURCE_ROW = "_source_row"
@@ -61,7 +60,7 @@ class Batch:
             return utc
         try:
             mapping = mapping_of(self.mapping)
-        except MappingError:
+        except (MappingError, OSError):
             return utc
         return local_day_bounds(self.day, mapping.zone)
 
