@@ -33,44 +33,53 @@ if TYPE_CHECKING:
 Unit = Literal["rate", "seconds", "money", "count", "score", "index"]
 Combine = Literal["ratio", "nps", "product", "cxi"]
 QUEUE_MARTS = ("fct_queue_daily", "fct_queue_intervals")
+COST_MART = "fct_cost_channel_daily"
 Source = tuple[str, tuple[tuple[str, str, str], ...]]
 """A mart and the filters a scorecard line reads it with: one query per source."""
 NO_MART = "no mart yet"
-UNDELIVERED = "n/a (no "
-"""How the status of a figure whose landing source was never delivered begins."""
+UNDELIVERED = "n/a ("
+"""How the status of a figure begins when it is not available for a stated reason (a landing
+source never delivered, a parameter the build did not publish)."""
 
 
 @dataclass(frozen=True)
 class Line:
+    """One headline metric: what the scorecard and the report both show under `label`."""
+
     label: str
-    candidates: tuple[str, ...]
-    """Metric names to look for, first match wins."""
+    metric: str
+    """The mart column that holds the metric (a ratio re-aggregated from its parts, or a sum)."""
+    mart: str
+    """The mart the semantic layer reads the metric from."""
     unit: Unit
     higher_is_better: bool | None = None
-    prefer: tuple[str, ...] = ()
-    """Marts to look in first when several publish the same name."""
-    avoid: tuple[str, ...] = ()
-    """Marts whose same-named column means something else (labor-only cost per contact)."""
     parts: tuple[str, ...] = ()
-    """Additive columns to recompute the metric from when the mart declares no ratio for it."""
+    """The additive columns the metric is aggregated from when the mart publishes no ratio
+    column for it (numerator, denominator; the components of an index)."""
     combine: Combine = "ratio"
     """How `parts` combine: a / b; NPS 100 * (promoters - detractors) / responses;
-    (a / b) x (c / d); CXI 100 x weighted mean of the present component ratios."""
+    (a / b) x (c / d); CXI 100 x the build's cxi_weights mean of the present component
+    ratios."""
     where: tuple[tuple[str, str, str], ...] = ()
-    """Filters for marts that hold several grains side by side (attrition per week and month)."""
+    """Filters: the phone channel for telephone-era queue metrics, one grain of a mart that
+    holds several side by side (attrition per week and month)."""
     needs: tuple[str, ...] = ("contacts",)
     """Landing sources without which the figure means nothing (labor needs agent states)."""
 
 
 @dataclass(frozen=True)
 class Section:
+    key: str
     title: str
+    intro: str
     lines: tuple[Line, ...]
 
 
 LABOR = ("agent_states", "agents")
 """Labor cost is logged-in time (agent states) x the agent's hourly cost (agents)."""
 COST = ("cost_lines", *LABOR)
+PHONE = (("channel", "=", "phone"),)
+QUEUE = "fct_queue_daily"
 
 
 def _queue(
@@ -81,36 +90,62 @@ def _queue(
     *parts: str,
     needs: tuple[str, ...] = ("contacts",),
 ) -> Line:
-    return Line(label, (name,), unit, better, prefer=("fct_queue_daily",), parts=parts, needs=needs)
-
-
-PHONE = (("channel", "=", "phone"),)
+    return Line(label, name, QUEUE, unit, better, parts=parts, needs=needs)
 
 
 def _phone_queue(label: str, name: str, unit: Unit, better: bool | None, *parts: str) -> Line:
     """A telephone-era queue metric: its 20-second threshold means nothing for e-mail or
     messaging queues, whose waits are hours, so it is scored on the phone channel."""
-    return Line(
-        f"{label} (phone)",
-        (name,),
-        unit,
-        better,
-        prefer=("fct_queue_daily",),
-        parts=parts,
-        where=PHONE,
-    )
+    return Line(f"{label} (phone)", name, QUEUE, unit, better, parts=parts, where=PHONE)
+
+
+def _rate(
+    label: str,
+    name: str,
+    mart: str,
+    better: bool | None,
+    *parts: str,
+    unit: Unit = "rate",
+    needs: tuple[str, ...] = ("contacts",),
+) -> Line:
+    return Line(label, name, mart, unit, better, parts=parts, needs=needs)
 
 
 SECTIONS: tuple[Section, ...] = (
     Section(
+        "gen1",
         "Generation 1 - efficiency",
+        "Telephone-era queue metrics: offered calls, service level, speed of answer, answer "
+        "and abandon rates on the phone channel (a 20-second threshold means nothing for "
+        "e-mail), handle time, first-contact resolution and labor cost per handled contact.",
         (
             _phone_queue("offered", "offered", "count", None),
-            _phone_queue("service level", "service_level", "rate", True),
+            _phone_queue(
+                "service level",
+                "service_level",
+                "rate",
+                True,
+                "service_level_numerator",
+                "service_level_denominator",
+            ),
             _phone_queue("ASA", "asa_seconds", "seconds", False, "asa_wait_seconds", "answered"),
             _queue("AHT", "aht_seconds", "seconds", False, "handle_seconds", "handled_contacts"),
-            _phone_queue("answer rate", "answer_rate", "rate", True),
-            _phone_queue("abandon rate", "abandon_rate", "rate", False),
+            _phone_queue(
+                "answer rate",
+                "answer_rate",
+                "rate",
+                True,
+                "answer_rate_numerator",
+                "answer_rate_denominator",
+            ),
+            _phone_queue(
+                "abandon rate",
+                "abandon_rate",
+                "rate",
+                False,
+                "abandon_rate_numerator",
+                "abandon_rate_denominator",
+            ),
             _queue(
                 "FCR ({fcr_window})",
                 "fcr_rate_default",
@@ -119,7 +154,14 @@ SECTIONS: tuple[Section, ...] = (
                 "fcr_resolved_default",
                 "fcr_eligible_default",
             ),
-            _queue("FCR (7 d)", "fcr_rate_7d", "rate", True, "fcr_resolved_7d", "fcr_eligible_7d"),
+            _queue(
+                "FCR ({fcr_window_7d})",
+                "fcr_rate_7d",
+                "rate",
+                True,
+                "fcr_resolved_7d",
+                "fcr_eligible_7d",
+            ),
             _queue("labor cost", "labor_cost", "money", None, needs=LABOR),
             _queue(
                 "labor cost per contact",
@@ -133,54 +175,110 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
+        "gen2",
         "Generation 2 - experience",
+        "Multichannel-era customer experience: satisfaction, loyalty, response within the "
+        "channel's target and resolution in self-service.",
         (
-            Line(
+            _rate(
                 "first response (mean)",
-                ("first_response_seconds", "first_response_seconds_mean"),
-                "seconds",
+                "first_response_seconds_mean",
+                "fct_response_daily",
                 False,
-                parts=("first_response_seconds_sum", "responded_contacts"),
+                "first_response_seconds_sum",
+                "responded_contacts",
+                unit="seconds",
             ),
-            Line("response within target", ("response_within_target_rate",), "rate", True),
-            Line("omnichannel response", ("omnichannel_response_rate",), "rate", True),
-            Line(
-                "CSAT",
-                ("csat",),
-                "rate",
+            _rate(
+                "response within target",
+                "response_within_target_rate",
+                "fct_response_daily",
                 True,
-                prefer=("fct_satisfaction_daily",),
+                "responded_within_target",
+                "inbound_contacts",
+            ),
+            _rate(
+                "omnichannel response",
+                "omnichannel_response_rate",
+                "fct_response_daily",
+                True,
+                "responded_contacts",
+                "inbound_contacts",
+            ),
+            _rate(
+                "CSAT",
+                "csat",
+                "fct_satisfaction_daily",
+                True,
+                "csat_satisfied_responses",
+                "csat_responses",
                 needs=("surveys",),
             ),
             Line(
                 "NPS",
-                ("nps",),
+                "nps",
+                "fct_satisfaction_daily",
                 "score",
                 True,
                 parts=("nps_promoters", "nps_detractors", "nps_responses"),
                 combine="nps",
                 needs=("surveys",),
             ),
-            Line("channel integration", ("channel_integration_rate",), "rate", True),
-            Line("self-service", ("self_service_rate",), "rate", True),
+            _rate(
+                "channel integration",
+                "channel_integration_rate",
+                "fct_channel_integration_daily",
+                True,
+                "context_carrying_follow_ups",
+                "channel_switch_follow_ups",
+            ),
+            _rate(
+                "self-service",
+                "self_service_rate",
+                "fct_channel_mix_daily",
+                True,
+                "self_served_interactions",
+                "interactions",
+            ),
         ),
     ),
     Section(
+        "gen3",
         "Generation 3 - AI assists",
+        "Omnichannel intelligence: the bot resolving or handing off, knowledge-base look-ups "
+        "that found an article that was used, and the handling time automation saved.",
         (
-            Line(
+            _rate(
                 "bot resolution",
-                ("bot_resolution_rate",),
-                "rate",
+                "bot_resolution_rate",
+                "fct_bot_daily",
                 True,
-                ("fct_bot_daily",),
+                "bot_resolutions",
+                "bot_resolution_eligible",
                 needs=("bot_sessions",),
             ),
-            Line("bot handoff", ("bot_handoff_rate",), "rate", False, needs=("bot_sessions",)),
-            Line("KB hit rate", ("kb_hit_rate",), "rate", True, needs=("kb_events",)),
+            _rate(
+                "bot handoff",
+                "bot_handoff_rate",
+                "fct_bot_daily",
+                False,
+                "bot_handoffs",
+                "bot_sessions",
+                needs=("bot_sessions",),
+            ),
+            _rate(
+                "KB hit rate",
+                "kb_hit_rate",
+                "fct_kb_daily",
+                True,
+                "kb_hits",
+                "lookups",
+                needs=("kb_events",),
+            ),
             Line(
                 "automation savings",
-                ("automation_savings_seconds", "handle_seconds_saved", "automation_savings"),
+                "handle_seconds_saved",
+                "fct_automation_savings_daily",
                 "seconds",
                 True,
                 needs=("bot_sessions",),
@@ -188,11 +286,15 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
+        "gen4",
         "Generation 4 - value creation",
+        "Large-model era: the customer experience index, satisfaction with AI-handled "
+        "interactions, AI coverage and the revenue AI recommendations convert.",
         (
             Line(
                 "CXI",
-                ("cxi",),
+                "cxi",
+                "fct_cxi_daily",
                 "index",
                 True,
                 parts=(
@@ -202,17 +304,30 @@ SECTIONS: tuple[Section, ...] = (
                     "fcr_denominator",
                     "response_numerator",
                     "response_denominator",
-                    "cxi_weight_csat",
-                    "cxi_weight_fcr",
-                    "cxi_weight_response",
                 ),
                 combine="cxi",
             ),
-            Line("AI interaction CSAT", ("ai_interaction_csat",), "rate", True, needs=("surveys",)),
-            Line("automation coverage", ("automation_coverage",), "rate", True),
+            _rate(
+                "AI interaction CSAT",
+                "ai_interaction_csat",
+                "fct_ai_interaction_csat_daily",
+                True,
+                "ai_csat_satisfied_responses",
+                "ai_csat_responses",
+                needs=("surveys",),
+            ),
+            _rate(
+                "automation coverage",
+                "automation_coverage",
+                "fct_automation_daily",
+                True,
+                "ai_touched_interactions",
+                "interactions",
+            ),
             Line(
                 "automation rate",
-                ("automation_rate",),
+                "automation_rate",
+                "fct_automation_daily",
                 "rate",
                 True,
                 parts=(
@@ -224,75 +339,164 @@ SECTIONS: tuple[Section, ...] = (
                 combine="product",
                 needs=("contacts", "bot_sessions"),
             ),
-            Line(
+            _rate(
                 "recommendation conversion",
-                ("recommendation_conversion_rate",),
-                "rate",
+                "recommendation_conversion_rate",
+                "fct_recommendation_conversion_daily",
                 True,
+                "recommendations_accepted",
+                "recommendations_offered",
                 needs=("ai_recommendations",),
             ),
             Line(
-                "recommendation revenue", ("revenue",), "money", True, needs=("ai_recommendations",)
+                "recommendation revenue",
+                "revenue",
+                "fct_recommendation_conversion_daily",
+                "money",
+                True,
+                needs=("ai_recommendations",),
             ),
-            Line(
+            _rate(
                 "assist AHT delta",
-                ("agent_assist_aht_delta_seconds", "agent_assist_aht_delta"),
-                "seconds",
+                "agent_assist_aht_delta_seconds",
+                "fct_agent_assist_aht_delta_daily",
                 False,
+                "weighted_delta_seconds_sum",
+                "assisted_handled_compared",
+                unit="seconds",
             ),
         ),
     ),
     Section(
+        "workforce",
         "Workforce and quality",
+        "Adherence to schedule, occupancy and utilization of agents, schedule fit, attrition, "
+        "and QA evaluations of agents and sampled bot conversations.",
         (
-            Line(
+            _rate(
                 "schedule adherence",
-                ("schedule_adherence",),
-                "rate",
+                "schedule_adherence",
+                "fct_schedule_adherence",
                 True,
+                "adherent_minutes",
+                "scheduled_minutes",
                 needs=("agent_states", "schedules"),
             ),
-            Line("occupancy", ("occupancy",), "rate", None, needs=("agent_states",)),
-            Line("utilization", ("utilization",), "rate", None, needs=("agent_states",)),
-            Line(
+            _rate(
+                "occupancy",
+                "occupancy",
+                "fct_agent_occupancy",
+                None,
+                "handling_seconds",
+                "occupied_or_available_seconds",
+                needs=("agent_states",),
+            ),
+            _rate(
+                "utilization",
+                "utilization",
+                "fct_agent_occupancy",
+                None,
+                "handling_seconds",
+                "paid_seconds",
+                needs=("agent_states",),
+            ),
+            _rate(
                 "schedule fit",
-                ("schedule_fit_rate", "schedule_fit"),
-                "rate",
+                "schedule_fit_rate",
+                "fct_schedule_fit_daily",
                 True,
+                "intervals_within_one_agent",
+                "intervals_evaluated",
                 needs=("contacts", "schedules"),
             ),
             Line(
                 "attrition (weekly)",
-                ("attrition_rate",),
+                "attrition_rate",
+                "fct_attrition",
                 "rate",
                 False,
+                parts=("leavers", "average_headcount"),
                 where=(("period_grain", "=", "week"),),
                 needs=("agents",),
             ),
-            Line("QA score", ("qa_score",), "score", True, needs=("qa_evaluations",)),
-            Line(
+            _rate(
+                "QA score",
+                "qa_score",
+                "fct_qa_scores",
+                True,
+                "score_sum",
+                "evaluations",
+                unit="score",
+                needs=("qa_evaluations",),
+            ),
+            _rate(
                 "QA fatal errors",
-                ("qa_fatal_error_rate",),
-                "rate",
+                "qa_fatal_error_rate",
+                "fct_qa_scores",
                 False,
+                "fatal_error_evaluations",
+                "evaluations",
                 needs=("qa_evaluations",),
             ),
         ),
     ),
     Section(
+        "cost-summary",
         "Cost",
+        "Total cost (labor, telephony, bot and AI platforms, other lines, shared costs "
+        "allocated to channels) per contact, per resolved issue and per customer served.",
         (
-            Line("total cost", ("total_cost",), "money", None, avoid=QUEUE_MARTS, needs=COST),
-            Line(
+            Line("total cost", "total_cost", COST_MART, "money", None, needs=COST),
+            _rate(
                 "cost per contact",
-                ("cost_per_contact",),
-                "money",
+                "cost_per_contact",
+                COST_MART,
                 False,
-                avoid=QUEUE_MARTS,
+                "total_cost",
+                "contacts",
+                unit="money",
                 needs=COST,
             ),
-            Line("cost per resolution", ("cost_per_resolution",), "money", False, needs=COST),
-            Line("cost per user", ("cost_per_user",), "money", False, needs=COST),
+            _rate(
+                "cost per resolution",
+                "cost_per_resolution",
+                COST_MART,
+                False,
+                "total_cost",
+                "resolved_issues",
+                unit="money",
+                needs=COST,
+            ),
+            _rate(
+                "human cost per resolution",
+                "human_cost_per_resolution",
+                COST_MART,
+                False,
+                "human_cost",
+                "human_resolved_issues",
+                unit="money",
+                needs=COST,
+            ),
+            _rate(
+                "AI cost per resolution",
+                "ai_cost_per_resolution",
+                COST_MART,
+                False,
+                "ai_cost",
+                "bot_resolved_issues",
+                unit="money",
+                needs=COST,
+            ),
+            _rate(
+                "cost per user",
+                "cost_per_user",
+                COST_MART,
+                False,
+                "total_cost",
+                "customers_served",
+                unit="money",
+                needs=COST,
+            ),
         ),
     ),
 )
@@ -482,31 +686,19 @@ class Placement:
         return (self.metric,) if self.metric else self.parts
 
 
-def _search_order(warehouse: Warehouse, line: Line) -> list[str]:
-    marts = [m for m in line.prefer if m in warehouse.catalog.marts]
-    marts += [m for m in warehouse.catalog.marts if m not in marts and m not in line.avoid]
-    return marts
-
-
 def locate(warehouse: Warehouse, line: Line) -> Placement | str:
-    """Where to read a line from, or why it cannot be shown."""
-    marts = _search_order(warehouse, line)
-    refusal = ""
-    for name in line.candidates:
-        for mart in marts:
-            metric = warehouse.catalog.marts[mart].metrics.get(name)
-            if metric is None:
-                continue
-            if metric.kind != "non_additive" and warehouse.catalog.marts[mart].time_column:
-                return Placement(mart, name, where=_where(line, warehouse.catalog.marts[mart]))
-            refusal = f"{name} ({mart}) declares no numerator/denominator"
-    if line.parts:
-        for mart in marts:
-            found = warehouse.catalog.marts[mart]
-            queryable = set(found.queryable_metrics())
-            if found.time_column and set(line.parts) <= queryable:
-                return Placement(mart, None, line.parts, _where(line, found))
-    return refusal or NO_MART
+    """Where to read a line from in its mart, or why it cannot be shown."""
+    found = warehouse.catalog.marts.get(line.mart)
+    if found is None or not found.time_column:
+        return NO_MART
+    metric = found.metrics.get(line.metric)
+    if metric is not None and metric.kind != "non_additive":
+        return Placement(line.mart, line.metric, where=_where(line, found))
+    if line.parts and set(line.parts) <= set(found.queryable_metrics()):
+        return Placement(line.mart, None, line.parts, _where(line, found))
+    if metric is not None:
+        return f"{line.metric} ({line.mart}) declares no numerator/denominator"
+    return NO_MART
 
 
 def _where(line: Line, mart: Mart) -> tuple[tuple[str, str, str], ...]:
@@ -514,14 +706,26 @@ def _where(line: Line, mart: Mart) -> tuple[tuple[str, str, str], ...]:
     return tuple(item for item in line.where if item[0] in mart.dimensions)
 
 
-def _cxi(numbers: Sequence[float]) -> float | None:
-    """100 x the weighted mean of the components that have data, the mart's own rule. The
-    weights arrive summed over the period's rows; every row of one build carries the same
-    weights, so the sums keep their proportions."""
-    ratios = (numbers[0:2], numbers[2:4], numbers[4:6])
+CXI_COMPONENTS = ("csat", "fcr", "response")
+"""The keys of var cxi_weights, in the order of the CXI line's parts."""
+
+
+def cxi_weights(provenance: Provenance) -> dict[str, float] | None:
+    """The CXI weights the build used (dim_build_parameters), None when it did not say."""
+    weights = provenance.parameters.get("cxi_weights")
+    if not isinstance(weights, Mapping) or not all(k in weights for k in CXI_COMPONENTS):
+        return None
+    return {name: float(weights[name]) for name in CXI_COMPONENTS}
+
+
+def _cxi(numbers: Sequence[float], weights: Mapping[str, float]) -> float | None:
+    """100 x the weighted mean of the components that have data, the mart's own rule, with
+    the weights the build used."""
     present = [
-        (weight, numerator / denominator)
-        for (numerator, denominator), weight in zip(ratios, numbers[6:9], strict=True)
+        (weights[name], numerator / denominator)
+        for name, numerator, denominator in zip(
+            CXI_COMPONENTS, numbers[0::2], numbers[1::2], strict=True
+        )
         if denominator
     ]
     total_weight = sum(weight for weight, _ in present)
@@ -530,7 +734,9 @@ def _cxi(numbers: Sequence[float]) -> float | None:
     return 100 * sum(weight * ratio for weight, ratio in present) / total_weight
 
 
-def _combine(line: Line, values: Sequence[float | None]) -> float | None:
+def _combine(
+    line: Line, values: Sequence[float | None], weights: Mapping[str, float] | None = None
+) -> float | None:
     if any(value is None for value in values):
         return None
     numbers = [float(value) for value in values if value is not None]
@@ -541,7 +747,7 @@ def _combine(line: Line, values: Sequence[float | None]) -> float | None:
         a, b, c, d = numbers
         return (a / b) * (c / d) if b and d else None
     if line.combine == "cxi":
-        return _cxi(numbers)
+        return _cxi(numbers, weights) if weights is not None else None
     numerator, denominator = numbers
     return numerator / denominator if denominator else None
 
@@ -613,12 +819,9 @@ def plan(
 
 
 def _values(
-    warehouse: Warehouse, built: Plan, periods: Periods
+    warehouse: Warehouse, built: Plan, windows: Sequence[Period]
 ) -> dict[Source, dict[str, dict[str, float | None]]]:
     """Source -> period label -> metric -> value, from the plan's one statement."""
-    windows = [Period("current", *periods.current)]
-    if periods.previous:
-        windows.append(Period("previous", *periods.previous))
     values: dict[Source, dict[str, dict[str, float | None]]] = {
         source: {item.label: {} for item in windows} for source in built.sources
     }
@@ -652,6 +855,103 @@ def build_provenance(warehouse: Warehouse) -> Provenance:
     return read_provenance(warehouse.connection, relations)
 
 
+def window_label(suffix: str, hours: object = None) -> str:
+    """An FCR window for a reader: 2 -> "2 h", 168 -> "7 d"; from the column suffix ("7d")
+    when the build did not publish the window's hours."""
+    if isinstance(hours, int | float) and not isinstance(hours, bool):
+        if hours >= 168 and hours % 24 == 0:
+            return f"{hours / 24:g} d"
+        return f"{hours:g} h"
+    digits = suffix.rstrip("hd")
+    return f"{digits} {suffix[-1]}" if digits.isdigit() and digits != suffix else suffix
+
+
+def window_labels(provenance: Provenance) -> dict[str, str]:
+    """The FCR windows of the build as labels, by column suffix: "default" is var
+    fcr_window_hours, the others the fixed windows the build published (parameter
+    fcr_windows of dim_build_parameters)."""
+    windows = provenance.parameters.get("fcr_windows")
+    labels = {"default": provenance.fcr_window}
+    if isinstance(windows, Mapping):
+        labels |= {
+            str(suffix): window_label(str(suffix), hours)
+            for suffix, hours in windows.items()
+            if suffix != "default"
+        }
+    for suffix in FCR_SUFFIXES:
+        labels.setdefault(suffix, window_label(suffix))
+    return labels
+
+
+FCR_SUFFIXES = ("24h", "72h", "7d")
+"""Column suffixes of the fixed FCR windows the queue marts publish (fcr_rate_<suffix>)."""
+
+
+def line_label(line: Line, provenance: Provenance) -> str:
+    """The line's label with the build's parameters filled in ("FCR (24 h)")."""
+    windows = window_labels(provenance)
+    return line.label.format(
+        fcr_window=windows["default"],
+        **{f"fcr_window_{suffix}": label for suffix, label in windows.items()},
+    )
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """A line over named periods: its figure per period label, or why it has none."""
+
+    section: Section
+    line: Line
+    label: str
+    place: Placement | str
+    values: Mapping[str, float | None]
+    unavailable: str | None
+    """Why the line's landing sources make it meaningless ("no surveys delivered")."""
+
+    @property
+    def source(self) -> str | None:
+        if not isinstance(self.place, Placement):
+            return None
+        return self.place.metric or _formula(self.line)
+
+
+def evaluate(
+    warehouse: Warehouse, provenance: Provenance, windows: Sequence[Period]
+) -> list[Evaluated]:
+    """Every headline line over every period of `windows` (non-overlapping), in one
+    statement: what the scorecard compares and the report shows, computed once."""
+    unavailable = _unavailable(provenance)
+    labels = tuple(item.label for item in windows)
+    built = plan(warehouse, unavailable, labels)
+    read = _values(warehouse, built, windows) if windows else {}
+    weights = cxi_weights(provenance)
+    evaluated = []
+    for section in SECTIONS:
+        for line in section.lines:
+            place = built.placed[(section.title, line.label)]
+            if isinstance(place, Placement) and line.combine == "cxi" and weights is None:
+                place = "n/a (the build published no cxi_weights)"
+            results: dict[str, float | None] = {}
+            if isinstance(place, Placement):
+                for label in labels:
+                    values = read[(place.mart, place.where)].get(label, {})
+                    columns = [values.get(c) for c in place.columns]
+                    results[label] = (
+                        columns[0] if place.metric else _combine(line, columns, weights)
+                    )
+            evaluated.append(
+                Evaluated(
+                    section,
+                    line,
+                    line_label(line, provenance),
+                    place,
+                    results,
+                    unavailable[(section.title, line.label)],
+                )
+            )
+    return evaluated
+
+
 def build_scorecard(warehouse: Warehouse, days: int = 7, end: date | None = None) -> Scorecard:
     """Compute the scorecard from the marts `warehouse` holds."""
     provenance = build_provenance(warehouse)
@@ -660,41 +960,40 @@ def build_scorecard(warehouse: Warehouse, days: int = 7, end: date | None = None
     week_start = provenance.week_start if end is None else None
     chosen = choose_periods(first, last, days, week_start)
     periods = Periods(chosen.current, chosen.previous, chosen.label, note)
-    unavailable = {
+    windows = [Period("current", *periods.current)]
+    if periods.previous:
+        windows.append(Period("previous", *periods.previous))
+    figures = []
+    evaluated = evaluate(warehouse, provenance, windows)
+    for item in evaluated:
+        place = item.place
+        if not isinstance(place, Placement):
+            figures.append(
+                Figure(item.section.title, item.line, item.label, None, None, None, None, place)
+            )
+            continue
+        figures.append(
+            Figure(
+                item.section.title,
+                item.line,
+                item.label,
+                item.source,
+                place.mart,
+                item.values.get("current"),
+                item.values.get("previous"),
+                "ok",
+            )
+        )
+    built = plan(warehouse, _unavailable(provenance), tuple(w.label for w in windows))
+    return Scorecard(periods, tuple(figures), len(built.sources), 1 if built.query else 0)
+
+
+def _unavailable(provenance: Provenance) -> dict[tuple[str, str], str | None]:
+    return {
         (section.title, line.label): provenance.unavailable(line.needs)
         for section in SECTIONS
         for line in section.lines
     }
-    labels = ("current", "previous") if periods.previous else ("current",)
-    built = plan(warehouse, unavailable, labels)
-    read = _values(warehouse, built, periods)
-    figures = []
-    for section in SECTIONS:
-        for line in section.lines:
-            place = built.placed[(section.title, line.label)]
-            label = line.label.format(fcr_window=provenance.fcr_window)
-            if not isinstance(place, Placement):
-                figures.append(Figure(section.title, line, label, None, None, None, None, place))
-                continue
-            results = []
-            for period in ("current", "previous"):
-                values = read[(place.mart, place.where)].get(period, {})
-                columns = [values.get(c) for c in place.columns]
-                results.append(columns[0] if place.metric else _combine(line, columns))
-            source = place.metric or _formula(line)
-            figures.append(
-                Figure(
-                    section.title,
-                    line,
-                    label,
-                    source,
-                    place.mart,
-                    results[0],
-                    results[1],
-                    "ok",
-                )
-            )
-    return Scorecard(periods, tuple(figures), len(built.sources), 1 if built.query else 0)
 
 
 def _formula(line: Line) -> str:
@@ -703,7 +1002,10 @@ def _formula(line: Line) -> str:
     if line.combine == "product":
         return "({} / {}) * ({} / {})".format(*line.parts)
     if line.combine == "cxi":
-        return "100 * weighted mean of csat, fcr_rate, response_within_target_rate"
+        return (
+            "100 * cxi_weights mean of csat_numerator / csat_denominator, "
+            "fcr_numerator / fcr_denominator, response_numerator / response_denominator"
+        )
     return "{} / {}".format(*line.parts)
 
 

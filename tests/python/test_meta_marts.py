@@ -6,10 +6,10 @@ import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import pytest
 import yaml
 
+from ccmetrics.api import connect
 from ccmetrics.contract import SOURCES
 from ccmetrics.report import build_report
 from ccmetrics.report.warehouse import open_warehouse
@@ -19,7 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def marts(built_center):
-    con = duckdb.connect(str(built_center.db_path), read_only=True)
+    # the readers' own read-only connection: the report opens the file the same way, and
+    # DuckDB refuses a second connection to one file with another configuration
+    con = connect(built_center.db_path)
     yield con
     con.close()
 

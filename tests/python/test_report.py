@@ -16,8 +16,9 @@ from ccmetrics.report.html import render_html
 from ccmetrics.report.warehouse import open_warehouse
 
 
-def build_mart_shaped_db(path: Path) -> Path:
-    """Two days, two channels. Day 1 phone: SL 8/10, day 1 chat: 1/2, day 2 phone: 0 of 0."""
+def build_mart_shaped_db(path: Path, *, meta: bool = True) -> Path:
+    """Two days, two channels. Day 1 phone: SL 8/10, day 1 chat: 1/2, day 2 phone: 0 of 0.
+    With `meta`, the meta marts of a build with the default parameters covering both days."""
     with duckdb.connect(str(path)) as con:
         con.execute(
             """
@@ -55,7 +56,7 @@ def build_mart_shaped_db(path: Path) -> Path:
         )
         # CXI components per day and channel. Day 1: csat (3 + 1) / (4 + 1) = 0.8, fcr 1 / 2,
         # response 1 / 2 (the phone row has no response denominator, which is fine pooled).
-        # With the project's weights 0.4 / 0.4 / 0.2: 100 x (0.32 + 0.2 + 0.1) = 62.0.
+        # With the build's weights 0.4 / 0.4 / 0.2: 100 x (0.32 + 0.2 + 0.1) = 62.0.
         # Day 2 has no component at all: null, not 0.
         con.execute(
             """
@@ -70,6 +71,13 @@ def build_mart_shaped_db(path: Path) -> Path:
             )
             """
         )
+        if meta:
+            add_meta_marts(
+                con,
+                parameters={},
+                data_ends_at=datetime(2026, 3, 4),
+                complete=(date(2026, 3, 2), date(2026, 3, 3)),
+            )
     return path
 
 
@@ -107,13 +115,15 @@ def test_headline_tiles_are_ratios_of_sums(mart_db: Path) -> None:
     finally:
         warehouse.close()
     tiles = {tile.label: tile.value for tile in _section(report, "gen1").tiles}
-    # SL (8 + 1) / (10 + 2) = 0.75, not the mean of the rows' rates (0.8 and 0.5).
-    assert tiles["Service level"] == "75.0%"
-    # ASA 390 s of wait over 12 answered; AHT 3900 s over 12 handled.
-    assert tiles["ASA"] == "32.5 s"
+    # Queue metrics of the telephone era are the phone's: SL 8 / 10 (the chat's 1 of 2 pooled
+    # in would make it 9 / 12), ASA 90 s of wait over 10 answered calls.
+    assert tiles["service level (phone)"] == "80.0%"
+    assert tiles["ASA (phone)"] == "9.0 s"
+    assert tiles["offered (phone)"] == "12"
+    # AHT and FCR are every channel's: 3900 s over 12 handled, 5 of 7 resolved.
     assert tiles["AHT"] == "325.0 s"
-    assert tiles["FCR (default window)"] == "71.4%"  # 5 / 7
-    assert tiles["Labor cost per handled contact"] == "10.00"  # 120 / 12
+    assert tiles["FCR (2 h)"] == "71.4%"
+    assert tiles["labor cost per contact"] == "10.00"  # 120 / 12
 
 
 def test_empty_denominator_day_is_null_not_zero(mart_db: Path) -> None:
@@ -126,7 +136,14 @@ def test_empty_denominator_day_is_null_not_zero(mart_db: Path) -> None:
     values = _chart_rows(trend)
     day2 = [row for row in values if row["date"].startswith("2026-03-03")]
     assert day2, "the day with no contacts is still on the time axis"
-    assert all(row["value"] is None for row in day2)
+    # every rate is null on a day without a denominator; the sums (calls offered, labor cost)
+    # are 0
+    sums = {"offered (phone)", "labor cost"}
+    assert all(row["value"] is None for row in day2 if row["metric"] not in sums)
+    assert {row["metric"]: row["value"] for row in day2 if row["metric"] in sums} == {
+        "offered (phone)": 0,
+        "labor cost": 0,
+    }
 
 
 def test_heatmap_pools_phone_queues_per_interval(mart_db: Path) -> None:
@@ -153,7 +170,7 @@ def test_fcr_by_window_and_channel(mart_db: Path) -> None:
         (row["channel"], row["fcr_window"]): row["fcr_rate"]
         for row in section.charts[0].spec["data"]["values"]
     }
-    assert rates[("phone", "default window")] == pytest.approx(4 / 5)
+    assert rates[("phone", "default (2 h)")] == pytest.approx(4 / 5)
     assert rates[("phone", "7 d")] == pytest.approx(1 / 4)
     assert rates[("chat", "7 d")] == 0
 
@@ -194,9 +211,9 @@ def test_script_data_cannot_close_the_script_element() -> None:
 
 
 def test_format_value_shows_missing_as_na() -> None:
-    assert format_value(None, "percent") == "n/a"
+    assert format_value(None, "rate") == "n/a"
     assert format_value(float("nan"), "seconds") == "n/a"
-    assert format_value(0.0, "percent") == "0.0%"
+    assert format_value(0.0, "rate") == "0.0%"
 
 
 def test_exposure_depends_on_every_mart_the_report_reads() -> None:
@@ -247,9 +264,9 @@ def test_cxi_is_the_weighted_mean_of_pooled_components(mart_db: Path) -> None:
     finally:
         warehouse.close()
     tiles = {tile.label: tile.value for tile in section.tiles}
-    assert tiles["CXI (0-100)"] == "62.0"
+    assert tiles["CXI"] == "62.0"
     values = _chart_rows(section.charts[0].spec)
-    by_day = {row["date"][:10]: row["value"] for row in values if row["metric"] == "CXI (0-100)"}
+    by_day = {row["date"][:10]: row["value"] for row in values if row["metric"] == "CXI"}
     assert by_day == {"2026-03-02": pytest.approx(62.0), "2026-03-03": None}
 
 
@@ -258,7 +275,7 @@ def fragment_db(tmp_path: Path) -> Path:
     """The mart-shaped warehouse whose last day, 03-03, is a fragment that the contacts
     delivered so far cover only in part (phone SL 0 of 10 so far), built with a 24 h FCR
     window and CXI weights all on CSAT; agent states and schedules were never delivered."""
-    path = build_mart_shaped_db(tmp_path / "fragment.duckdb")
+    path = build_mart_shaped_db(tmp_path / "fragment.duckdb", meta=False)
     with duckdb.connect(str(path)) as con:
         con.execute(
             """
@@ -289,17 +306,17 @@ def test_the_report_reads_complete_days_with_the_build_parameters(fragment_db: P
         warehouse.close()
     gen1 = _section(report, "gen1")
     tiles = {tile.label: tile for tile in gen1.tiles}
-    # SL (8 + 1) / (10 + 2): the fragment's 0 of 10 would make it 9 / 22 = 40.9%
-    assert tiles["Service level"].value == "75.0%"
-    assert tiles["Service level"].detail == "02 Mar - 02 Mar"
+    # phone SL 8 / 10: the fragment's 0 of 10 would make it 8 / 20 = 40.0%
+    assert tiles["service level (phone)"].value == "80.0%"
+    assert tiles["service level (phone)"].detail == "02 Mar - 02 Mar"
     assert tiles["FCR (24 h)"].value == "71.4%"
     assert not [row for row in _chart_rows(gen1.charts[0].spec) if row["date"] >= "2026-03-03"]
     # labor needs agent states: the mart's labor cost is not shown as a cost per contact
-    labor = tiles["Labor cost per handled contact"]
+    labor = tiles["labor cost per contact"]
     assert (labor.value, labor.detail) == ("n/a", "no agent_states delivered")
     # CXI with the build's weights: CSAT alone, 4 / 5
     cxi = {tile.label: tile.value for tile in _section(report, "gen4").tiles}
-    assert cxi["CXI (0-100)"] == "80.0"
+    assert cxi["CXI"] == "80.0"
     assert report.subtitle.endswith(
         "Data ends 2026-03-04 00:00 UTC; complete reporting days 2026-03-02 to 2026-03-02 "
         "(America/New_York); later days are partial, left out. Built with fcr_window_hours = "
@@ -307,7 +324,7 @@ def test_the_report_reads_complete_days_with_the_build_parameters(fragment_db: P
         '"response": 0.0} (not the defaults).'
     )
     workforce = {tile.label: tile for tile in _section(report, "workforce").tiles}
-    assert workforce["Schedule adherence"].detail == "no agent_states or schedules delivered"
+    assert workforce["schedule adherence"].detail == "no agent_states or schedules delivered"
     assert _section(report, "schedule-fit").notes == ("Not available: no schedules delivered.",)
 
 

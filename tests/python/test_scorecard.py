@@ -161,18 +161,19 @@ def test_a_line_reads_one_grain_of_a_mixed_grain_mart(tmp_path):
     assert attrition.current == 0.0
 
 
-def test_cxi_is_recomputed_from_component_counts_and_weights():
+def test_cxi_is_recomputed_from_component_counts_and_the_build_weights():
     from ccmetrics.scorecard import _cxi
 
-    # Two rows of one build: weights 0.4 / 0.4 / 0.2 summed to 0.8 / 0.8 / 0.4. CSAT 3 of 4,
-    # FCR 8 of 10, no response data: the response weight drops out (the mart's rule).
-    assert _cxi([3, 4, 8, 10, 0, 0, 0.8, 0.8, 0.4]) == pytest.approx(
-        100 * (0.4 * 0.75 + 0.4 * 0.8) / 0.8
-    )
-    assert _cxi([3, 4, 8, 10, 1, 2, 0.4, 0.4, 0.2]) == pytest.approx(
+    # CSAT 3 of 4, FCR 8 of 10, no response data: the response weight drops out (the mart's
+    # rule) and the present weights are renormalised.
+    weights = {"csat": 0.4, "fcr": 0.4, "response": 0.2}
+    assert _cxi([3, 4, 8, 10, 0, 0], weights) == pytest.approx(100 * (0.4 * 0.75 + 0.4 * 0.8) / 0.8)
+    assert _cxi([3, 4, 8, 10, 1, 2], weights) == pytest.approx(
         100 * (0.4 * 0.75 + 0.4 * 0.8 + 0.2 * 0.5)
     )
-    assert _cxi([0, 0, 0, 0, 0, 0, 0.4, 0.4, 0.2]) is None
+    assert _cxi([0, 0, 0, 0, 0, 0], weights) is None
+    # other weights, other index: all of it on CSAT
+    assert _cxi([3, 4, 8, 10, 1, 2], {"csat": 1.0, "fcr": 0.0, "response": 0.0}) == 75.0
 
 
 def _fragment_warehouse(tmp_path, **meta) -> Path:

@@ -105,9 +105,13 @@ def resolve_metrics(
     An unknown name raises with the nearest names; aliases of two marts cannot be combined.
     """
     known = {n for found in catalog.marts.values() for n in found.metrics}
+    pinned = catalog.marts[mart].metrics if mart in catalog.marts else {}
     columns = []
     for name in names:
-        if name in known:
+        # The semantic layer's name wins over a same-named column of another mart
+        # (`fcr_rate` is the queue marts' default-window FCR, not fct_cxi_daily's component),
+        # unless the mart asked for has that column.
+        if name in pinned or (name in known and name not in aliases):
             columns.append(name)
         elif name in aliases:
             home, column = aliases[name]

@@ -4,24 +4,67 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from datetime import timedelta
 from pathlib import Path
 
+from ccmetrics.catalog import CatalogError
 from ccmetrics.provenance import META_MARTS
 from ccmetrics.report import sections
 from ccmetrics.report.html import render_html
-from ccmetrics.report.metrics import GENERATIONS
-from ccmetrics.report.model import Report
-from ccmetrics.report.warehouse import Warehouse, open_warehouse
+from ccmetrics.report.model import Report, Section
+from ccmetrics.report.warehouse import ReportSource, open_warehouse
+from ccmetrics.scorecard import SECTIONS, complete_range, evaluate
+from ccmetrics.sqlbuild import Period
 
 
 def marts_read() -> tuple[str, ...]:
     """Every mart the report reads: what its dbt exposure must depend on."""
-    headline = {metric.table for generation in GENERATIONS for metric in generation.metrics}
+    headline = {line.mart for section in SECTIONS for line in section.lines}
     return tuple(sorted(headline | set(sections.SECTION_MARTS) | set(META_MARTS)))
 
 
-def build_report(warehouse: Warehouse, generated_at: dt.datetime | None = None) -> Report:
-    """Every section, in page order, from the marts the warehouse holds."""
+def headline_sections(
+    warehouse: ReportSource, period: tuple[dt.date, dt.date] | None = None
+) -> list[Section]:
+    """The scorecard's sections over the complete reporting days of the data (within
+    `period` when given): the same lines, labels and numbers as `ccmetrics scorecard` shows
+    for the same days."""
+    provenance = warehouse.provenance
+    first: dt.date | None
+    last: dt.date | None
+    try:
+        first, last, _ = complete_range(warehouse.warehouse, provenance)
+    except CatalogError:
+        first = last = None
+    if period is not None and first is not None and last is not None:
+        first, last = max(first, period[0]), min(last, period[1])
+        if first > last:
+            first = last = None
+    days: list[tuple[str, dt.date]] = []
+    whole_periods: list[Period] = []
+    span = ""
+    if first is not None and last is not None:
+        count = (last - first).days + 1
+        days = [
+            (f"d{first + timedelta(days=n):%Y%m%d}", first + timedelta(days=n))
+            for n in range(count)
+        ]
+        whole_periods = [Period("period", first, last)]
+        span = f"{first:%d %b} - {last:%d %b}"
+    whole = evaluate(warehouse.warehouse, provenance, whole_periods)
+    daily = evaluate(
+        warehouse.warehouse, provenance, [Period(label, day, day) for label, day in days]
+    )
+    return [sections.headline_section(section, whole, daily, days, span) for section in SECTIONS]
+
+
+def build_report(
+    warehouse: ReportSource,
+    generated_at: dt.datetime | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
+) -> Report:
+    """Every section, in page order, from the marts the warehouse holds; the headline cards
+    over `period` (default: every complete reporting day)."""
     stamp = (generated_at or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
     subtitle = [f"From {warehouse.path.name}, generated {stamp}."]
     data_end = warehouse.provenance.data_end_text()
@@ -31,7 +74,7 @@ def build_report(warehouse: Warehouse, generated_at: dt.datetime | None = None) 
     if changed:
         settings = ", ".join(f"{name} = {json.dumps(value)}" for name, value in changed.items())
         subtitle.append(f"Built with {settings} (not the defaults).")
-    parts = [sections.headline_section(warehouse, generation) for generation in GENERATIONS]
+    parts = headline_sections(warehouse, period)
     parts += [
         sections.service_level_section(warehouse),
         sections.fcr_section(warehouse),

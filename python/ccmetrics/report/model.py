@@ -13,6 +13,8 @@ class Tile:
     label: str
     value: str
     detail: str = ""
+    number: float | None = None
+    """The value before formatting (None when not available), for checks and exports."""
 
 
 @dataclass(frozen=True)

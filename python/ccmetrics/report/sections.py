@@ -10,14 +10,16 @@ from typing import TYPE_CHECKING
 
 from ccmetrics.report import charts
 from ccmetrics.report.formatting import format_value
-from ccmetrics.report.metrics import LABOR, Generation, Ratio, Weighted
 from ccmetrics.report.model import Chart, Section, Table, Tile
-from ccmetrics.report.settings import project_vars
+from ccmetrics.scorecard import LABOR, NO_MART, Evaluated, Placement, window_labels
+from ccmetrics.scorecard import Section as Headlines
 
 if TYPE_CHECKING:
+    from datetime import date
+
     import pandas as pd
 
-    from ccmetrics.report.warehouse import Warehouse
+    from ccmetrics.report.warehouse import ReportSource as Warehouse
 
 QUEUE_DAILY_MART = "fct_queue_daily"
 QUEUE_INTERVALS_MART = "fct_queue_intervals"
@@ -35,15 +37,19 @@ SECTION_MARTS = (
     SCHEDULE_FIT_DAILY_MART,
     DRILLDOWN_MART,
 )
-"""The marts the charted sections read (the headline metrics name theirs in metrics.py)."""
+"""The marts the charted sections read (the headline metrics name theirs in the scorecard's
+SECTIONS, which the report shows)."""
 
-D3_FORMATS = {"percent": ".1~%", "seconds": ",.0f", "currency": ",.2f", "score": ",.0f"}
-FCR_WINDOWS: tuple[tuple[str, str], ...] = (
-    ("default", "default window"),
-    ("24h", "24 h"),
-    ("72h", "72 h"),
-    ("7d", "7 d"),
-)
+D3_FORMATS = {
+    "rate": ".1~%",
+    "seconds": ",.0f",
+    "money": ",.2f",
+    "count": ",.0f",
+    "score": ",.0f",
+    "index": ",.1f",
+}
+FCR_SUFFIXES = ("default", "24h", "72h", "7d")
+"""The FCR windows the queue marts publish, by column suffix (labels from the build)."""
 COST_SOURCES = ("cost_lines", *LABOR)
 """Total cost is labor plus the cost lines: without either it would be a part shown as all."""
 
@@ -53,120 +59,68 @@ def _unavailable(warehouse: Warehouse, sources: tuple[str, ...]) -> str | None:
     return warehouse.provenance.unavailable(sources)
 
 
-def _ratio_by_day(warehouse: Warehouse, metric: Ratio) -> pd.DataFrame:
-    """Columns date, value (sum of numerators / sum of denominators of the day)."""
-    daily = warehouse.query(
-        f"""
-        select
-            cast({metric.date_column} as date) as date,
-            sum({metric.numerator}) as numerator,
-            sum({metric.denominator}) as denominator
-        from {warehouse.relation(metric.table)}
-        where {warehouse.complete(metric.date_column)}
-        group by 1
-        order by 1
-        """
-    )
-    daily["value"] = [
-        _divide(n, d, metric.scale)
-        for n, d in zip(daily["numerator"], daily["denominator"], strict=True)
-    ]
-    return daily
-
-
-def _weighted_mean(
-    sums: dict[str, tuple[float, float]], weights: dict[str, float], scale: float
-) -> float | None:
-    """Weighted mean of the components present (denominator > 0), weights renormalised."""
-    present = {name: _divide(num, den, 1.0) for name, (num, den) in sums.items() if den and den > 0}
-    weight_sum = sum(weights[name] for name in present)
-    if not present or weight_sum == 0:
-        return None
-    return scale * sum(weights[name] * value for name, value in present.items()) / weight_sum
-
-
-def _weighted_by_day(warehouse: Warehouse, metric: Weighted) -> tuple[pd.DataFrame, float | None]:
-    """Columns date, value per day, and the value over the whole period."""
-    built_with = warehouse.provenance.parameters.get(metric.weights_var)
-    configured = built_with if isinstance(built_with, dict) else project_vars()[metric.weights_var]
-    weights = {name: float(value) for name, value in configured.items()}
-    sums = ",\n".join(
-        f"sum({num}) as {name}_num, sum({den}) as {name}_den"
-        for name, num, den in metric.components
-    )
-    daily = warehouse.query(
-        f"""
-        select cast({metric.date_column} as date) as date, {sums}
-        from {warehouse.relation(metric.table)}
-        where {warehouse.complete(metric.date_column)}
-        group by 1
-        order by 1
-        """
-    )
-
-    def component_sums(frame: pd.DataFrame) -> dict[str, tuple[float, float]]:
-        return {
-            name: (frame[f"{name}_num"].sum(), frame[f"{name}_den"].sum())
-            for name, _, _ in metric.components
-        }
-
-    daily["value"] = [
-        _weighted_mean(component_sums(daily.iloc[[row]]), weights, metric.scale)
-        for row in range(len(daily))
-    ]
-    return daily, _weighted_mean(component_sums(daily), weights, metric.scale)
-
-
 def _divide(numerator: float, denominator: float, scale: float) -> float | None:
     if denominator is None or denominator == 0 or numerator is None:
         return None
     return float(numerator) / float(denominator) * scale
 
 
-def headline_section(warehouse: Warehouse, generation: Generation) -> Section:
-    """Tiles with each metric over the whole period and small-multiple daily trends."""
+def headline_section(
+    section: Headlines,
+    whole: list[Evaluated],
+    daily: list[Evaluated],
+    days: list[tuple[str, date]],
+    span: str,
+) -> Section:
+    """Tiles with each headline over the whole period (the scorecard's lines and numbers)
+    and small-multiple daily trends."""
     import pandas as pd
 
     tiles: list[Tile] = []
     notes: list[str] = []
     trends: list[pd.DataFrame] = []
     trend_formats: dict[str, str] = {}
-    for metric in generation.metrics:
-        label = metric.label.format(fcr_window=warehouse.provenance.fcr_window)
-        undelivered = _unavailable(warehouse, metric.sources)
-        if undelivered:
-            tiles.append(Tile(label, "n/a", undelivered))
+    by_day = {(item.line.label): item for item in daily if item.section is section}
+    for item in whole:
+        if item.section is not section:
             continue
-        reason = warehouse.missing(metric.table, (metric.date_column, *metric.columns))
-        if reason:
-            notes.append(f"{label}: not shown, {reason}.")
+        if item.unavailable:
+            tiles.append(Tile(item.label, "n/a", item.unavailable))
             continue
-        if isinstance(metric, Weighted):
-            daily, total = _weighted_by_day(warehouse, metric)
-        else:
-            daily = _ratio_by_day(warehouse, metric)
-            total = _divide(daily["numerator"].sum(), daily["denominator"].sum(), metric.scale)
-        if daily.empty:
-            notes.append(f"{label}: not shown, `{metric.table}` has no rows.")
+        if not isinstance(item.place, Placement):
+            reason = (
+                f"mart `{item.line.mart}` is not built in this warehouse"
+                if item.place == NO_MART
+                else item.place
+            )
+            notes.append(f"{item.label}: not shown, {reason}.")
             continue
-        first, last = daily["date"].min(), daily["date"].max()
-        tiles.append(Tile(label, format_value(total, metric.fmt), f"{first:%d %b} - {last:%d %b}"))
+        if not days:
+            notes.append(f"{item.label}: not shown, no complete reporting day.")
+            continue
+        value = next(iter(item.values.values()), None)
+        tiles.append(Tile(item.label, format_value(value, item.line.unit), span, value))
+        trend = by_day[item.line.label]
         trends.append(
-            pd.DataFrame({"date": daily["date"], "metric": label, "value": daily["value"]})
-        )
-        trend_formats[label] = D3_FORMATS[metric.fmt]
-    chart_list: list[Chart] = []
-    if trends:
-        chart_list.append(
-            Chart(
-                "Daily trend",
-                charts.metric_trends(pd.concat(trends, ignore_index=True), trend_formats),
+            pd.DataFrame(
+                {
+                    "date": [day for _, day in days],
+                    "metric": item.label,
+                    "value": [trend.values.get(label) for label, _ in days],
+                }
             )
         )
+        trend_formats[item.label] = D3_FORMATS[item.line.unit]
+    chart_list: list[Chart] = []
+    if trends:
+        frame = pd.concat(trends, ignore_index=True)
+        frame["date"] = pd.to_datetime(frame["date"])
+        frame["value"] = frame["value"].astype("object").where(frame["value"].notna(), None)
+        chart_list.append(Chart("Daily trend", charts.metric_trends(frame, trend_formats)))
     return Section(
-        key=generation.key,
-        title=generation.title,
-        intro=generation.intro,
+        key=section.key,
+        title=section.title,
+        intro=section.intro,
         tiles=tuple(tiles),
         charts=tuple(chart_list),
         notes=tuple(notes),
@@ -226,21 +180,24 @@ def fcr_section(warehouse: Warehouse) -> Section:
     )
     table = QUEUE_DAILY_MART
     needed = ["channel"]
-    for window, _ in FCR_WINDOWS:
+    for window in FCR_SUFFIXES:
         needed += [f"fcr_resolved_{window}", f"fcr_eligible_{window}"]
     reason = warehouse.missing(table, needed)
     if reason:
         return Section(key, title, intro, notes=(f"Not shown: {reason}.",))
-    labels = dict(FCR_WINDOWS)
-    if warehouse.provenance.parameters.get("fcr_window_hours") is not None:
-        labels["default"] = f"default ({warehouse.provenance.fcr_window})"
+    labels = window_labels(warehouse.provenance)
+    labels["default"] = (
+        f"default ({labels['default']})"
+        if warehouse.provenance.parameters.get("fcr_window_hours") is not None
+        else "default window"
+    )
     selects = ",\n".join(
         f"select channel, '{labels[window]}' as fcr_window, "
         f"{position} as window_order, "
         f"sum(fcr_resolved_{window}) as resolved, sum(fcr_eligible_{window}) as eligible "
         f"from {warehouse.relation(table)} where {warehouse.complete('reporting_date')} "
         "group by channel"
-        for position, (window, _) in enumerate(FCR_WINDOWS)
+        for position, window in enumerate(FCR_SUFFIXES)
     ).replace(",\nselect", "\nunion all\nselect")
     frame = warehouse.query(
         f"""
@@ -300,7 +257,7 @@ def schedule_fit_section(warehouse: Warehouse) -> Section:
             tiles.append(
                 Tile(
                     f"{row.queue_id}: within +-1 agent",
-                    format_value(share, "percent"),
+                    format_value(share, "rate"),
                     f"{int(row.within)} of {int(row.evaluated)} intervals",
                 )
             )
@@ -420,7 +377,8 @@ def cost_section(warehouse: Warehouse) -> Section:
     intro = (
         "Human: agent labor and telephony over first-contact-resolved handled contacts. AI: bot "
         "and AI platform cost over bot resolutions. An issue that comes back within the FCR "
-        "window is not resolved."
+        "window is not resolved. The cost per resolution of the period, human and AI, is on "
+        "the Cost cards above."
     )
     undelivered = _unavailable(warehouse, COST_SOURCES)
     if undelivered:
@@ -445,38 +403,6 @@ def cost_section(warehouse: Warehouse) -> Section:
         return Section(key, title, intro, notes=(f"Not shown: {reason}.",))
     relation = warehouse.relation(table)
     complete = warehouse.complete("reporting_date")
-    totals = warehouse.query(
-        f"""
-        select
-            sum(total_cost) as total_cost,
-            sum(resolved_issues) as resolved,
-            sum(human_cost) as human_cost,
-            sum(human_resolved_issues) as human_resolved,
-            sum(ai_cost) as ai_cost,
-            sum(bot_resolved_issues) as bot_resolved
-        from {relation}
-        where {complete}
-        """
-    ).iloc[0]
-    if totals.isna().all():
-        return Section(key, title, intro, notes=(f"Not shown: `{table}` has no rows.",))
-    tiles = (
-        Tile(
-            "Cost per resolution",
-            format_value(_divide(totals.total_cost, totals.resolved, 1.0), "currency"),
-            f"{totals.total_cost:,.2f} over {int(totals.resolved)} resolved issues",
-        ),
-        Tile(
-            "Human cost per resolution",
-            format_value(_divide(totals.human_cost, totals.human_resolved, 1.0), "currency"),
-            f"{totals.human_cost:,.2f} over {int(totals.human_resolved)} resolved contacts",
-        ),
-        Tile(
-            "AI cost per resolution",
-            format_value(_divide(totals.ai_cost, totals.bot_resolved, 1.0), "currency"),
-            f"{totals.ai_cost:,.2f} over {int(totals.bot_resolved)} bot resolutions",
-        ),
-    )
     per_resolution = warehouse.query(
         f"""
         select cast(reporting_date as date) as date, 'human' as service,
@@ -512,12 +438,13 @@ def cost_section(warehouse: Warehouse) -> Section:
         order by date
         """
     )
+    if composition.empty:
+        return Section(key, title, intro, notes=(f"Not shown: `{table}` has no rows.",))
     composition["date"] = [f"{day:%d %b}" for day in composition["date"]]
     return Section(
         key,
         title,
         intro,
-        tiles=tiles,
         charts=(
             Chart(
                 "Cost per resolution by day (gaps: no resolution that day)",

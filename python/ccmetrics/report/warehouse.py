@@ -1,33 +1,40 @@
-"""Read-only access to the marts: which tables exist, which columns they have, and queries."""
+"""The marts the report reads: the query API's read-only `Warehouse` (one catalog, one
+connection for every reader) with the build's provenance, and the few helpers the charted
+sections need to write their SQL."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ccmetrics.provenance import META_MARTS, Provenance, read_provenance
+from ccmetrics.provenance import Provenance
 
 if TYPE_CHECKING:
-    import duckdb
     import pandas as pd
+
+    from ccmetrics.api import Warehouse
 
 
 @dataclass(frozen=True)
-class Warehouse:
-    """An open read-only DuckDB connection and the tables it holds (name -> column names)."""
+class ReportSource:
+    """An open `ccmetrics.api.Warehouse`, the file it reads and the build's provenance."""
 
-    connection: duckdb.DuckDBPyConnection
-    tables: dict[str, frozenset[str]]
-    schemas: dict[str, str]
+    warehouse: Warehouse
     path: Path
-    provenance: Provenance = field(default_factory=Provenance)
-    """The build's parameters and what the deliveries cover (empty for older warehouses)."""
+    provenance: Provenance
+
+    @property
+    def tables(self) -> dict[str, frozenset[str]]:
+        """Mart name -> its column names."""
+        return {
+            name: frozenset(mart.columns) for name, mart in self.warehouse.catalog.marts.items()
+        }
 
     def relation(self, table: str) -> str:
         """The quoted schema-qualified name of `table`, for use in SQL."""
-        return f'"{self.schemas[table]}"."{table}"'
+        return f'"{self.warehouse.catalog.marts[table].schema}"."{table}"'
 
     def missing(self, table: str, columns: Iterable[str] = ()) -> str | None:
         """Why `table` cannot feed a section (None when it can)."""
@@ -52,42 +59,32 @@ class Warehouse:
         )
 
     def query(self, sql: str) -> pd.DataFrame:
-        return self.connection.execute(sql).df()
+        return self.warehouse.connection.execute(sql).df()
 
     def close(self) -> None:
-        self.connection.close()
+        self.warehouse.close()
 
 
-def open_warehouse(path: Path) -> Warehouse:
-    """Open the DuckDB file read-only, so a report never blocks `dbt build` or `publish`.
+def open_warehouse(path: Path, manifest: Path | None = None) -> ReportSource:
+    """Open the DuckDB file read-only through the query API, so a report never blocks
+    `dbt build` or `publish` and reads the catalog every other reader reads.
 
-    Tables of the `marts` schema (then `main`) win over same-named tables in other schemas.
+    `manifest` (default: the project's target/manifest.json when there is one) declares the
+    rates' numerators and denominators of a working warehouse that `ccmetrics publish` has not
+    embedded them in.
     """
-    import duckdb
+    from ccmetrics import paths
+    from ccmetrics.api import Warehouse
+    from ccmetrics.scorecard import build_provenance
 
     if not path.exists():
         raise FileNotFoundError(f"no DuckDB warehouse at {path}")
-    connection = duckdb.connect(str(path), read_only=True)
-    rows = connection.execute(
-        """
-        select table_schema, table_name, column_name
-        from information_schema.columns
-        where table_catalog = current_database()
-        order by
-            case table_schema when 'marts' then 0 when 'main' then 1 else 2 end, table_schema
-        """
-    ).fetchall()
-    tables: dict[str, set[str]] = {}
-    owner: dict[str, str] = {}
-    for schema, table, column in rows:
-        if owner.setdefault(table, schema) != schema:
-            continue
-        tables.setdefault(table, set()).add(column)
-    warehouse = Warehouse(
-        connection=connection,
-        tables={name: frozenset(columns) for name, columns in tables.items()},
-        schemas=owner,
-        path=path,
-    )
-    relations = {name: warehouse.relation(name) for name in META_MARTS if name in owner}
-    return replace(warehouse, provenance=read_provenance(connection, relations))
+    if manifest is None and paths.manifest_path().is_file():
+        manifest = paths.manifest_path()
+    warehouse = Warehouse(path, manifest)
+    try:
+        provenance = build_provenance(warehouse)
+    except Exception:
+        warehouse.close()
+        raise
+    return ReportSource(warehouse, path, provenance)
