@@ -106,7 +106,10 @@ renamed as (
         cast(initiation_timestamp as timestamp) as started_at,
         cast(queue_enqueue_timestamp as timestamp) as queued_at,
         cast(agent_connected_to_agent_timestamp as timestamp) as connected_at,
-        cast(agent_connected_to_agent_timestamp as timestamp) as first_response_at,
+        cast(
+            coalesce(chat_agent_first_response_timestamp, agent_connected_to_agent_timestamp)
+            as timestamp
+        ) as first_response_at,
         cast(disconnect_timestamp as timestamp) as ended_at,
         cast(agent_interaction_duration as double) as talk_seconds,
         cast(agent_customer_hold_duration as double) as hold_seconds,

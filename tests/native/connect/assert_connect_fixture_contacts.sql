@@ -83,17 +83,29 @@ staged as (
 
 missing as (
 
-    select 'expected, not staged' as problem, * from expected
+    select
+        'expected, not staged' as problem,
+        *
+    from expected
     except
-    select 'expected, not staged' as problem, * from staged
+    select
+        'expected, not staged' as problem,
+        *
+    from staged
 
 ),
 
 unexpected as (
 
-    select 'staged, not expected' as problem, * from staged
+    select
+        'staged, not expected' as problem,
+        *
+    from staged
     except
-    select 'staged, not expected' as problem, * from expected
+    select
+        'staged, not expected' as problem,
+        *
+    from expected
 
 )
 

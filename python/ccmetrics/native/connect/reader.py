@@ -53,6 +53,10 @@ FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("agent_customer_hold_duration", ("Agent", "CustomerHoldDuration")),
     ("agent_after_contact_work_duration", ("Agent", "AfterContactWorkDuration")),
     ("customer_endpoint_type", ("CustomerEndpoint", "Type")),
+    (
+        "chat_agent_first_response_timestamp",
+        ("ChatMetrics", "ChatContactMetrics", "AgentFirstResponseTimestamp"),
+    ),
     ("last_update_timestamp", ("LastUpdateTimestamp",)),
 )
 """Raw column and the record's path to it (a missing object, like `Agent` on an unanswered

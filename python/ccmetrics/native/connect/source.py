@@ -126,6 +126,13 @@ CTR = Source(
             max_length=MAX_LENGTH_CODE,
         ),
         col(
+            "chat_agent_first_response_timestamp",
+            "timestamp",
+            True,
+            "ChatMetrics.ChatContactMetrics.AgentFirstResponseTimestamp: first agent message of "
+            "a chat.",
+        ),
+        col(
             "customer_phone",
             "string",
             True,
@@ -195,6 +202,7 @@ CTR = Source(
             Order("queue_enqueue_timestamp", "agent_connected_to_agent_timestamp"),
             Order("initiation_timestamp", "agent_connected_to_agent_timestamp"),
             Order("agent_connected_to_agent_timestamp", "disconnect_timestamp"),
+            Order("agent_connected_to_agent_timestamp", "chat_agent_first_response_timestamp"),
             Order("initiation_timestamp", "last_update_timestamp"),
         ),
         # E-mail contacts stay open for days; a contact open for a month is a broken clock.

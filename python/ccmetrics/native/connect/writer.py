@@ -1,8 +1,8 @@
 """Rewrite a generated landing tree's contacts into Amazon Connect contact trace records.
 
 `ccmetrics generate --format connect` calls `write_native` after the landing contract is
-written. Every version of every contact on a channel Connect carries (phone and IVR calls as
-VOICE, chat as CHAT, e-mail as EMAIL) becomes one record in `<landing>/connect/ctr/<day>.json`
+written. Every version of every phone, IVR and chat contact (VOICE and CHAT; see `CHANNELS`
+for why e-mail stays in the landing contract) becomes one record in `<landing>/connect/ctr/<day>.json`
 (the UTC day of its LastUpdateTimestamp, as Firehose delivers), and leaves the landing
 contacts file. Like Firehose, the writer sends some records twice: an earlier version (at the
 contact's disconnect, before after-contact work) and some exact duplicates; and it writes
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zlib
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -21,10 +22,12 @@ from typing import Any
 from ccmetrics.native.connect.reader import DEFAULT_ATTRIBUTE_KEYS
 
 FOLDER = "connect/ctr"
-CHANNELS: dict[str, str] = {"phone": "VOICE", "ivr": "VOICE", "chat": "CHAT", "email": "EMAIL"}
-"""Canonical channel -> Connect channel, for the channels Connect carries. Messaging and
+CHANNELS: dict[str, str] = {"phone": "VOICE", "ivr": "VOICE", "chat": "CHAT"}
+"""Canonical channel -> Connect channel, for the channels the writer moves. Messaging and
 social stay in the landing contract (Connect's SMS/WhatsApp chats are CHAT contacts that the
-canonical model cannot tell apart from web chat)."""
+canonical model cannot tell apart from web chat), and so does e-mail: Connect's EMAIL contacts
+load (staging maps them), but their record has no agent first-response time, so a converted
+center would not reproduce the e-mail response metrics."""
 
 DISCONNECT_REASONS: dict[str, str] = {
     "handled": "CUSTOMER_DISCONNECT",
@@ -75,7 +78,12 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def ctr_record(row: dict[str, Any], next_contact_id: str | None, index: int) -> dict[str, Any]:
+def _variant(contact_id: str, modulo: int) -> int:
+    """A stable per-contact choice (both deliveries of one version must be identical)."""
+    return zlib.crc32(contact_id.encode()) % modulo
+
+
+def ctr_record(row: dict[str, Any], next_contact_id: str | None) -> dict[str, Any]:
     """One landing contact row as a contact trace record."""
     channel = CHANNELS[row["channel"]]
     method = row["initiation_method"]
@@ -83,7 +91,7 @@ def ctr_record(row: dict[str, Any], next_contact_id: str | None, index: int) -> 
         "inbound": "API" if channel == "CHAT" else "INBOUND",
         "bot_handoff": "API" if channel == "CHAT" else "INBOUND",
         "outbound": "OUTBOUND",
-        "transfer": "QUEUE_TRANSFER" if index % 4 == 0 else "TRANSFER",
+        "transfer": "QUEUE_TRANSFER" if _variant(row["contact_id"], 4) == 0 else "TRANSFER",
         "callback": "CALLBACK",
     }[method]
     started = _timestamp(row["started_at"])
@@ -118,6 +126,10 @@ def ctr_record(row: dict[str, Any], next_contact_id: str | None, index: int) -> 
         endpoint = {"Address": row["customer_phone"], "Type": "TELEPHONE_NUMBER"}
     elif _text(row["customer_email"]) is not None:
         endpoint = {"Address": row["customer_email"], "Type": "EMAIL_ADDRESS"}
+    chat_metrics = None
+    first_response = _timestamp(row["first_response_at"])
+    if channel == "CHAT" and first_response is not None:
+        chat_metrics = {"ChatContactMetrics": {"AgentFirstResponseTimestamp": first_response}}
     keys = DEFAULT_ATTRIBUTE_KEYS
     attributes = _present(
         **{
@@ -128,7 +140,7 @@ def ctr_record(row: dict[str, Any], next_contact_id: str | None, index: int) -> 
         }
     )
     initial = _text(row["initial_contact_id"])
-    if initial is None and index % 3 == 0:
+    if initial is None and _variant(row["contact_id"], 3) == 0:
         # Connect often names a chain's first contact as its own initial contact.
         initial = row["contact_id"]
     return _present(
@@ -137,6 +149,7 @@ def ctr_record(row: dict[str, Any], next_contact_id: str | None, index: int) -> 
         Agent=agent,
         Attributes=attributes,
         Channel=channel,
+        ChatMetrics=chat_metrics,
         ConnectedToSystemTimestamp=started if method != "outbound" else connected,
         ContactId=row["contact_id"],
         CustomerEndpoint=endpoint,
@@ -198,7 +211,7 @@ def write_native(landing: Path) -> str:
     ordered = carried.sort_values(["record_updated_at", "contact_id"], kind="stable")
     for index, row in enumerate(ordered.to_dict("records")):
         row["disconnect"] = row["disposition"]
-        record = ctr_record(row, successors.get(row["contact_id"]), index)
+        record = ctr_record(row, successors.get(row["contact_id"]))
         versions = [record]
         updated = row["record_updated_at"] > row["ended_at"]
         single = versions_per_contact[row["contact_id"]] == 1
@@ -233,7 +246,7 @@ def write_native(landing: Path) -> str:
             continue
         pq.write_table(table.filter(pd.Series(keep).to_numpy()), path)
     return (
-        f"connect: {removed:,} contacts (phone, IVR, chat, e-mail) moved to {records:,} contact "
+        f"connect: {removed:,} contacts (phone, IVR, chat) moved to {records:,} contact "
         f"records in {len(by_day)} files under {FOLDER}/ ({early:,} earlier versions, "
         f"{duplicates:,} duplicate deliveries)"
     )
