@@ -96,20 +96,25 @@ PLAIN_IN_TEXT = PLAIN | frozenset(" /:")
 
 
 def _encode(text: str, keep: frozenset[str]) -> str:
-    out = []
-    for position, char in enumerate(text):
-        if char in keep and (position > 0 or char.isalnum()):
-            out.append(char)
-        else:
-            out.append("".join(f"#{byte:02X}" for byte in char.encode()))
-    return "".join(out)
+    return "".join(
+        char if char in keep else "".join(f"#{byte:02X}" for byte in char.encode()) for char in text
+    )
+
+
+LEADING_MARK = "x#-"
+"""Put before a value that would not start with a letter or digit. Nothing else can produce
+it: in an encoded value `#` is always followed by two hex digits."""
 
 
 def plain(text: str | None) -> str | None:
-    """A delivered value in the guard's plain-text alphabet (letters, digits, ` _./:-`, led by a
-    letter or digit): any other character, and `#`, becomes `#XX` per UTF-8 byte, so that a
-    value such as `+4930123` (`#2B4930123`) loads instead of being quarantined."""
-    return None if text is None else _encode(text, PLAIN_IN_TEXT)
+    """A delivered value in the guard's plain-text alphabet (letters, digits, ` _./:#-`, led by
+    a letter or digit): any other character, and `#`, becomes `#XX` per UTF-8 byte, and a value
+    that would not start with a letter or digit is led by `x#-`, so that `+4930123` loads as
+    `x#-#2B4930123` instead of being quarantined. Letters, digits and `_.-/: ` pass as they are."""
+    if text is None:
+        return None
+    encoded = _encode(text, PLAIN_IN_TEXT)
+    return encoded if encoded[:1].isalnum() else LEADING_MARK + encoded
 
 
 def metadata_pairs(metadata: object) -> str | None:
