@@ -9,7 +9,6 @@ back on 2026-10-25 at 03:00 (to 02:00). Expected rows are worked out by hand in 
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import shutil
 import subprocess
 from pathlib import Path
@@ -24,7 +23,6 @@ from corpus.warehouse import query
 from typer.testing import CliRunner
 
 from ccmetrics.commands import mapping as mapping_commands
-from ccmetrics.guard import validation
 from ccmetrics.guard.gx_runtime import GxRuntime
 from ccmetrics.guard.reading import discover
 from ccmetrics.loader import RAW, RECONCILIATION, load
@@ -40,10 +38,6 @@ BANK_MAPPING = ROOT / "docs" / "examples" / "bank_call_log.yml"
 BANK_CSV = ROOT / "docs" / "examples" / "bank_call_log.csv"
 SECONDS_MAPPING = ROOT / "docs" / "examples" / "acd_seconds_export.yml"
 SECONDS_CSV = ROOT / "docs" / "examples" / "acd_seconds_export.csv"
-
-GUARD_USES_LOCAL_DAYS = "batch.day_bounds" in inspect.getsource(validation.Validator._combined)
-"""The guard takes a mapped batch's day bounds from the mapping's time zone (Batch.day_bounds);
-until ccmetrics.guard.validation uses them, a local day is checked as a UTC day."""
 
 TIMES = ("started_at", "queued_at", "connected_at", "ended_at")
 
@@ -662,11 +656,6 @@ def test_an_invalid_mapping_rejects_its_files_naming_the_key(tmp_path: Path, gx:
     )
 
 
-@pytest.mark.xfail(
-    not GUARD_USES_LOCAL_DAYS,
-    strict=True,
-    reason="needs ccmetrics.guard.validation to take day bounds from Batch.day_bounds",
-)
 def test_a_dst_day_is_checked_as_the_mappings_local_day(tmp_path: Path, gx: GxRuntime) -> None:
     landing = tmp_path / "landing"
     folder = landing / "csv" / "features"

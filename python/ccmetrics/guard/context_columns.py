@@ -21,6 +21,7 @@ from ccmetrics.contract import SOURCES_BY_NAME, Source
 from ccmetrics.guard.rules import rules_for
 from ccmetrics.guard.suites import (
     BATCH_TIME_COLUMN,
+    DAY_END_COLUMN,
     DAY_START_COLUMN,
     RATED_ENDED_COLUMN,
     SPAN_COLUMN,
@@ -105,7 +106,7 @@ def _batch_time(source: Source) -> str:
     if source.version_column is None:
         return day
     return (
-        f"case when cast({day} as date) = cast({DAY_START_COLUMN} as date) then {day} "
+        f"case when {day} between {DAY_START_COLUMN} and {DAY_END_COLUMN} then {day} "
         f"else {source.version_column} end"
     )
 

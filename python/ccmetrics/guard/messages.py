@@ -19,6 +19,7 @@ import numpy
 
 from ccmetrics.contract import SOURCES_BY_NAME, Source
 from ccmetrics.guard.suites import (
+    DAY_END_COLUMN,
     DAY_START_COLUMN,
     RATED_ENDED_COLUMN,
     SPAN_COLUMN,
@@ -196,9 +197,14 @@ def _unique_key(meta: Mapping[str, Any], row: _Row) -> str:
 
 def _in_batch_day(meta: Mapping[str, Any], row: _Row) -> str:
     day_start = _timestamp(row.get(DAY_START_COLUMN))
+    day_end = _timestamp(row.get(DAY_END_COLUMN))
     day = day_start.date().isoformat() if day_start is not None else "?"
+    where = f"the batch's UTC day {day}"
+    if day_start is not None and day_end is not None and day_start.time() != dt.time():
+        # A local day (a CSV export read through its mapping's time zone).
+        where = f"the batch's local day, {_full(day_start)} to {_full(day_end)} UTC"
     day_column = meta["day_column"]
-    text = f"{day_column} {row.show(day_column)} is not on the batch's UTC day {day}"
+    text = f"{day_column} {row.show(day_column)} is not on {where}"
     version = meta.get("version_column")
     if version:
         text += f", nor is {version} {row.show(version)}"

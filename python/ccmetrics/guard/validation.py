@@ -142,11 +142,6 @@ def clamp_clock_skew(
 Validated = BatchOutcome | BatchRejected
 
 
-def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(day, dt.time())
-    return start, start + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
-
-
 class Validator:
     """Validates batches in load order, remembering what each accepted batch delivered."""
 
@@ -287,7 +282,7 @@ class Validator:
 
         frames = []
         for part in parts:
-            day_start, day_end = _day_bounds(part.raw.batch.day)
+            day_start, day_end = part.raw.batch.day_bounds
             frame = part.typed.copy()
             frame[BATCH_COLUMN] = part.raw.batch.relative
             frame[DAY_START_COLUMN] = day_start
