@@ -867,24 +867,24 @@ def window_label(suffix: str, hours: object = None) -> str:
 
 
 def window_labels(provenance: Provenance) -> dict[str, str]:
-    """The FCR windows of the build as labels, by column suffix: "default" is var
-    fcr_window_hours, the others the fixed windows the build published (parameter
-    fcr_windows of dim_build_parameters)."""
+    """The FCR windows of the build as labels, by column suffix, in the build's order:
+    "default" is var fcr_window_hours, the others the fixed windows the build published
+    (parameter fcr_windows of dim_build_parameters; for a warehouse built before that row
+    existed, the suffixes the queue marts have always published, labelled from the suffix)."""
     windows = provenance.parameters.get("fcr_windows")
     labels = {"default": provenance.fcr_window}
-    if isinstance(windows, Mapping):
-        labels |= {
+    if isinstance(windows, Mapping) and windows:
+        return labels | {
             str(suffix): window_label(str(suffix), hours)
             for suffix, hours in windows.items()
             if suffix != "default"
         }
-    for suffix in FCR_SUFFIXES:
-        labels.setdefault(suffix, window_label(suffix))
-    return labels
+    return labels | {suffix: window_label(suffix) for suffix in LEGACY_FCR_SUFFIXES}
 
 
-FCR_SUFFIXES = ("24h", "72h", "7d")
-"""Column suffixes of the fixed FCR windows the queue marts publish (fcr_rate_<suffix>)."""
+LEGACY_FCR_SUFFIXES = ("24h", "72h", "7d")
+"""Column suffixes of the fixed FCR windows (fcr_rate_<suffix>) of a warehouse whose
+dim_build_parameters has no fcr_windows row."""
 
 
 def line_label(line: Line, provenance: Provenance) -> str:

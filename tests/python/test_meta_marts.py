@@ -49,7 +49,12 @@ def test_coverage_has_every_landing_source_and_where_the_data_ends(built_center,
 def test_build_parameters_are_the_project_vars(marts):
     project = yaml.safe_load((ROOT / "dbt_project.yml").read_text())["vars"]
     rows = _rows(marts, "from marts.dim_build_parameters")
-    assert {row["parameter_name"] for row in rows} == set(project)
+    assert {row["parameter_name"] for row in rows} == set(project) | {"fcr_windows"}
+    # the fixed FCR windows the queue marts publish besides the default one (ccm_fcr_windows)
+    windows = next(row for row in rows if row["parameter_name"] == "fcr_windows")
+    assert json.loads(windows["parameter_value"]) == {"24h": 24, "72h": 72, "7d": 168}
+    assert windows["is_default"]
+    rows = [row for row in rows if row["parameter_name"] != "fcr_windows"]
     for row in rows:
         assert json.loads(row["parameter_value"]) == project[row["parameter_name"]]
         assert json.loads(row["default_value"]) == project[row["parameter_name"]]

@@ -181,8 +181,17 @@ def test_cxi_uses_the_weights_the_build_was_run_with(center, readers):
     assert _tiles(report)[("Generation 4 - value creation", "CXI")].number == pytest.approx(built)
 
 
-def test_fcr_windows_are_labelled_from_the_build_parameters(readers):
+def test_fcr_windows_are_labelled_from_the_build_parameters(center, readers):
     card, report = readers
+    with duckdb.connect(str(center["working"]), read_only=True) as con:
+        published = dict(
+            con.execute(
+                "select parameter_name, parameter_value from marts.dim_build_parameters "
+                "where parameter_name in ('fcr_window_hours', 'fcr_windows')"
+            ).fetchall()
+        )
+    assert json.loads(published["fcr_window_hours"]) == FCR_WINDOW_HOURS
+    assert json.loads(published["fcr_windows"]) == {"24h": 24, "72h": 72, "7d": 168}
     labels = {f.label for f in card.figures}
     assert {"FCR (24 h)", "FCR (7 d)"} <= labels
     fcr = next(section for section in report.sections if section.key == "fcr")

@@ -353,3 +353,23 @@ def test_a_changed_warehouse_is_read_anew_not_from_the_caches(tmp_path):
     # 3 of 4 satisfied every day, in both weeks
     assert (csat.status, csat.current, csat.previous) == ("ok", 0.75, 0.75)
     assert after.queries == before.queries + 1
+
+
+def test_fcr_window_labels_come_from_the_build_parameters():
+    from ccmetrics.provenance import Provenance
+    from ccmetrics.scorecard import window_labels
+
+    built = Provenance(
+        parameters={"fcr_window_hours": 24, "fcr_windows": {"24h": 24, "72h": 72, "7d": 168}}
+    )
+    assert window_labels(built) == {"default": "24 h", "24h": "24 h", "72h": "72 h", "7d": "7 d"}
+    # a window of other hours is labelled with them: the label is the build's, not a constant
+    other = Provenance(parameters={"fcr_window_hours": 2, "fcr_windows": {"7d": 120}})
+    assert window_labels(other) == {"default": "2 h", "7d": "120 h"}
+    # a warehouse built before fcr_windows was published: labels from the column suffixes
+    assert window_labels(Provenance()) == {
+        "default": "default window",
+        "24h": "24 h",
+        "72h": "72 h",
+        "7d": "7 d",
+    }

@@ -48,8 +48,6 @@ D3_FORMATS = {
     "score": ",.0f",
     "index": ",.1f",
 }
-FCR_SUFFIXES = ("default", "24h", "72h", "7d")
-"""The FCR windows the queue marts publish, by column suffix (labels from the build)."""
 COST_SOURCES = ("cost_lines", *LABOR)
 """Total cost is labor plus the cost lines: without either it would be a part shown as all."""
 
@@ -179,13 +177,14 @@ def fcr_section(warehouse: Warehouse) -> Section:
         "more repeats, so FCR falls as the window grows."
     )
     table = QUEUE_DAILY_MART
+    # the windows and their labels are the build's (dim_build_parameters)
+    labels = window_labels(warehouse.provenance)
     needed = ["channel"]
-    for window in FCR_SUFFIXES:
+    for window in labels:
         needed += [f"fcr_resolved_{window}", f"fcr_eligible_{window}"]
     reason = warehouse.missing(table, needed)
     if reason:
         return Section(key, title, intro, notes=(f"Not shown: {reason}.",))
-    labels = window_labels(warehouse.provenance)
     labels["default"] = (
         f"default ({labels['default']})"
         if warehouse.provenance.parameters.get("fcr_window_hours") is not None
@@ -197,7 +196,7 @@ def fcr_section(warehouse: Warehouse) -> Section:
         f"sum(fcr_resolved_{window}) as resolved, sum(fcr_eligible_{window}) as eligible "
         f"from {warehouse.relation(table)} where {warehouse.complete('reporting_date')} "
         "group by channel"
-        for position, window in enumerate(FCR_SUFFIXES)
+        for position, window in enumerate(labels)
     ).replace(",\nselect", "\nunion all\nselect")
     frame = warehouse.query(
         f"""
