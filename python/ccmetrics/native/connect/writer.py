@@ -1,13 +1,13 @@
 """Rewrite a generated landing tree's contacts into Amazon Connect contact trace records.
 
 `ccmetrics generate --format connect` calls `write_native` after the landing contract is
-written. Every version of every phone, IVR and chat contact (VOICE and CHAT; see `CHANNELS`
-for why e-mail stays in the landing contract) becomes one record in `<landing>/connect/ctr/<day>.json`
-(the UTC day of its LastUpdateTimestamp, as Firehose delivers), and leaves the landing
-contacts file. Like Firehose, the writer sends some records twice: an earlier version (at the
-contact's disconnect, before after-contact work) and some exact duplicates; and it writes
-records concatenated without a separator, one per line, or pretty-printed, so that a load of
-the tree meets every shape the reader handles.
+written. Every version of every phone, IVR and chat contact (VOICE and CHAT; `CHANNELS` says
+why e-mail stays in the landing contract) becomes one record in
+`<landing>/connect/ctr/<day>.json` (the UTC day of its LastUpdateTimestamp, as Firehose
+delivers), and leaves the landing contacts file. Like Firehose, the writer sends some records
+twice: an earlier version (at the contact's disconnect, before after-contact work) and some
+exact duplicates; and it writes records concatenated without a separator, one per line, or
+pretty-printed, so that a load of the tree meets every shape the reader handles.
 """
 
 from __future__ import annotations
