@@ -4,14 +4,16 @@
     once), without the bookkeeping action action_session_start, with the values the session
     rules read from slots and metadata (keys and slot names from vars). -#}
 
-{%- set metadata_keys = {
-    'metadata_session_id': var('rasa_session_id_metadata_key', 'conversation_id'),
-    'metadata_customer_id': var('rasa_customer_id_metadata_key', 'customer_id'),
-    'metadata_handoff_contact_id': var(
-        'rasa_handoff_contact_metadata_key', 'handoff_contact_id'
-    ),
-    'metadata_generative_flag': var('rasa_generative_metadata_key', 'rephrase'),
-} -%}
+{%- set session_key = var('rasa_session_id_metadata_key', 'conversation_id') -%}
+{%- set customer_key = var('rasa_customer_id_metadata_key', 'customer_id') -%}
+{%- set handoff_key = var('rasa_handoff_contact_metadata_key', 'handoff_contact_id') -%}
+{%- set generative_key = var('rasa_generative_metadata_key', 'rephrase') -%}
+{%- set session_after = "'/" ~ session_key ~ ":'" -%}
+{%- set customer_after = "'/" ~ customer_key ~ ":'" -%}
+{%- set handoff_after = "'/" ~ handoff_key ~ ":'" -%}
+{%- set generative_after = "'/" ~ generative_key ~ ":'" -%}
+{#- metadata_pairs is m/key:value/key:value/: a key's value is the text after '/key:' up to
+    the next '/'. -#}
 
 with
 
@@ -27,7 +29,7 @@ deliveries_ranked as (
         *,
         row_number() over (
             partition by sender_id, content_hash
-            order by _loaded_at desc, _source_file, _source_row
+            order by _loaded_at desc, _source_file asc, _source_row asc
         ) as delivery_rank
     from source
 
@@ -58,14 +60,22 @@ events_read as (
         slot_name,
         slot_value,
         input_channel,
-        {%- for column, key in metadata_keys.items() %}
         nullif(
-            {{ dbt.split_part(
-                dbt.split_part('metadata_pairs', "'/" ~ key ~ ":'", 2), "'/'", 1
-            ) }},
+            {{ dbt.split_part(dbt.split_part('metadata_pairs', session_after, 2), "'/'", 1) }},
             ''
-        ) as {{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        ) as metadata_session_id,
+        nullif(
+            {{ dbt.split_part(dbt.split_part('metadata_pairs', customer_after, 2), "'/'", 1) }},
+            ''
+        ) as metadata_customer_id,
+        nullif(
+            {{ dbt.split_part(dbt.split_part('metadata_pairs', handoff_after, 2), "'/'", 1) }},
+            ''
+        ) as metadata_handoff_contact_id,
+        nullif(
+            {{ dbt.split_part(dbt.split_part('metadata_pairs', generative_after, 2), "'/'", 1) }},
+            ''
+        ) as metadata_generative_flag
     from distinct_events
 
 ),

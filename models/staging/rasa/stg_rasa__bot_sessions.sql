@@ -9,8 +9,12 @@
 {%- set gap_seconds = var('rasa_session_gap_seconds', 3600) -%}
 {%- set customer_slot = var('rasa_customer_id_slot', 'customer_id') -%}
 {%- set handoff_slot = var('rasa_handoff_contact_slot', 'handoff_contact_id') -%}
-{%- set kb_actions = var('rasa_kb_actions', ['action_query_knowledge_base', 'action_trigger_search']) -%}
-{%- set handoff_actions = var('rasa_handoff_actions', ['action_human_handoff', 'action_handoff']) -%}
+{%- set kb_actions = var(
+    'rasa_kb_actions', ['action_query_knowledge_base', 'action_trigger_search']
+) -%}
+{%- set handoff_actions = var(
+    'rasa_handoff_actions', ['action_human_handoff', 'action_handoff']
+) -%}
 {%- set fallback_actions = var(
     'rasa_fallback_actions', ['action_default_fallback', 'action_two_stage_fallback']
 ) -%}
@@ -83,7 +87,8 @@ events_classified as (
     select
         *,
         case
-            when event_type = 'user' and intent_name is not null
+            when
+                event_type = 'user' and intent_name is not null
                 and intent_name not in {{ skipped_list }}
                 then 1
             else 0
@@ -137,7 +142,8 @@ sessions_aggregated as (
         ) as has_handoff,
         max(
             case
-                when is_bot_action = 1 and action_rank_from_end = 1
+                when
+                    is_bot_action = 1 and action_rank_from_end = 1
                     and action_name in {{ fallback_list }}
                     then 1
                 else 0
@@ -159,7 +165,8 @@ sessions_aggregated as (
         max(metadata_session_id) as any_session_id,
         max(
             case
-                when event_type = 'slot' and slot_name = '{{ customer_slot }}'
+                when
+                    event_type = 'slot' and slot_name = '{{ customer_slot }}'
                     and slot_rank_from_end = 1
                     then slot_value
             end
@@ -167,7 +174,8 @@ sessions_aggregated as (
         max(metadata_customer_id) as metadata_customer_id,
         max(
             case
-                when event_type = 'slot' and slot_name = '{{ handoff_slot }}'
+                when
+                    event_type = 'slot' and slot_name = '{{ handoff_slot }}'
                     and slot_rank_from_end = 1
                     then slot_value
             end
@@ -211,7 +219,7 @@ sessions_renamed as (
         cast(
             case
                 {%- for rasa_channel, channel in channel_map.items() %}
-                when input_channel = '{{ rasa_channel }}' then '{{ channel }}'
+                    when input_channel = '{{ rasa_channel }}' then '{{ channel }}'
                 {%- endfor %}
                 else '{{ default_channel }}'
             end as string

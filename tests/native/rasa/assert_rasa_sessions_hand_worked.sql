@@ -8,36 +8,65 @@ with
 
 expected as (
 
-    select * from (
-        values
-        (
-            'rasa-fx-s1', 'c10', true, 'chat',
-            timestamp '2026-03-09 09:00:00', timestamp '2026-03-09 09:01:02',
-            'billing_question', 3, 'resolved', cast(null as varchar), 1, true,
-            timestamp '2026-03-09 09:01:03'
-        ),
-        (
-            'rasa-fx-s3', cast(null as varchar), false, 'phone',
-            timestamp '2026-03-09 23:58:00', timestamp '2026-03-10 00:01:03',
-            'outage', 2, 'resolved', cast(null as varchar), 0, false,
-            timestamp '2026-03-10 00:01:03'
-        ),
-        (
-            'rasa-054a0c18071e6cdfc78c172e1f6c652f', 'c11', true, 'messaging',
-            timestamp '2026-03-10 10:00:00', timestamp '2026-03-10 10:02:30',
-            'payment_issue', 2, 'handoff', 'k-rasa-1', 1, false,
-            timestamp '2026-03-10 10:02:30'
-        ),
-        (
-            'rasa-b3d01b34f0198ffcfa12751054e080ac', cast(null as varchar), false, 'messaging',
-            timestamp '2026-03-10 12:30:00', timestamp '2026-03-10 12:30:05',
-            'order_status', 1, 'dropped', cast(null as varchar), 0, false,
-            timestamp '2026-03-10 12:30:05'
-        )
-    ) as hand_worked (
-        bot_session_id, customer_id, is_customer_identified, channel, started_at, ended_at,
-        intent, turns, outcome, handoff_contact_id, kb_lookups, generative_ai, record_updated_at
-    )
+    select
+        cast('rasa-fx-s1' as string) as bot_session_id,
+        cast('c10' as string) as customer_id,
+        cast(true as boolean) as is_customer_identified,
+        cast('chat' as string) as channel,
+        cast('2026-03-09 09:00:00' as timestamp) as started_at,
+        cast('2026-03-09 09:01:02' as timestamp) as ended_at,
+        cast('billing_question' as string) as intent,
+        cast(3 as bigint) as turns,
+        cast('resolved' as string) as outcome,
+        cast(null as string) as handoff_contact_id,
+        cast(1 as bigint) as kb_lookups,
+        cast(true as boolean) as generative_ai,
+        cast('2026-03-09 09:01:03' as timestamp) as record_updated_at
+    union all
+    select
+        cast('rasa-fx-s3' as string) as bot_session_id,
+        cast(null as string) as customer_id,
+        cast(false as boolean) as is_customer_identified,
+        cast('phone' as string) as channel,
+        cast('2026-03-09 23:58:00' as timestamp) as started_at,
+        cast('2026-03-10 00:01:03' as timestamp) as ended_at,
+        cast('outage' as string) as intent,
+        cast(2 as bigint) as turns,
+        cast('resolved' as string) as outcome,
+        cast(null as string) as handoff_contact_id,
+        cast(0 as bigint) as kb_lookups,
+        cast(false as boolean) as generative_ai,
+        cast('2026-03-10 00:01:03' as timestamp) as record_updated_at
+    union all
+    select
+        cast('rasa-054a0c18071e6cdfc78c172e1f6c652f' as string) as bot_session_id,
+        cast('c11' as string) as customer_id,
+        cast(true as boolean) as is_customer_identified,
+        cast('messaging' as string) as channel,
+        cast('2026-03-10 10:00:00' as timestamp) as started_at,
+        cast('2026-03-10 10:02:30' as timestamp) as ended_at,
+        cast('payment_issue' as string) as intent,
+        cast(2 as bigint) as turns,
+        cast('handoff' as string) as outcome,
+        cast('k-rasa-1' as string) as handoff_contact_id,
+        cast(1 as bigint) as kb_lookups,
+        cast(false as boolean) as generative_ai,
+        cast('2026-03-10 10:02:30' as timestamp) as record_updated_at
+    union all
+    select
+        cast('rasa-b3d01b34f0198ffcfa12751054e080ac' as string) as bot_session_id,
+        cast(null as string) as customer_id,
+        cast(false as boolean) as is_customer_identified,
+        cast('messaging' as string) as channel,
+        cast('2026-03-10 12:30:00' as timestamp) as started_at,
+        cast('2026-03-10 12:30:05' as timestamp) as ended_at,
+        cast('order_status' as string) as intent,
+        cast(1 as bigint) as turns,
+        cast('dropped' as string) as outcome,
+        cast(null as string) as handoff_contact_id,
+        cast(0 as bigint) as kb_lookups,
+        cast(false as boolean) as generative_ai,
+        cast('2026-03-10 12:30:05' as timestamp) as record_updated_at
 
 ),
 
@@ -63,26 +92,95 @@ actual as (
 
 missing as (
 
-    select 'expected, not staged' as problem, * from expected
+    select
+        'expected, not staged' as problem,
+        bot_session_id,
+        customer_id,
+        is_customer_identified,
+        channel,
+        started_at,
+        ended_at,
+        intent,
+        turns,
+        outcome,
+        handoff_contact_id,
+        kb_lookups,
+        generative_ai,
+        record_updated_at
+    from expected
     except
-    select 'expected, not staged' as problem, * from actual
+    select
+        'expected, not staged' as problem,
+        bot_session_id,
+        customer_id,
+        is_customer_identified,
+        channel,
+        started_at,
+        ended_at,
+        intent,
+        turns,
+        outcome,
+        handoff_contact_id,
+        kb_lookups,
+        generative_ai,
+        record_updated_at
+    from actual
 
 ),
 
 unexpected as (
 
-    select 'staged, not expected' as problem, * from actual
+    select
+        'staged, not expected' as problem,
+        bot_session_id,
+        customer_id,
+        is_customer_identified,
+        channel,
+        started_at,
+        ended_at,
+        intent,
+        turns,
+        outcome,
+        handoff_contact_id,
+        kb_lookups,
+        generative_ai,
+        record_updated_at
+    from actual
     except
-    select 'staged, not expected' as problem, * from expected
+    select
+        'staged, not expected' as problem,
+        bot_session_id,
+        customer_id,
+        is_customer_identified,
+        channel,
+        started_at,
+        ended_at,
+        intent,
+        turns,
+        outcome,
+        handoff_contact_id,
+        kb_lookups,
+        generative_ai,
+        record_updated_at
+    from expected
 
 ),
 
 problems as (
 
-    select * from missing
+    select
+        problem,
+        bot_session_id
+    from missing
     union all
-    select * from unexpected
+    select
+        problem,
+        bot_session_id
+    from unexpected
 
 )
 
-select * from problems
+select
+    problem,
+    bot_session_id
+from problems
