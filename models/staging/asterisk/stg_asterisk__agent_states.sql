@@ -170,7 +170,7 @@ islands as (
 states as (
 
     select
-        cast({{ dbt.concat(['agent', "'@'", 'cast(started_at as string)']) }} as string)
+        cast({{ dbt.concat(['agent', "'/'", 'cast(started_at as string)']) }} as string)
             as state_interval_id,
         cast(agent as string) as agent_id,
         cast(state as string) as state,
