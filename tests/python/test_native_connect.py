@@ -169,6 +169,23 @@ def test_the_seed_holds_the_rows_the_load_writes(tmp_path):
         }
 
 
+def test_dbt_source_and_seed_have_the_raw_columns():
+    """The dbt source `connect.ctr` (identifier connect_ctr) and the fixture seed list the raw
+    table's columns in order (the landing contract's own check covers its sources only)."""
+    import yaml
+
+    from ccmetrics.contract import LOADER_COLUMNS
+
+    expected = [*SOURCES_BY_NAME["connect_ctr"].column_names, *LOADER_COLUMNS]
+    sources = yaml.safe_load((ROOT / "models/staging/connect/_connect__sources.yml").read_text())
+    (table,) = sources["sources"][0]["tables"]
+    assert table["identifier"] == "connect_ctr"
+    assert [column["name"] for column in table["columns"]] == expected
+    assert SEED.open().readline().strip().split(",") == expected
+    seeds = yaml.safe_load((ROOT / "seeds/fixtures/_connect__seeds.yml").read_text())
+    assert list(seeds["seeds"][0]["config"]["column_types"]) == expected
+
+
 # --- load of a landing folder ---------------------------------------------------------------
 
 BAD_DAY = """\
