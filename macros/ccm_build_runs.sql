@@ -5,7 +5,17 @@
     Only invocations that write or test the warehouse are recorded (not compile or docs). -#}
 
 {% macro ccm_build_run_is_recorded() -%}
+    {{ return(adapter.dispatch('ccm_build_run_is_recorded', 'ccmetrics')()) }}
+{%- endmacro %}
+
+{% macro default__ccm_build_run_is_recorded() -%}
     {{ return(execute and invocation_args_dict.get('which') in ['build', 'run', 'seed', 'snapshot', 'test', 'retry']) }}
+{%- endmacro %}
+
+{#- Spark tables without Delta accept no UPDATE, and what reads the record (`ccmetrics publish`,
+    the changed-days cutoff over the loader's reconciliation) exists on DuckDB only. -#}
+{% macro spark__ccm_build_run_is_recorded() -%}
+    {{ return(false) }}
 {%- endmacro %}
 
 {#- Timestamps are written as UTC literals from the Python clock, so they do not depend on the

@@ -12,3 +12,19 @@
 {% macro default__ccm_hash_pii(column_name) -%}
     ccm_pii_hash({{ column_name }})
 {%- endmacro %}
+
+{#- How a staging model that calls ccm_hash_pii is materialized. DuckDB: a view, like all
+    staging. Spark: a table, because the local session registers ccm_pii_hash as a temporary
+    function (ccmetrics.spark_session) and Spark refuses a stored view that calls one; a
+    table is computed once, with the key in the session only. -#}
+{% macro ccm_pii_staging_materialization() -%}
+    {{ return(adapter.dispatch('ccm_pii_staging_materialization', 'ccmetrics')()) }}
+{%- endmacro %}
+
+{% macro default__ccm_pii_staging_materialization() -%}
+    {{ return('view') }}
+{%- endmacro %}
+
+{% macro spark__ccm_pii_staging_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}

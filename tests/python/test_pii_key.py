@@ -24,7 +24,7 @@ import duckdb
 import pytest
 from conftest import BIN, ROOT, dbt_env
 
-from ccmetrics.pii_key import (
+from ccmetrics.pii_hash import (
     DEMO_KEY,
     DEMO_KEY_REFUSAL,
     DEMO_KEY_WARNING,

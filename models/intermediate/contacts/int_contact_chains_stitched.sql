@@ -1,6 +1,6 @@
 {{
     config(
-        materialized='incremental',
+        materialized=ccm_incremental_materialization(),
         incremental_strategy='delete+insert',
         unique_key='chain_id',
         on_schema_change='fail',

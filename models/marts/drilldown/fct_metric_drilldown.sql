@@ -439,7 +439,9 @@ dispersion as (
         period_grain,
         period_start,
         drilldown_level,
-        greatest(coalesce({{ ccm_stddev_samp('z_score') }}, 1), 1) as dispersion_factor
+        -- Rounded to 12 decimals: engines sum the squares in different orders and differ in
+        -- the last bits, which must not move a published limit.
+        round(greatest(coalesce({{ ccm_stddev_samp('z_score') }}, 1), 1), 12) as dispersion_factor
     from member_z_scores
     where observed_period_start < period_start
     group by metric_name, period_grain, period_start, drilldown_level

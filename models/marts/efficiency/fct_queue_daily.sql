@@ -1,6 +1,6 @@
 {{
     config(
-        materialized='incremental',
+        materialized=ccm_incremental_materialization(),
         incremental_strategy='delete+insert',
         unique_key='reporting_date',
         on_schema_change='fail',

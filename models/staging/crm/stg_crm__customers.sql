@@ -1,3 +1,5 @@
+{{ config(materialized=ccm_pii_staging_materialization()) }}
+
 with
 
 source as (
