@@ -16,8 +16,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import BIN, dbt_env, generate, load, run
+from conftest import BIN, dbt_env, generate, run
 
+from ccmetrics.guard.gx_runtime import GxRuntime
 from ccmetrics.loader import load as load_landing
 from ccmetrics.native.rasa.reader import content_hash, event_at_text, read_events
 from ccmetrics.native.rasa.writer import write_native
@@ -37,6 +38,12 @@ SHOWN = [
     "input_channel",
     "metadata_pairs",
 ]
+
+
+@pytest.fixture(scope="module")
+def gx() -> GxRuntime:
+    """One Great Expectations context for every load of this module (it takes seconds)."""
+    return GxRuntime()
 
 
 def _rows(frame: pd.DataFrame) -> list[tuple[object, ...]]:
@@ -132,13 +139,15 @@ def test_a_csv_without_the_tables_columns_is_rejected(tmp_path: Path) -> None:
         read_events(path)
 
 
-def test_load_quarantines_bad_lines_with_file_line_and_reason(tmp_path: Path) -> None:
+def test_load_quarantines_bad_lines_with_file_line_and_reason(
+    tmp_path: Path, gx: GxRuntime
+) -> None:
     landing = tmp_path / "landing"
     (landing / "rasa" / "events").mkdir(parents=True)
     shutil.copy(JSONL, landing / "rasa" / "events" / JSONL.name)
     shutil.copy(CSV, landing / "rasa" / "events" / CSV.name)
     db = tmp_path / "rasa.duckdb"
-    load_landing(landing, db, docs_dir=tmp_path / "docs")
+    load_landing(landing, db, docs_dir=tmp_path / "docs", runtime=gx)
     con = duckdb.connect(str(db), read_only=True)
     try:
         quarantined = con.sql(
@@ -221,7 +230,7 @@ def _differences(name: str, landing: pd.DataFrame, native: pd.DataFrame) -> list
     return found
 
 
-def test_rasa_delivery_gives_the_landing_centers_marts(tmp_path: Path) -> None:
+def test_rasa_delivery_gives_the_landing_centers_marts(tmp_path: Path, gx: GxRuntime) -> None:
     builds: dict[str, Path] = {}
     landing = tmp_path / "landing"
     generate(landing, dbt_env(tmp_path / "landing.duckdb", tmp_path / "landing_dbt"),
@@ -239,7 +248,8 @@ def test_rasa_delivery_gives_the_landing_centers_marts(tmp_path: Path) -> None:
     ):
         db = tmp_path / f"{name}.duckdb"
         env = dbt_env(db, tmp_path / f"{name}_dbt")
-        load(tree, db, env)
+        report = load_landing(tree, db, docs_dir=tmp_path / f"{name}_docs", runtime=gx)
+        assert not report.warnings, report.warnings
         run(
             [
                 str(BIN / "dbt"),
