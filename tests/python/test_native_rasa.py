@@ -139,15 +139,18 @@ def test_a_csv_without_the_tables_columns_is_rejected(tmp_path: Path) -> None:
         read_events(path)
 
 
-def test_load_quarantines_bad_lines_with_file_line_and_reason(
-    tmp_path: Path, gx: GxRuntime
-) -> None:
+def test_load_quarantines_bad_lines_with_file_line_and_reason(tmp_path: Path) -> None:
+    """`ccmetrics load` of a landing folder with a JSON-lines day and an SQL-export day."""
     landing = tmp_path / "landing"
     (landing / "rasa" / "events").mkdir(parents=True)
     shutil.copy(JSONL, landing / "rasa" / "events" / JSONL.name)
     shutil.copy(CSV, landing / "rasa" / "events" / CSV.name)
     db = tmp_path / "rasa.duckdb"
-    load_landing(landing, db, docs_dir=tmp_path / "docs", runtime=gx)
+    result = run(
+        [str(BIN / "ccmetrics"), "load", "--landing", str(landing), "--db", str(db)],
+        dbt_env(db, tmp_path),
+    )
+    assert "rasa_events" in result.stdout and "quarantined 4" in result.stdout, result.stdout
     con = duckdb.connect(str(db), read_only=True)
     try:
         quarantined = con.sql(
