@@ -17,7 +17,12 @@ are laid out so that staging (models/staging/rasa/) gives back each session exac
   `action_default_fallback` (dropped) or a last `bot` reply (resolved);
 - `action_listen` at `record_updated_at`.
 
-A customer's sessions on one channel share a sender id unless they overlap in time.
+A customer's sessions on one channel share a sender id unless they overlap in time. Every
+fifth session whose sender has been silent for more than an hour is written as a Rasa version
+without conversation sessions writes it (no `session_started`; the conversation id in the
+first user message's metadata). Each day file delivers every tenth event after the one that
+follows it and every fortieth event twice (the same line again, or the same event under a new
+id in the SQL export), so that the equality test goes through these quirks too.
 """
 
 from __future__ import annotations
@@ -79,11 +84,13 @@ def _slot(at: int, name: str, value: str) -> dict[str, Any]:
     return {**event, "name": name, "value": value}
 
 
-def _user(at: int, intent: str, channel: str, number: int, session: str) -> dict[str, Any]:
+def _user(
+    at: int, intent: str, channel: str, number: int, session: str, metadata: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "event": "user",
         "timestamp": _seconds(at),
-        "metadata": {},
+        "metadata": metadata,
         "text": f"message {number}",
         "parse_data": {
             "intent": {"name": intent, "confidence": 0.93},
@@ -105,8 +112,12 @@ def _bot(at: int, generative: bool) -> dict[str, Any]:
     }
 
 
-def session_events(session: dict[str, Any]) -> list[dict[str, Any]]:
-    """The events of one landing bot session, in conversation order (without sender_id)."""
+def session_events(session: dict[str, Any], legacy: bool = False) -> list[dict[str, Any]]:
+    """The events of one landing bot session, in conversation order (without sender_id).
+
+    `legacy`: as a Rasa version without conversation sessions writes it: no session_started,
+    the first event at `started_at`, the conversation id in the first user message's
+    metadata."""
     start = _micros(session["started_at"])
     end = _micros(session["ended_at"])
     updated = _micros(session["record_updated_at"])
@@ -125,7 +136,10 @@ def session_events(session: dict[str, Any]) -> list[dict[str, Any]]:
             intent = str(session["intent"])
         else:
             intent = "inform"
-        middle.append(lambda at, i=intent, n=turn + 1: _user(at, i, channel, n, session_id))
+        tagged = {SESSION_ID_KEY: session_id} if legacy and turn == 0 else {}
+        middle.append(
+            lambda at, i=intent, n=turn + 1, m=tagged: _user(at, i, channel, n, session_id, m)
+        )
         if turn == 0:
             middle += [lambda at: _action(at, KB_ACTION)] * int(session["kb_lookups"])
         middle.append(lambda at: _bot(at, generative))
@@ -140,6 +154,10 @@ def session_events(session: dict[str, Any]) -> list[dict[str, Any]]:
     step = (end - start) // (len(middle) + 1)
     if step < 1:
         raise ValueError(f"bot session {session_id} is too short to lay out its events")
+    if legacy:
+        step = (end - start) // len(middle)
+        events = [make(start + step * index) for index, make in enumerate(middle)]
+        return [*events, last, _action(updated, "action_listen")]
     events = [
         _action(start, "action_session_start"),
         {
@@ -153,26 +171,51 @@ def session_events(session: dict[str, Any]) -> list[dict[str, Any]]:
     return events
 
 
-def _senders(sessions: list[dict[str, Any]]) -> list[str]:
-    """A customer's sender id per channel (`<customer>-<channel>`), reused by their next session
-    on that channel unless the two overlap; an unidentified customer's session has its own."""
+LEGACY_EVERY = 5
+"""Every fifth session (when its sender allows it) is written the legacy way."""
+GAP_SECONDS = 3600
+"""Staging's default var rasa_session_gap_seconds: a legacy session needs its sender silent
+for longer than this before it starts."""
+
+
+def _senders(sessions: list[dict[str, Any]]) -> list[tuple[str, bool]]:
+    """Per session: its sender id and whether it is written the legacy way. A customer's
+    sender id per channel (`<customer>-<channel>`) is reused by their next session on that
+    channel unless the two overlap; an unidentified customer's session has its own."""
     last_end: dict[str, int] = {}
     order = sorted(range(len(sessions)), key=lambda i: _micros(sessions[i]["started_at"]))
-    chosen: dict[int, str] = {}
-    for index in order:
+    chosen: dict[int, tuple[str, bool]] = {}
+    for position, index in enumerate(order):
         session = sessions[index]
         customer = session["customer_id"]
+        started = _micros(session["started_at"])
         sender = f"snd-{session['bot_session_id']}"
         if isinstance(customer, str) and customer:
             shared = f"{customer}-{session['channel']}"
-            if last_end.get(shared, -1) < _micros(session["started_at"]):
+            if last_end.get(shared, -1) < started:
                 sender = shared
-                last_end[shared] = _micros(session["record_updated_at"])
-        chosen[index] = sender
+        silent = last_end.get(sender, -1) < started - GAP_SECONDS * 1_000_000
+        last_end[sender] = _micros(session["record_updated_at"])
+        chosen[index] = (sender, silent and position % LEGACY_EVERY == LEGACY_EVERY - 1)
     return [chosen[i] for i in range(len(sessions))]
 
 
+REPEAT_EVERY = 40
+"""Every 40th event of a day is delivered twice (a restart, a re-export)."""
+SWAP_EVERY = 10
+"""Every 10th event of a day is written after the one that follows it (out of time order)."""
+
+
+def _delivered(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A day's events as a real log delivers them: some out of order, some twice."""
+    ordered = list(events)
+    for index in range(0, len(ordered) - 1, SWAP_EVERY):
+        ordered[index], ordered[index + 1] = ordered[index + 1], ordered[index]
+    return ordered + ordered[::REPEAT_EVERY]
+
+
 def _write_day(path: Path, events: list[dict[str, Any]], as_csv: bool, first_id: int) -> None:
+    events = _delivered(events)
     if not as_csv:
         with path.open("w", encoding="utf-8") as handle:
             for event in events:
@@ -207,8 +250,8 @@ def write_native(landing: Path) -> str:
     sessions = pd.concat([pd.read_parquet(path) for path in files], ignore_index=True)
     records = sessions.to_dict("records")
     by_day: dict[dt.date, list[dict[str, Any]]] = defaultdict(list)
-    for session, sender in zip(records, _senders(records), strict=True):
-        for event in session_events(session):
+    for session, (sender, legacy) in zip(records, _senders(records), strict=True):
+        for event in session_events(session, legacy):
             event["sender_id"] = sender
             by_day[_day(round(event["timestamp"] * 1_000_000))].append(event)
     folder = landing / FOLDER
@@ -219,7 +262,7 @@ def write_native(landing: Path) -> str:
         as_csv = (day - first_day).days % 2 == 1
         path = folder / f"{day.isoformat()}.{'csv' if as_csv else 'jsonl'}"
         _write_day(path, by_day[day], as_csv, next_id)
-        next_id += len(by_day[day])
+        next_id += 2 * len(by_day[day])
     for path in files:
         path.unlink()
     if not any((landing / "bot_sessions").iterdir()):
