@@ -13,7 +13,15 @@
 {%- set handoff_after = "'/" ~ handoff_key ~ ":'" -%}
 {%- set generative_after = "'/" ~ generative_key ~ ":'" -%}
 {#- metadata_pairs is m/key:value/key:value/: a key's value is the text after '/key:' up to
-    the next '/'. -#}
+    the next '/'. An empty rasa_session_id_metadata_key: no conversation ids (every session id
+    is then derived from its sender and start). -#}
+{%- if session_key -%}
+    {%- set session_value = "nullif(" ~ dbt.split_part(
+        dbt.split_part('metadata_pairs', session_after, 2), "'/'", 1
+    ) ~ ", '')" -%}
+{%- else -%}
+    {%- set session_value = "cast(null as string)" -%}
+{%- endif -%}
 
 with
 
@@ -60,10 +68,7 @@ events_read as (
         slot_name,
         slot_value,
         input_channel,
-        nullif(
-            {{ dbt.split_part(dbt.split_part('metadata_pairs', session_after, 2), "'/'", 1) }},
-            ''
-        ) as metadata_session_id,
+        {{ session_value }} as metadata_session_id,
         nullif(
             {{ dbt.split_part(dbt.split_part('metadata_pairs', customer_after, 2), "'/'", 1) }},
             ''
