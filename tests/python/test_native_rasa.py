@@ -132,6 +132,17 @@ def test_epoch_seconds_become_exact_utc_text(timestamp: object, expected: str | 
     assert event_at_text(timestamp) == expected
 
 
+def test_a_byte_order_mark_and_windows_line_ends_are_not_part_of_the_event(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "2026-03-09.jsonl"
+    line = '{"sender_id": "a", "event": "session_started", "timestamp": 1773046800}'
+    path.write_bytes(b"\xef\xbb\xbf" + f"{line}\r\n{line}\r\n".encode())
+    frame = read_events(path)
+    assert frame["event_type"].tolist() == ["session_started", "session_started"]
+    assert frame["_source_row"].tolist() == [1, 2]
+
+
 def test_a_csv_without_the_tables_columns_is_rejected(tmp_path: Path) -> None:
     path = tmp_path / "2026-03-10.csv"
     path.write_text("id,sender_id,timestamp\n1,a,1773136800\n")

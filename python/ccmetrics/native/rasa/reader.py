@@ -187,7 +187,8 @@ def _load_json(text: str) -> dict[str, Any] | None:
 
 def _json_lines(path: Path) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    with path.open(encoding="utf-8") as handle:
+    # utf-8-sig: a byte-order mark (an editor's or Windows export's) is not part of line 1.
+    with path.open(encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
