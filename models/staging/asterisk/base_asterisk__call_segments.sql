@@ -122,7 +122,9 @@ segments as (
         entries.segment_number,
         case
             when entries.segment_number = 1 then entries.callid
-            else {{ dbt.concat(['entries.callid', "'-'", 'cast(entries.segment_number as string)']) }}
+            else {{ dbt.concat([
+                'entries.callid', "'-'", 'cast(entries.segment_number as string)'
+            ]) }}
         end as contact_id,
         case
             when entries.segment_number = 1 then null

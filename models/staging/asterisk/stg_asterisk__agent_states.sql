@@ -32,7 +32,7 @@ events as (
 
 ),
 
-{#- In one second: log in, end a call, end a pause, start a pause, take a call, log out. -#}
+{# In one second: log in, end a call, end a pause, start a pause, take a call, log out. #}
 events_marked as (
 
     select
@@ -55,9 +55,9 @@ events_marked as (
             when event_name in ('PAUSE', 'PAUSEALL')
                 then
                     case lower(trim(coalesce(data1, '')))
-                        {%- for reason, state in pause_states.items() %}
-                        when '{{ reason | lower | replace("'", "''") }}' then '{{ state }}'
-                        {%- endfor %}
+                        {% for reason, state in pause_states.items() -%}
+                            when '{{ reason | lower | replace("'", "''") }}' then '{{ state }}'
+                        {% endfor -%}
                         else '{{ default_state }}'
                     end
             when
@@ -81,8 +81,8 @@ events_marked as (
 
 ),
 
-{#- The last marker set at or before each event: a running count of set markers numbers the
-    groups, and each group holds one set marker (portable "last value ignoring nulls"). -#}
+{# The last marker set at or before each event: a running count of set markers numbers the
+    groups, and each group holds one set marker (portable "last value ignoring nulls"). #}
 events_grouped as (
 
     select
@@ -140,7 +140,7 @@ events_stated as (
 
 ),
 
-{#- Consecutive events in the same state form one interval (gaps and islands). -#}
+{# Consecutive events in the same state form one interval (gaps and islands). #}
 events_islanded as (
 
     select

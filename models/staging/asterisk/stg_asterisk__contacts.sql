@@ -10,6 +10,12 @@
 
 {%- set reason = var('asterisk_contact_reason', 'queue_name') -%}
 
+{#- The number reduced to its digits (spaces, dashes, brackets, dots, slashes and + removed). -#}
+{%- set digits = namespace(sql="trim(cast(phone as string))") -%}
+{%- for character in [' ', '-', '(', ')', '.', '/', '+'] -%}
+    {%- set digits.sql = "replace(" ~ digits.sql ~ ", '" ~ character ~ "', '')" -%}
+{%- endfor -%}
+
 with
 
 segments as (
@@ -33,13 +39,13 @@ customers_latest as (
 
 ),
 
-{#- The CRM's phones reduced to their digits, like the caller numbers, so that "+1 555 0101"
-    and "15550101" match. -#}
+{# The CRM's phones reduced to their digits, like the caller numbers, so that "+1 555 0101"
+    and "15550101" match. #}
 customers as (
 
     select
         cast(customer_id as string) as customer_id,
-        {{ ccm_hash_pii("replace(replace(replace(replace(replace(replace(replace(trim(cast(phone as string)), ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '/', ''), '+', '')") }} as phone_hash
+        {{ ccm_hash_pii(digits.sql) }} as phone_hash
     from customers_latest
     where phone is not null
 
@@ -52,8 +58,8 @@ acw_pauses as (
 
 ),
 
-{#- A caller number identifies a customer when exactly one CRM customer has it; a number
-    shared by several customers (a family line, a switchboard) identifies nobody. -#}
+{# A caller number identifies a customer when exactly one CRM customer has it; a number
+    shared by several customers (a family line, a switchboard) identifies nobody. #}
 customers_by_phone as (
 
     select

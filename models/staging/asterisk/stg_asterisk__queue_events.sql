@@ -4,6 +4,12 @@
     rotation (same content, so the same line_key), in one file or across files, is kept once.
     The caller number is hashed here and never leaves staging. -#}
 
+{#- The number reduced to its digits (spaces, dashes, brackets, dots, slashes and + removed). -#}
+{%- set digits = namespace(sql="trim(cast(caller_phone as string))") -%}
+{%- for character in [' ', '-', '(', ')', '.', '/', '+'] -%}
+    {%- set digits.sql = "replace(" ~ digits.sql ~ ", '" ~ character ~ "', '')" -%}
+{%- endfor -%}
+
 with
 
 source as (
@@ -32,7 +38,7 @@ typed as (
         cast(data_fields as integer) as data_fields,
         {{ ccm_hash_pii('caller_phone') }} as caller_phone_hash,
         {#- The number's digits only: matched with the CRM's phones written the same way. -#}
-        {{ ccm_hash_pii("replace(replace(replace(replace(replace(replace(replace(trim(cast(caller_phone as string)), ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '/', ''), '+', '')") }} as caller_number_hash,
+        {{ ccm_hash_pii(digits.sql) }} as caller_number_hash,
         cast(caller_label as string) as caller_label,
         cast(wait_seconds as double) as wait_seconds,
         cast(talk_seconds as double) as talk_seconds,

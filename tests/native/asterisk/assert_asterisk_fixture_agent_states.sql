@@ -1,6 +1,12 @@
-{{ config(enabled=('asterisk' in var('source_systems', ['landing']))) }}
+{{ config(enabled=('asterisk' in var('source_systems', ['landing']) and target.name in ['ci', 'spark'])) }}
 
-{#- The agent states of the hand-written queue_log, worked out by hand: a_va1 (ADDMEMBER 08:00, REMOVEMEMBER 09:40) handles ...9001, pauses for acw at the second the call ends (the call ends first), handles ...9003, pauses 'Lunch' (lunch) and 'Coffee' (no mapping: break); a_va2 (AGENTLOGIN 08:00, AGENTLOGOFF 09:40) pauses without a reason (older layout: break) and is on the open call ...9013 until logging off; a_vb1 (08:30-09:45) rings without answering at 08:40:30 (no state change) and handles ...9014 although its ENTERQUEUE is missing. -#}
+{#- The agent states of the hand-written queue_log, worked out by hand: a_va1 (ADDMEMBER 08:00,
+    REMOVEMEMBER 09:40) handles ...9001, pauses for acw at the second the call ends (the
+    call ends first), handles ...9003, pauses 'Lunch' (lunch) and 'Coffee' (no mapping:
+    break); a_va2 (AGENTLOGIN 08:00, AGENTLOGOFF 09:40) pauses without a reason (older
+    layout: break) and is on the open call ...9013 until logging off; a_vb1 (08:30-09:45)
+    rings without answering at 08:40:30 (no state change) and handles ...9014 although its
+    ENTERQUEUE is missing. -#}
 
 with
 
@@ -159,26 +165,64 @@ actual as (
 
 missing as (
 
-    select * from expected
+    select
+        agent_id,
+        state,
+        started_at,
+        ended_at
+    from expected
     except
-    select * from actual
+    select
+        agent_id,
+        state,
+        started_at,
+        ended_at
+    from actual
 
 ),
 
 unexpected as (
 
-    select * from actual
+    select
+        agent_id,
+        state,
+        started_at,
+        ended_at
+    from actual
     except
-    select * from expected
+    select
+        agent_id,
+        state,
+        started_at,
+        ended_at
+    from expected
 
 ),
 
 differences as (
 
-    select 'missing' as problem, missing.* from missing
+    select
+        'missing' as problem,
+        missing.agent_id,
+        missing.state,
+        missing.started_at,
+        missing.ended_at
+    from missing
     union all
-    select 'unexpected' as problem, unexpected.* from unexpected
+    select
+        'unexpected' as problem,
+        unexpected.agent_id,
+        unexpected.state,
+        unexpected.started_at,
+        unexpected.ended_at
+    from unexpected
 
 )
 
-select * from differences
+select
+    problem,
+    agent_id,
+    state,
+    started_at,
+    ended_at
+from differences

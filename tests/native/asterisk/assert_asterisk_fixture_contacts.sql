@@ -1,6 +1,14 @@
-{{ config(enabled=('asterisk' in var('source_systems', ['landing']))) }}
+{{ config(enabled=('asterisk' in var('source_systems', ['landing']) and target.name in ['ci', 'spark'])) }}
 
-{#- The calls of the hand-written queue_log (seeds/fixtures/asterisk_queue_log.csv), worked out by hand: ...9001 a known caller (+15550101 = c01 '+1 555 0101' reduced to digits) handled with 30 s of acw pause; ...9003 anonymous, lines out of order, older CONNECT layout, no acw pause; ...9005 blind-transferred from billing to tech_support (segment -2 continues it, same caller c02 written '+1 555 0102'), its RINGNOANSWER not an answer; ...9007 attended transfer abandoned in billing after 30 s; ...9009 empty caller id, abandoned; ...9010-9012 flow-outs by timeout (older layout), key and empty queue (caller 'unknown'). The open ...9013 and ...9014 are no contacts; the repeated lines 48-49 add nothing. started_at = queued_at; hold null; reason = queue. -#}
+{#- The calls of the hand-written queue_log (seeds/fixtures/asterisk_queue_log.csv), worked out
+    by hand: ...9001 a known caller (+15550101 = c01 '+1 555 0101' reduced to digits)
+    handled with 30 s of acw pause; ...9003 anonymous, lines out of order, older CONNECT
+    layout, no acw pause; ...9005 blind-transferred from billing to tech_support (segment -2
+    continues it, same caller c02 written '+1 555 0102'), its RINGNOANSWER not an answer;
+    ...9007 attended transfer abandoned in billing after 30 s; ...9009 empty caller id,
+    abandoned; ...9010-9012 flow-outs by timeout (older layout), key and empty queue (caller
+    'unknown'). The open ...9013 and ...9014 are no contacts; the repeated lines 48-49 add
+    nothing. started_at = queued_at; hold null; reason = queue. -#}
 
 with
 
@@ -191,26 +199,134 @@ actual as (
 
 missing as (
 
-    select * from expected
+    select
+        contact_id,
+        initiation_method,
+        initial_contact_id,
+        previous_contact_id,
+        customer_id,
+        queue_id,
+        contact_reason,
+        agent_id,
+        started_at,
+        connected_at,
+        ended_at,
+        talk_seconds,
+        acw_seconds,
+        disposition
+    from expected
     except
-    select * from actual
+    select
+        contact_id,
+        initiation_method,
+        initial_contact_id,
+        previous_contact_id,
+        customer_id,
+        queue_id,
+        contact_reason,
+        agent_id,
+        started_at,
+        connected_at,
+        ended_at,
+        talk_seconds,
+        acw_seconds,
+        disposition
+    from actual
 
 ),
 
 unexpected as (
 
-    select * from actual
+    select
+        contact_id,
+        initiation_method,
+        initial_contact_id,
+        previous_contact_id,
+        customer_id,
+        queue_id,
+        contact_reason,
+        agent_id,
+        started_at,
+        connected_at,
+        ended_at,
+        talk_seconds,
+        acw_seconds,
+        disposition
+    from actual
     except
-    select * from expected
+    select
+        contact_id,
+        initiation_method,
+        initial_contact_id,
+        previous_contact_id,
+        customer_id,
+        queue_id,
+        contact_reason,
+        agent_id,
+        started_at,
+        connected_at,
+        ended_at,
+        talk_seconds,
+        acw_seconds,
+        disposition
+    from expected
 
 ),
 
 differences as (
 
-    select 'missing' as problem, missing.* from missing
+    select
+        'missing' as problem,
+        missing.contact_id,
+        missing.initiation_method,
+        missing.initial_contact_id,
+        missing.previous_contact_id,
+        missing.customer_id,
+        missing.queue_id,
+        missing.contact_reason,
+        missing.agent_id,
+        missing.started_at,
+        missing.connected_at,
+        missing.ended_at,
+        missing.talk_seconds,
+        missing.acw_seconds,
+        missing.disposition
+    from missing
     union all
-    select 'unexpected' as problem, unexpected.* from unexpected
+    select
+        'unexpected' as problem,
+        unexpected.contact_id,
+        unexpected.initiation_method,
+        unexpected.initial_contact_id,
+        unexpected.previous_contact_id,
+        unexpected.customer_id,
+        unexpected.queue_id,
+        unexpected.contact_reason,
+        unexpected.agent_id,
+        unexpected.started_at,
+        unexpected.connected_at,
+        unexpected.ended_at,
+        unexpected.talk_seconds,
+        unexpected.acw_seconds,
+        unexpected.disposition
+    from unexpected
 
 )
 
-select * from differences
+select
+    problem,
+    contact_id,
+    initiation_method,
+    initial_contact_id,
+    previous_contact_id,
+    customer_id,
+    queue_id,
+    contact_reason,
+    agent_id,
+    started_at,
+    connected_at,
+    ended_at,
+    talk_seconds,
+    acw_seconds,
+    disposition
+from differences
