@@ -2,11 +2,11 @@
 
 Nothing here is hard-coded per mart: the catalog reads the database's own information schema
 (tables named `fct_*` / `dim_*`), so marts that appear later are queryable without a code
-change. What the schema cannot say - which column is a rate of which numerator and
-denominator - comes from, in order: the `ccmetrics_meta.metric_ratios` table that
-`ccmetrics publish` embeds, the dbt manifest (`rate_of` tests and column `meta`), the naming
-pattern `<rate>_numerator` / `<rate>_denominator`, and a column description (persisted by dbt as
-a comment) that says `numerator / denominator` of two numeric columns of the mart.
+change. Which column is a rate of which numerator and denominator is never guessed: it is
+declared in the dbt project (a `rate_of` test, or column meta `ccmetrics: {numerator: ...,
+denominator: ...}` for a ratio that is not a share, such as a mean or a cost per unit) and
+comes from the `ccmetrics_meta.metric_ratios` table that `ccmetrics publish` embeds, or from
+the dbt manifest.
 
 A metric is either additive (a count or a sum, re-aggregated with `sum`) or a ratio
 (re-aggregated as sum(numerator) / sum(denominator): a rate of rates is never averaged).
@@ -58,13 +58,6 @@ _NON_ADDITIVE_NAME = re.compile(
 )
 _ADDITIVE_UNIT = re.compile(
     r"(_seconds|_minutes|_hours|_cost|_amount|_revenue|_savings|_saved)$|^(cost|revenue)"
-)
-
-
-# A description that says "... a / b ..." of two numeric columns of the same mart documents
-# the column as that ratio ("Average speed of answer: asa_wait_seconds / answered").
-_DESCRIBED_RATIO = re.compile(
-    r"(?<![\w.])`?(?P<numerator>[a-z_][a-z0-9_]*)`?\s*/\s*`?(?P<denominator>[a-z_][a-z0-9_]*)\b"
 )
 
 
@@ -313,10 +306,6 @@ def _mart(
         if not _NUMERIC.match(data_type):
             continue
         pair = ratios.get((name, column))
-        if pair is None and {f"{column}_numerator", f"{column}_denominator"} <= types.keys():
-            pair = (f"{column}_numerator", f"{column}_denominator")
-        if pair is None:
-            pair = _described_ratio(descriptions.get(column, ""), types)
         if (
             pair is not None
             and column not in pair
@@ -353,14 +342,6 @@ def _mart(
         description=comment,
         column_descriptions=descriptions,
     )
-
-
-def _described_ratio(description: str, types: Mapping[str, str]) -> tuple[str, str] | None:
-    for found in _DESCRIBED_RATIO.finditer(description):
-        pair = (found["numerator"], found["denominator"])
-        if all(_NUMERIC.match(types.get(part, "")) for part in pair):
-            return pair
-    return None
 
 
 def _time_column(types: Mapping[str, str]) -> str | None:

@@ -36,7 +36,15 @@ def catalog(tmp_path):
     con.execute("create table marts.stg_not_a_mart as select 1 as offered")
     con.execute("create view marts.dim_channel as select 'phone' as channel")
     con.execute("create table marts.fct_rates (week date, met bigint, eligible bigint)")
-    yielded = discover(con, {("fct_rates", "met"): ("met", "eligible")})
+    # what the dbt project declares (rate_of tests, column meta), as publish embeds it
+    declared = {
+        ("fct_rates", "met"): ("met", "eligible"),
+        ("fct_example_daily", "asa_seconds"): ("asa_wait_seconds", "answered"),
+        ("fct_example_daily", "answer_rate"): ("answer_rate_numerator", "answer_rate_denominator"),
+        ("fct_example_daily", "circular"): ("circular", "offered"),
+        ("fct_example_daily", "rate_of_rates"): ("answer_rate", "asa_seconds"),
+    }
+    yielded = discover(con, declared)
     con.close()
     return yielded
 
@@ -53,12 +61,13 @@ def test_columns_get_their_roles(catalog):
         "offered": "sum",
         "answered": "sum",
         "asa_wait_seconds": "sum",  # a part of asa_seconds, so additive
-        "asa_seconds": "ratio",  # from its description
+        "asa_seconds": "ratio",  # declared
         "answer_rate_numerator": "sum",
         "answer_rate_denominator": "sum",
-        "answer_rate": "ratio",  # from the naming pattern
+        "answer_rate": "ratio",  # declared, not guessed from the names of its parts
         "labor_cost": "sum",
-        "cost_per_contact": "ratio",
+        # its description says "labor_cost / offered", but nothing declares it: not guessed
+        "cost_per_contact": "non_additive",
         "sample_rank": "non_additive",
         "weighted_delta_seconds_sum": "sum",
         "circular": "non_additive",

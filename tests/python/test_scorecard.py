@@ -149,7 +149,12 @@ def test_a_line_reads_one_grain_of_a_mixed_grain_mart(tmp_path):
         ) as t(period_grain, period_start, leavers, average_headcount)
         """
     )
-    con.execute("comment on column fct_attrition.attrition_rate is 'leavers / average_headcount'")
+    # declared as dbt declares it (publish embeds the project's declarations), never guessed
+    con.execute("create schema ccmetrics_meta")
+    con.execute(
+        "create table ccmetrics_meta.metric_ratios as select 'fct_attrition' as mart, "
+        "'attrition_rate' as metric, 'leavers' as numerator, 'average_headcount' as denominator"
+    )
     con.close()
     with Warehouse(working) as warehouse:
         card = build_scorecard(warehouse, days=7)
@@ -341,8 +346,8 @@ def test_a_changed_warehouse_is_read_anew_not_from_the_caches(tmp_path):
     con.execute(
         """
         create table fct_satisfaction_daily as
-        select day::date as survey_date, 3::bigint as csat_numerator,
-            4::bigint as csat_denominator, csat_numerator / csat_denominator as csat
+        select day::date as survey_date, 3::bigint as csat_satisfied_responses,
+            4::bigint as csat_responses, csat_satisfied_responses / csat_responses as csat
         from range(date '2026-03-01', date '2026-03-17', interval 1 day) as t(day)
         """
     )
