@@ -138,6 +138,20 @@ class NullWhen:
 
 
 @dataclass(frozen=True)
+class ProvidedIds:
+    """A native source delivers records of a landing-contract entity: the guard takes its ids
+    as known when another source references that entity (a survey rating a Connect contact)."""
+
+    entity: str
+    """The landing contract source whose ids these are (`contacts`, `bot_sessions`)."""
+    id_column: str
+    """The native column holding the entity's id, as staging publishes it."""
+    ended_column: str
+    """The native column of the moment the record ended (latest per id), for the check that a
+    rating comes after what it rates."""
+
+
+@dataclass(frozen=True)
 class Source:
     name: str
     system: str
@@ -164,6 +178,8 @@ class Source:
     rules: SourceRules | None = None
     """The guard's rules beyond the contract (`ccmetrics.guard.rules`); None: the landing
     contract's rule book entry for this source."""
+    provides: tuple[ProvidedIds, ...] = ()
+    """Landing-contract entities whose ids this native source delivers."""
 
     @property
     def landing_folder(self) -> str:

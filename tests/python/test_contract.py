@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ccmetrics.contract import LOADER_COLUMNS, SOURCES, source
+from ccmetrics.contract import ALL_SOURCES, LOADER_COLUMNS, SOURCES, source
 from ccmetrics.contract_doc import render_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -16,21 +16,27 @@ def test_rendered_doc_is_up_to_date():
     assert committed == render_markdown(), "run: ccmetrics contract > docs/landing_contract.md"
 
 
-def _dbt_source_tables() -> dict[str, list[str]]:
-    tables: dict[str, list[str]] = {}
+def _dbt_source_tables() -> dict[str, tuple[str, list[str]]]:
+    """Raw table (the identifier, else the name) -> (dbt source, its columns)."""
+    tables: dict[str, tuple[str, list[str]]] = {}
     for path in (ROOT / "models" / "staging").glob("*/_*__sources.yml"):
         for dbt_source in yaml.safe_load(path.read_text())["sources"]:
             for table in dbt_source["tables"]:
-                tables[table["name"]] = [column["name"] for column in table["columns"]]
+                raw_table = table.get("identifier", table["name"])
+                columns = [column["name"] for column in table["columns"]]
+                tables[raw_table] = (dbt_source["name"], columns)
     return tables
 
 
 def test_every_contract_source_is_a_dbt_source_with_the_same_columns():
+    """The landing contract's sources and the native formats' raw tables alike."""
     tables = _dbt_source_tables()
-    assert sorted(tables) == sorted(s.name for s in SOURCES)
-    for contract_source in SOURCES:
+    assert sorted(tables) == sorted(s.name for s in ALL_SOURCES)
+    for contract_source in ALL_SOURCES:
         expected = [*contract_source.column_names, *LOADER_COLUMNS]
-        assert tables[contract_source.name] == expected, contract_source.name
+        assert tables[contract_source.name] == (contract_source.system, expected), (
+            contract_source.name
+        )
 
 
 def test_fixture_seeds_have_the_contract_columns():

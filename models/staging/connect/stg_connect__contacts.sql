@@ -1,4 +1,7 @@
-{{ config(enabled=('connect' in var('source_systems', ['landing']))) }}
+{{ config(
+    enabled=('connect' in var('source_systems', ['landing'])),
+    materialized=ccm_pii_staging_materialization(),
+) }}
 
 {#- Amazon Connect contact trace records staged into the canonical contact columns of
     stg_acd__contacts (docs/sources/connect.md). Channel and initiation method go through

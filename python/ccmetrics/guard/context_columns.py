@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ccmetrics.contract import SOURCES_BY_NAME, Source
+from ccmetrics.contract import ALL_SOURCES, SOURCES_BY_NAME, Source
+from ccmetrics.contract_schema import ProvidedIds
 from ccmetrics.guard.rules import rules_for
 from ccmetrics.guard.suites import (
     BATCH_TIME_COLUMN,
@@ -61,6 +62,10 @@ class Lookup:
         loaded = self.raw_table(target.name)
         if loaded is not None:
             parts.append(f"select {target.key} from {loaded}")
+        for native, provided in _providers(target):
+            delivered = self.raw_table(native.name)
+            if delivered is not None:
+                parts.append(f"select {provided.id_column} from {delivered}")
         quarantined = self.raw_table(QUARANTINE)
         if quarantined is not None:
             parts.append(
@@ -74,6 +79,12 @@ class Lookup:
         loaded = self.raw_table(target.name)
         if loaded is not None:
             parts.append(f"select {target.key}, ended_at from {loaded}")
+        for native, provided in _providers(target):
+            delivered = self.raw_table(native.name)
+            if delivered is not None:
+                parts.append(
+                    f"select {provided.id_column}, {provided.ended_column} from {delivered}"
+                )
         return (
             f"select id, max(ended_at) as ended_at from ({' union all '.join(parts)}) group by id"
         )
@@ -86,15 +97,28 @@ def ensure_run_ids(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _providers(target: Source) -> list[tuple[Source, ProvidedIds]]:
+    """The native sources that deliver records of `target` (ids of contacts, bot sessions)."""
+    return [
+        (native, provided)
+        for native in ALL_SOURCES
+        for provided in native.provides
+        if provided.entity == target.name
+    ]
+
+
 def remember_batch(con: duckdb.DuckDBPyConnection, source: Source, typed: pd.DataFrame) -> None:
     """Make an accepted batch's ids known to the batches after it in this run."""
     ended = "ended_at" if "ended_at" in source.column_names else "cast(null as timestamp)"
+    remembered = [(source.name, source.key, ended)]
+    remembered += [(p.entity, p.id_column, p.ended_column) for p in source.provides]
     con.register(TYPED_VIEW, typed)
     try:
-        con.execute(
-            f"insert into {RUN_IDS} select '{source.name}', {source.key}, {ended} "
-            f"from {TYPED_VIEW} where {source.key} is not null"
-        )
+        for name, key, ended_at in remembered:
+            con.execute(
+                f"insert into {RUN_IDS} select '{name}', {key}, {ended_at} "
+                f"from {TYPED_VIEW} where {key} is not null"
+            )
     finally:
         con.unregister(TYPED_VIEW)
 

@@ -21,7 +21,7 @@ from ccmetrics.contract_schema import (
 )
 from ccmetrics.native import NATIVE_SOURCES
 
-LOAD_ORDER: tuple[str, ...] = (
+LANDING_LOAD_ORDER: tuple[str, ...] = (
     "customers",
     "agents",
     "contacts",
@@ -33,10 +33,26 @@ LOAD_ORDER: tuple[str, ...] = (
     "kb_events",
     "ai_recommendations",
     "cost_lines",
-    *(native.name for native in NATIVE_SOURCES),
 )
-"""Referenced sources first, so that a reference can be checked against what is loaded; the
-native formats last (they reference nothing the guard checks)."""
+"""Referenced sources first, so that a reference can be checked against what is loaded. A
+native format that delivers an entity's records (`Source.provides`) loads right before that
+entity's landing source (a landing contact may follow up a Connect contact; native records
+reference nothing the guard checks); the other native formats load last."""
+
+
+def _load_order() -> tuple[str, ...]:
+    order: list[str] = []
+    for name in LANDING_LOAD_ORDER:
+        order += [
+            native.name
+            for native in NATIVE_SOURCES
+            if native.provides and native.provides[0].entity == name
+        ]
+        order.append(name)
+    return (*order, *(native.name for native in NATIVE_SOURCES if native.name not in order))
+
+
+LOAD_ORDER: tuple[str, ...] = _load_order()
 
 PLAIN_TEXT_REGEX = r"^[A-Za-z0-9][A-Za-z0-9 _./:#\-]*$"
 """Ids and codes: letters, digits and a few separators. Rejects quotes, semicolons, `=`, `|`,

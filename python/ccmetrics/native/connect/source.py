@@ -19,6 +19,7 @@ from ccmetrics.contract_schema import (
     MAX_LENGTH_REASON,
     Bound,
     Order,
+    ProvidedIds,
     Source,
     SourceRules,
     Span,
@@ -42,6 +43,9 @@ CTR = Source(
     version_column="last_update_timestamp",
     folder="connect/ctr",
     file_suffixes=("json",),
+    # Surveys, QA evaluations, KB look-ups, AI recommendations and bot hand-offs point to these
+    # contacts by ContactId, as staging publishes it.
+    provides=(ProvidedIds("contacts", "contact_id", "disconnect_timestamp"),),
     reader=read_ctr_file,
     columns=(
         col("contact_id", "string", False, "ContactId: the contact segment."),
