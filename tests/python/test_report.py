@@ -336,3 +336,20 @@ def test_fcr_windows_are_labelled_with_the_build_window(fragment_db: Path) -> No
         warehouse.close()
     windows = {row["fcr_window"] for row in section.charts[0].spec["data"]["values"]}
     assert windows == {"default (24 h)", "24 h", "72 h", "7 d"}
+
+
+def test_cli_cards_cover_the_days_asked_for(mart_db: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from ccmetrics.cli import app
+
+    out = tmp_path / "page.html"
+    runner = CliRunner()
+    days = ["--start", "2026-03-02", "--end", "2026-03-02"]
+    ok = runner.invoke(app, ["report", "--db", str(mart_db), "--out", str(out), *days])
+    assert ok.exit_code == 0, ok.output
+    page = out.read_text(encoding="utf-8")
+    assert "02 Mar - 02 Mar" in page
+    assert "02 Mar - 03 Mar" not in page
+    bad = runner.invoke(app, ["report", "--db", str(mart_db), "--out", str(out), "--end", "x"])
+    assert bad.exit_code == 2

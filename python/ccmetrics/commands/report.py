@@ -46,6 +46,19 @@ def register(app: typer.Typer) -> None:
                 dir_okay=False,
             ),
         ] = None,
+        start: Annotated[
+            str | None,
+            typer.Option(
+                "--start",
+                help="First day of the headline cards, YYYY-MM-DD (default: the first "
+                "complete reporting day). With --end, the cards show what `ccmetrics "
+                "scorecard` shows for the same days.",
+            ),
+        ] = None,
+        end: Annotated[
+            str | None,
+            typer.Option("--end", help="Last day of the headline cards (inclusive)."),
+        ] = None,
         check: Annotated[
             bool,
             typer.Option(
@@ -64,7 +77,19 @@ def register(app: typer.Typer) -> None:
         if not database.exists():
             typer.echo(f"No warehouse at {database}; run `make demo` or pass --db.", err=True)
             raise typer.Exit(code=1)
-        report = write_report(database, out)
+        from datetime import date
+
+        from ccmetrics.sqlbuild import QueryError, as_date
+
+        try:
+            first, last = as_date(start, "--start"), as_date(end, "--end")
+        except QueryError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(code=2) from error
+        period = None
+        if first is not None or last is not None:
+            period = (first or date.min, last or date.max)
+        report = write_report(database, out, period)
         missing = [note for section in report.sections for note in section.notes]
         typer.echo(f"Wrote {out} ({report.chart_count} charts) from {database}.")
         for note in missing:

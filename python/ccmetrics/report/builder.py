@@ -90,11 +90,14 @@ def build_report(
     )
 
 
-def write_report(db_path: Path, out_path: Path) -> Report:
-    """Read the marts from `db_path` (read-only) and write the page to `out_path`."""
+def write_report(
+    db_path: Path, out_path: Path, period: tuple[dt.date, dt.date] | None = None
+) -> Report:
+    """Read the marts from `db_path` (read-only) and write the page to `out_path`; the
+    headline cards cover `period` (default: every complete reporting day)."""
     warehouse = open_warehouse(db_path)
     try:
-        report = build_report(warehouse)
+        report = build_report(warehouse, period=period)
     finally:
         warehouse.close()
     out_path.parent.mkdir(parents=True, exist_ok=True)
