@@ -61,6 +61,7 @@ entries as (
         caller_phone_hash,
         caller_number_hash,
         caller_label,
+        is_caller_identifiable,
         batch_date
     from events_segmented
     where event_name = 'ENTERQUEUE'
@@ -139,6 +140,7 @@ segments as (
         entries.caller_phone_hash,
         entries.caller_number_hash,
         entries.caller_label,
+        entries.is_caller_identifiable,
         entries.batch_date,
         coalesce(first_connects.agent, first_closings.closing_agent) as agent,
         first_connects.connected_at,

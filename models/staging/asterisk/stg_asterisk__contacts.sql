@@ -170,7 +170,9 @@ contacts as (
         cast(segments_answered.batch_date as date) as batch_date
     from segments_answered
     left join customers_by_phone
-        on segments_answered.caller_number_hash = customers_by_phone.phone_hash
+        on
+            segments_answered.caller_number_hash = customers_by_phone.phone_hash
+            and segments_answered.is_caller_identifiable
     left join acw_pauses
         on
             segments_answered.answering_agent = acw_pauses.agent_id

@@ -40,6 +40,10 @@ typed as (
         {#- The number's digits only: matched with the CRM's phones written the same way. -#}
         {{ ccm_hash_pii(digits.sql) }} as caller_number_hash,
         cast(caller_label as string) as caller_label,
+        {#- An empty caller id, or one of var unknown_customer_ids ('0', 'anonymous', ...),
+            identifies nobody, like an unknown customer id in the landing contract. -#}
+        {{ ccm_customer_id('coalesce(caller_phone, caller_label)') }} is not null
+            as is_caller_identifiable,
         cast(wait_seconds as double) as wait_seconds,
         cast(talk_seconds as double) as talk_seconds,
         cast(_batch_date as date) as batch_date,
