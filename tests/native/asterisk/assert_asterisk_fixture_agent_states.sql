@@ -1,4 +1,6 @@
-{{ config(enabled=('asterisk' in var('source_systems', ['landing']) and target.name in ['ci', 'spark'])) }}
+{{ config(enabled=(
+    'asterisk' in var('source_systems', ['landing']) and target.name in ['ci', 'spark']
+)) }}
 
 {#- The agent states of the hand-written queue_log, worked out by hand: a_va1 (ADDMEMBER 08:00,
     REMOVEMEMBER 09:40) handles ...9001, pauses for acw at the second the call ends (the

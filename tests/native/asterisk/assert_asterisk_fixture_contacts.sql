@@ -1,4 +1,6 @@
-{{ config(enabled=('asterisk' in var('source_systems', ['landing']) and target.name in ['ci', 'spark'])) }}
+{{ config(enabled=(
+    'asterisk' in var('source_systems', ['landing']) and target.name in ['ci', 'spark']
+)) }}
 
 {#- The calls of the hand-written queue_log (seeds/fixtures/asterisk_queue_log.csv), worked out
     by hand: ...9001 a known caller (+15550101 = c01 '+1 555 0101' reduced to digits)

@@ -1,4 +1,6 @@
-{{ config(enabled=('asterisk' in var('source_systems', ['landing']) and target.name in ['ci', 'spark'])) }}
+{{ config(enabled=(
+    'asterisk' in var('source_systems', ['landing']) and target.name in ['ci', 'spark']
+)) }}
 
 {#- The open calls of the hand-written queue_log: ...9013 entered billing and was connected but
     never closed; ...9014's ENTERQUEUE is missing (its CONNECT and COMPLETECALLER are
