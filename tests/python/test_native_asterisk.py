@@ -238,15 +238,14 @@ def _digits(phone: object) -> str | None:
 
 
 def _strip_uncarried(landing: Path) -> dict[str, int]:
-    """Remove from the generated center (in place, before it is copied) what the queue_log
-    cannot carry next to its calls, so that the rest can move: phone callbacks, bot hand-offs
-    and outbound calls (no queue_log event says how a call was initiated) and the contacts that
-    continue them; the surveys, QA evaluations, KB events and recommendations that point to a
-    phone contact (the guard checks such a reference against the landing contract's contacts
-    only, so it would quarantine them once the call moves); bot sessions keep their row without
-    the hand-off link. The agents' handling of a removed call becomes available time."""
+    """Remove from the generated center (in place, before it is copied) the phone contacts the
+    queue_log cannot carry, so that their agents' shifts can move too: callbacks, bot
+    hand-offs and outbound calls (no queue_log event says how a call was initiated), the
+    contacts that continue them and the rows that point to them (bot sessions keep their row
+    without the hand-off link). The agents' handling of a removed call becomes available time.
+    Surveys, QA evaluations and KB events of the queue calls stay: the guard knows the contact
+    ids the queue_log delivers."""
     contacts = writer._read(landing / "contacts")
-    phone = set(contacts.loc[contacts["channel"] == "phone", "contact_id"].astype(str))
     removed = set(
         contacts.loc[
             (contacts["channel"] == "phone")
@@ -278,10 +277,11 @@ def _strip_uncarried(landing: Path) -> dict[str, int]:
                 counts["handling"] += int(hit.sum())
             else:
                 if "contact_id" in frame.columns:
-                    frame = frame[~frame["contact_id"].isin(phone)]
+                    frame = frame[~frame["contact_id"].isin(removed)]
                     counts["references"] += before - len(frame)
                 if "handoff_contact_id" in frame.columns:
-                    frame.loc[frame["handoff_contact_id"].isin(phone), "handoff_contact_id"] = None
+                    hit = frame["handoff_contact_id"].isin(removed)
+                    frame.loc[hit, "handoff_contact_id"] = None
             frame.to_parquet(path, index=False)
     return counts
 
@@ -431,6 +431,22 @@ def centers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Centers]:
     yield Centers(landing_db, native_db, summary, plan)
 
 
+def test_closing_lines_carry_the_contact_ids(fixture_rows: pd.DataFrame) -> None:
+    ids = fixture_rows.dropna(subset=["contact_id"]).set_index("_source_row")["contact_id"]
+    assert ids.to_dict() == {
+        6: "1772439000.9001",
+        11: "1772439600.9003",
+        17: "1772440800.9005",
+        20: "1772440800.9005-2",
+        26: "1772442000.9007",
+        28: "1772442000.9007-2",
+        31: "1772442300.9009",
+        34: "1772442600.9010",
+        36: "1772442900.9011",
+        40: "1772443200.9012",
+    }
+
+
 def test_writer_moves_calls_and_shifts(centers: Centers) -> None:
     assert len(centers.plan.calls) > 100
     assert centers.plan.renamed, "no transfer chain was moved"
@@ -495,4 +511,16 @@ def test_native_center_reads_the_calls_from_the_queue_log(centers: Centers) -> N
             "select count(*) from raw._quarantine where source = 'asterisk_queue_log'"
         ).fetchall()[0][0]
     assert lines > 0 and quarantined == 0
-    assert LOADER_COLUMNS
+    # Surveys, QA evaluations and KB events of queue_log calls point to contact ids that only
+    # the queue_log delivers: the guard accepts them, so both centers quarantine the same.
+    counts = []
+    for db in (centers.landing_db, centers.native_db):
+        with duckdb.connect(str(db), read_only=True) as con:
+            counts.append(con.sql("select count(*) from raw._quarantine").fetchall()[0][0])
+    assert counts[0] == counts[1]
+    with duckdb.connect(str(centers.native_db), read_only=True) as con:
+        rated = con.sql(
+            "select count(*) from raw.surveys where contact_id in "
+            "(select contact_id from raw.asterisk_queue_log)"
+        ).fetchall()[0][0]
+    assert rated > 0 and LOADER_COLUMNS

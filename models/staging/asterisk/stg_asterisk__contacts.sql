@@ -1,4 +1,7 @@
-{{ config(enabled=('asterisk' in var('source_systems', ['landing']))) }}
+{{ config(
+    enabled=('asterisk' in var('source_systems', ['landing'])),
+    materialized=ccm_pii_staging_materialization(),
+) }}
 
 {#- The calls of the queue_log as canonical contact segments (the columns of stg_acd__contacts).
     A segment whose closing event is missing is left out (stg_asterisk__open_calls lists it).

@@ -1,4 +1,7 @@
-{{ config(enabled=('asterisk' in var('source_systems', ['landing']))) }}
+{{ config(
+    enabled=('asterisk' in var('source_systems', ['landing'])),
+    materialized=ccm_pii_staging_materialization(),
+) }}
 
 {#- One row per distinct queue_log line, typed: a line repeated after a restart or a log
     rotation (same content, so the same line_key), in one file or across files, is kept once.

@@ -19,7 +19,10 @@ quarantines it with its line number. What the reader adds is derived from the li
   is not one (`anonymous`, `unknown`, a name), as a label;
 - `wait_seconds` / `talk_seconds`: the queue wait and the talk time at their documented place
   in the event's parameters, so that the guard can bound them and staging reads one column
-  whatever the layout.
+  whatever the layout;
+- `contact_id` on a call's closing lines: the id staging gives the queue visit the line closes
+  (`callid`, or `<callid>-<n>` for the n-th ENTERQUEUE of the call in the file), so that the
+  guard knows the contact ids this file delivers (a survey rating a queue_log call).
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ COLUMNS: tuple[str, ...] = (
     "caller_label",
     "wait_seconds",
     "talk_seconds",
+    "contact_id",
 )
 
 STATUS_OK = "ok"
@@ -151,6 +155,59 @@ def parse_line(line: str) -> dict[str, str | None]:
     return row
 
 
+CLOSING_EVENTS = frozenset(
+    {
+        "COMPLETEAGENT",
+        "COMPLETECALLER",
+        "ABANDON",
+        "EXITWITHTIMEOUT",
+        "EXITWITHKEY",
+        "EXITEMPTY",
+        "TRANSFER",
+        "BLINDTRANSFER",
+        "ATTENDEDTRANSFER",
+    }
+)
+TRANSFER_EVENTS = frozenset({"TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER"})
+NO_CALL = frozenset({"NONE", "REALTIME"})
+
+
+def _same_second_rank(event: str) -> int:
+    """Order in one second, as staging orders a call's events."""
+    if event in TRANSFER_EVENTS:
+        return 0
+    if event == "ENTERQUEUE":
+        return 1
+    if event == "CONNECT":
+        return 2
+    return 3
+
+
+def contact_ids(rows: list[dict[str, str | None]]) -> list[str | None]:
+    """The contact id each closing line closes: its callid's n-th queue visit in the file, n
+    counting the distinct ENTERQUEUE lines up to it in time order (None before the first)."""
+    entries: dict[str, set[tuple[float, int, str]]] = {}
+    for row in rows:
+        if row["line_status"] == STATUS_OK and row["event"] == "ENTERQUEUE":
+            key = (float(row["event_epoch"] or 0), 1, str(row["line_key"]))
+            entries.setdefault(str(row["callid"]), set()).add(key)
+    found: list[str | None] = []
+    for row in rows:
+        callid, event = row["callid"], row["event"]
+        if (
+            row["line_status"] != STATUS_OK
+            or event not in CLOSING_EVENTS
+            or callid is None
+            or callid in NO_CALL
+        ):
+            found.append(None)
+            continue
+        closing = (float(row["event_epoch"] or 0), _same_second_rank(event), str(row["line_key"]))
+        number = sum(1 for entry in entries.get(callid, ()) if entry <= closing)
+        found.append(None if number == 0 else callid if number == 1 else f"{callid}-{number}")
+    return found
+
+
 def read_queue_log(path: Path) -> pd.DataFrame:
     """A queue_log day file as rows of text, `_source_row` = line number (blank lines skipped)."""
     import pandas as pd
@@ -163,6 +220,9 @@ def read_queue_log(path: Path) -> pd.DataFrame:
             row: dict[str, object] = {"_source_row": number}
             row.update(parse_line(line))
             rows.append(row)
+    parsed = [{column: row[column] for column in COLUMNS} for row in rows]
+    for row, contact_id in zip(rows, contact_ids(parsed), strict=True):  # type: ignore[arg-type]
+        row["contact_id"] = contact_id
     frame = pd.DataFrame(rows, columns=["_source_row", *COLUMNS])
     frame["_source_row"] = frame["_source_row"].astype("int64")
     for column in COLUMNS:

@@ -11,6 +11,7 @@ from ccmetrics.contract_schema import (
     MAX_LENGTH_CODE,
     MAX_LENGTH_ID,
     Bound,
+    ProvidedIds,
     Source,
     SourceRules,
     col,
@@ -140,7 +141,18 @@ QUEUE_LOG = Source(
             True,
             "Talk time from the event's parameters (calltime of COMPLETE* and transfers).",
         ),
+        col(
+            "contact_id",
+            "string",
+            True,
+            "On a call's closing line (COMPLETE*, ABANDON, EXIT*, transfers): the contact id "
+            "staging gives the queue visit it closes (callid, or <callid>-<n> for the n-th "
+            "ENTERQUEUE of the call in the file); null on other lines.",
+        ),
     ),
+    # The contacts this file delivers, ended at their closing line: a survey, QA evaluation,
+    # KB event, bot hand-off or follow-up contact pointing to a queue_log call is accepted.
+    provides=(ProvidedIds("contacts", "contact_id", "event_at"),),
     rules=SourceRules(
         bounds=(
             Bound("wait_seconds", 0, 8 * HOUR, "a queue wait is at most one 8-hour shift"),

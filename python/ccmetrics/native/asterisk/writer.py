@@ -18,9 +18,9 @@ What a call becomes (docs/sources/asterisk.md):
   handling comes from the calls' CONNECT and closing events.
 
 Only what the queue_log can carry moves: whole transfer chains of calls that queued, with
-whole-second times and a consistent outcome, that nothing left in the landing contract points
-to (the guard checks references against the landing contract's contacts only); callbacks, bot
-hand-offs and outbound calls stay in the landing contract. An agent's logged-in stretch (a
+whole-second times and a consistent outcome; callbacks, bot hand-offs and outbound calls stay
+in the landing contract (and may point to a moved call: the guard knows the contact ids the
+queue_log delivers). An agent's logged-in stretch (a
 shift) moves when every handling interval in it is a moved call and every moved call it holds
 has its handling interval; the agent's other shifts stay in the landing contract.
 """
@@ -105,30 +105,14 @@ def _movable(latest: pd.DataFrame) -> pd.Series:
     )
 
 
-def _external_references(landing: Path) -> set[str]:
-    """Contact ids the other landing sources point to (surveys, QA, KB, bot hand-offs)."""
-
-    found: set[str] = set()
-    for folder in sorted(p for p in landing.iterdir() if p.is_dir()):
-        if folder.name in ("contacts", "asterisk"):
-            continue
-        for path in sorted(folder.glob("*.parquet")):
-            columns = [c for c in pd.read_parquet(path).columns if c in REFERENCE_COLUMNS]
-            if columns:
-                values = pd.read_parquet(path, columns=columns).stack()
-                found.update(str(value) for value in values.dropna())
-    return found
-
-
-def _chain_calls(latest: pd.DataFrame, external: set[str]) -> pd.DataFrame:
+def _chain_calls(latest: pd.DataFrame) -> pd.DataFrame:
     """The contacts that form queue_log calls: whole transfer chains (an inbound call and the
-    transfer segments that follow it) whose every segment is movable and that nothing left in
-    the landing contract points to. The guard checks a reference against the landing
-    contract's contacts only, so a survey, a QA evaluation, a KB event, a bot hand-off or a
-    callback that points to a moved call would be quarantined: such chains stay."""
+    transfer segments that follow it) whose every segment is movable. What points to them
+    (surveys, QA evaluations, KB events, bot hand-offs, callbacks) stays in the landing
+    contract: the queue_log's closing lines carry the contact ids (`Source.provides`), and the
+    transfer segments' ids are renamed wherever they are referenced."""
     movable = _movable(latest)
     following: dict[str, list[str]] = defaultdict(list)
-    referenced_by: dict[str, set[str]] = defaultdict(set)
     for row in latest[
         [
             "contact_id",
@@ -138,9 +122,6 @@ def _chain_calls(latest: pd.DataFrame, external: set[str]) -> pd.DataFrame:
             "initiation_method",
         ]
     ].itertuples(index=False):
-        for target in (row.previous_contact_id, row.initial_contact_id, row.related_contact_id):
-            if target is not None and not pd.isna(target):
-                referenced_by[str(target)].add(str(row.contact_id))
         if row.initiation_method == "transfer" and row.previous_contact_id is not None:
             following[str(row.previous_contact_id)].append(str(row.contact_id))
     rows: list[tuple[str, str, int]] = []
@@ -157,13 +138,7 @@ def _chain_calls(latest: pd.DataFrame, external: set[str]) -> pd.DataFrame:
                 break
             chain.append(nxt)
             current = nxt
-        members = set(chain)
-        if (
-            not chain
-            or not all(bool(movable.at[member]) for member in chain)
-            or members & external
-            or any(referenced_by[member] - members for member in chain)
-        ):
+        if not chain or not all(bool(movable.at[member]) for member in chain):
             continue
         rows += [(member, callid, number) for number, member in enumerate(chain, start=1)]
     chosen = latest.loc[[row[0] for row in rows]].copy()
@@ -239,7 +214,7 @@ def plan(landing: Path) -> Plan:
     """Which contacts and agents the queue_log carries (the writer's choice, shared by tests)."""
     contacts = _read(landing / "contacts")
     latest = _latest(contacts)
-    calls = _chain_calls(latest, _external_references(landing))
+    calls = _chain_calls(latest)
     renamed = {
         str(old): str(new)
         for old, new in zip(calls["contact_id"], calls["new_contact_id"], strict=True)
