@@ -18,6 +18,11 @@
     ((epoch_us({{ end_ts }}) - epoch_us({{ start_ts }})) / 1000000.0)
 {%- endmacro %}
 
+{#- Spark: the same whole microseconds (a timestamp cast to double has DuckDB's epoch() error). -#}
+{% macro spark__ccm_seconds_between(start_ts, end_ts) -%}
+    (cast(unix_micros({{ end_ts }}) - unix_micros({{ start_ts }}) as double) / 1000000)
+{%- endmacro %}
+
 {#- A UTC timestamp as wall-clock time in the reporting time zone. -#}
 {% macro ccm_to_reporting_tz(ts) -%}
     {%- if var('reporting_timezone') | upper == 'UTC' -%}

@@ -9,13 +9,18 @@
     }) -}}
 {%- endmacro %}
 
-{#- The enabled systems (var source_systems) that deliver `entity`, in the var's order. An
-    unknown system name stops the build: a typo must not silently drop a center's contacts. -#}
+{#- The enabled systems (var source_systems: a list, or a YAML list as text) that deliver
+    `entity`, in the var's order. An unknown system name stops the build: a typo must not
+    silently drop a center's contacts. -#}
 {% macro ccm_enabled_systems(entity) -%}
     {%- set delivering = ccm_systems_delivering() -%}
     {%- set known = ['landing', 'asterisk', 'connect', 'rasa'] -%}
     {%- set configured = var('source_systems') -%}
-    {%- if configured is string or configured is not iterable -%}
+    {#- A list written as text (an environment variable, sqlfluff's context) is read as YAML. -#}
+    {%- if configured is string -%}
+        {%- set configured = fromyaml(configured) -%}
+    {%- endif -%}
+    {%- if configured is string or configured is mapping or configured is not iterable -%}
         {{- exceptions.raise_compiler_error(
             "var source_systems must be a list of systems (" ~ known | join(', ')
             ~ "), got " ~ configured

@@ -37,10 +37,13 @@ def spark_conf(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
         "spark.hadoop.javax.jdo.option.ConnectionURL": (
             f"jdbc:derby:;databaseName={warehouse / 'metastore_db'};create=true"
         ),
-        "spark.driver.extraJavaOptions": f"-Dderby.system.home={warehouse}",
+        "spark.driver.extraJavaOptions": (
+            f"-Dderby.system.home={warehouse} -Dderby.stream.error.file={warehouse / 'derby.log'}"
+        ),
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.shuffle.partitions": "2",
         "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
     }
 
 
@@ -54,6 +57,9 @@ def start_session(conf: Mapping[str, str], key: bytes) -> SparkSession:
     for name, value in conf.items():
         builder = builder.config(name, value)
     session = builder.getOrCreate()
+    # dbt reports what fails; Spark's own warnings (single-partition windows on small data)
+    # would bury it.
+    session.sparkContext.setLogLevel("ERROR")
     session.udf.register(FUNCTION_NAME, lambda value: pii_hash(value, key), StringType())
     return session
 

@@ -44,8 +44,10 @@ customer_contacts as (
             {%- for code, mapped in channels.items() if mapped is none %}, '{{ code }}'{% endfor %}
         )
         and initiation_method not in (
+            {%- for code, mapped in initiation_methods.items() if mapped is none %}
+                '{{ code }}',
+            {%- endfor %}
             '-'
-            {%- for code, mapped in initiation_methods.items() if mapped is none %}, '{{ code }}'{% endfor %}
         )
 
 ),
@@ -56,12 +58,12 @@ mapped as (
         *,
         case channel
             {%- for code, mapped in channels.items() if mapped is not none %}
-            when '{{ code }}' then '{{ mapped }}'
+                when '{{ code }}' then '{{ mapped }}'
             {%- endfor %}
         end as mapped_channel,
         case initiation_method
             {%- for code, mapped in initiation_methods.items() if mapped is not none %}
-            when '{{ code }}' then '{{ mapped }}'
+                when '{{ code }}' then '{{ mapped }}'
             {%- endfor %}
         end as mapped_initiation_method,
         coalesce(lower(trim(attribute_bot_handoff)) = 'true', false) as is_bot_handoff

@@ -26,28 +26,34 @@ expected as (
         ["cnx-14", none, none, "inbound", "phone", "c09", true, false, none, "technical_problem", "a_vb1", "14:00:00", none, "14:00:05", "14:00:45", 40, 0, 5, "disconnected", false, "14:00:50"],
     ] -%}
     {%- for r in rows %}
-    select
-        '{{ r[0] }}' as contact_id,
-        {{ "'" ~ r[1] ~ "'" if r[1] else "cast(null as string)" }} as initial_contact_id,
-        {{ "'" ~ r[2] ~ "'" if r[2] else "cast(null as string)" }} as previous_contact_id,
-        '{{ r[3] }}' as initiation_method,
-        '{{ r[4] }}' as channel,
-        {{ "'" ~ r[5] ~ "'" if r[5] else "cast(null as string)" }} as customer_id,
-        {{ 'true' if r[6] else 'false' }} as has_phone_hash,
-        {{ 'true' if r[7] else 'false' }} as has_email_hash,
-        {{ "'" ~ r[8] ~ "'" if r[8] else "cast(null as string)" }} as queue_id,
-        '{{ r[9] }}' as contact_reason,
-        {{ "'" ~ r[10] ~ "'" if r[10] else "cast(null as string)" }} as agent_id,
-        {%- for name, position in [('started_at', 11), ('queued_at', 12), ('connected_at', 13), ('ended_at', 14)] %}
-        {{ "cast('2026-03-10 " ~ r[position] ~ "' as timestamp)" if r[position] else "cast(null as timestamp)" }} as {{ name }},
-        {%- endfor %}
-        {%- for name, position in [('talk_seconds', 15), ('hold_seconds', 16), ('acw_seconds', 17)] %}
-        cast({{ r[position] if r[position] is not none else "null" }} as double) as {{ name }},
-        {%- endfor %}
-        '{{ r[18] }}' as disposition,
-        {{ 'true' if r[19] else 'false' }} as ai_assisted,
-        cast('2026-03-10 {{ r[20] }}' as timestamp) as record_updated_at
-    {{ "union all" if not loop.last }}
+        select
+            '{{ r[0] }}' as contact_id,
+            {{ "'" ~ r[1] ~ "'" if r[1] else "cast(null as string)" }} as initial_contact_id,
+            {{ "'" ~ r[2] ~ "'" if r[2] else "cast(null as string)" }} as previous_contact_id,
+            '{{ r[3] }}' as initiation_method,
+            '{{ r[4] }}' as channel,
+            {{ "'" ~ r[5] ~ "'" if r[5] else "cast(null as string)" }} as customer_id,
+            {{ 'true' if r[6] else 'false' }} as has_phone_hash,
+            {{ 'true' if r[7] else 'false' }} as has_email_hash,
+            {{ "'" ~ r[8] ~ "'" if r[8] else "cast(null as string)" }} as queue_id,
+            '{{ r[9] }}' as contact_reason,
+            {{ "'" ~ r[10] ~ "'" if r[10] else "cast(null as string)" }} as agent_id,
+            {%- for name, position in [
+                ('started_at', 11), ('queued_at', 12), ('connected_at', 13), ('ended_at', 14)
+            ] %}
+                {%- set moment = "cast('2026-03-10 " ~ r[position] ~ "' as timestamp)" %}
+                {{ moment if r[position] else "cast(null as timestamp)" }} as {{ name }},
+            {%- endfor %}
+            {%- for name, position in [
+                ('talk_seconds', 15), ('hold_seconds', 16), ('acw_seconds', 17)
+            ] %}
+                cast({{ r[position] if r[position] is not none else "null" }} as double)
+                    as {{ name }},
+            {%- endfor %}
+            '{{ r[18] }}' as disposition,
+            {{ 'true' if r[19] else 'false' }} as ai_assisted,
+            cast('2026-03-10 {{ r[20] }}' as timestamp) as record_updated_at
+        {{ "union all" if not loop.last }}
     {%- endfor %}
 
 ),
@@ -107,8 +113,37 @@ unexpected as (
         *
     from expected
 
+),
+
+differences as (
+
+    select * from missing
+    union all
+    select * from unexpected
+
 )
 
-select * from missing
-union all
-select * from unexpected
+select
+    problem,
+    contact_id,
+    initial_contact_id,
+    previous_contact_id,
+    initiation_method,
+    channel,
+    customer_id,
+    has_phone_hash,
+    has_email_hash,
+    queue_id,
+    contact_reason,
+    agent_id,
+    started_at,
+    queued_at,
+    connected_at,
+    ended_at,
+    talk_seconds,
+    hold_seconds,
+    acw_seconds,
+    disposition,
+    ai_assisted,
+    record_updated_at
+from differences
