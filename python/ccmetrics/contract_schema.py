@@ -99,6 +99,23 @@ def default_max_length(name: str, enum: tuple[str, ...] | None, pii: bool) -> in
 
 
 @dataclass(frozen=True)
+class TextPattern:
+    """What a text column's values may look like, when the plain-id rule is too strict."""
+
+    regex: str
+    allowed: str
+    """The characters it allows, as the guard's message names them."""
+
+
+MEMBER_NAME = TextPattern(
+    r"^[A-Za-z0-9][A-Za-z0-9 _./:#@+\-]*$",
+    "letters, digits, space and _ . / : # @ + - only",
+)
+"""A name a telephony or contact-center system gives an agent or a device: a login that is an
+e-mail address, a channel such as `Local/101@from-queue/n`. Still no quotes, `;`, `=`, `|`."""
+
+
+@dataclass(frozen=True)
 class Column:
     name: str
     type: str
@@ -109,6 +126,9 @@ class Column:
     pii: bool = False
     references: str | None = None
     """`source.column` this column points to, when it is a foreign key."""
+    pattern: TextPattern | None = None
+    """Text columns that are neither enums nor e-mail/phone PII: the values' shape; None: a
+    plain id or code (`PLAIN_TEXT_REGEX` of the guard's rules)."""
     max_length: int | None = None
     """Most characters a value of a string column may have (the guard quarantines a longer
     one); defaults by kind (`default_max_length`). Every string column has one."""

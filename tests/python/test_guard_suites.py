@@ -135,3 +135,26 @@ def test_check_command_exits_1_on_bad_rows_and_writes_nothing(tmp_path: Path) ->
         "(CSAT is on a 1-5 scale)"
     ) in result.output
     assert not db.exists()
+
+
+def test_member_names_allow_at_and_plus_but_no_payloads(gx: GxRuntime) -> None:
+    """An agent's login or a PBX channel (Asterisk's Local/101@from-queue/n, an Amazon Connect
+    username that is an e-mail address) passes the guard; quotes, ;, = and | still do not."""
+    from ccmetrics.contract_schema import MEMBER_NAME
+    from ccmetrics.guard.rules import PLAIN_TEXT_REGEX
+    from ccmetrics.guard.suites import rows_suite
+
+    for name in ("Local/101@from-queue/n", "jane.doe+cc@example.com", "SIP/1001", "Agent 7"):
+        assert re.fullmatch(MEMBER_NAME.regex, name), name
+        assert name == "SIP/1001" or name == "Agent 7" or not re.fullmatch(PLAIN_TEXT_REGEX, name)
+    for payload in ("a'; drop table x", "=cmd|' /C calc'!A0", "x;y", "@start", "a|b"):
+        assert not re.fullmatch(MEMBER_NAME.regex, payload), payload
+    patterns = {
+        (source, expectation.column): expectation.regex
+        for source in ("asterisk_queue_log", "connect_ctr")
+        for expectation in rows_suite(SOURCES_BY_NAME[source]).expectations
+        if expectation.expectation_type == "expect_column_values_to_match_regex"
+    }
+    assert patterns[("asterisk_queue_log", "agent")] == MEMBER_NAME.regex
+    assert patterns[("connect_ctr", "agent_username")] == MEMBER_NAME.regex
+    assert patterns[("asterisk_queue_log", "queue_name")] == PLAIN_TEXT_REGEX

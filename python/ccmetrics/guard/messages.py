@@ -167,10 +167,7 @@ def _max_length(meta: Mapping[str, Any], row: _Row) -> str:
 
 def _plain_text(meta: Mapping[str, Any], row: _Row) -> str:
     column = meta["column"]
-    return (
-        f"{column} {row.show(column)} is not a plain id or code "
-        "(letters, digits, space and _ . / : # - only)"
-    )
+    return f"{column} {row.show(column)} is not a plain id or code ({meta['allowed']})"
 
 
 def _reference(meta: Mapping[str, Any], row: _Row) -> str:

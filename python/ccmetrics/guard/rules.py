@@ -57,6 +57,7 @@ LOAD_ORDER: tuple[str, ...] = _load_order()
 PLAIN_TEXT_REGEX = r"^[A-Za-z0-9][A-Za-z0-9 _./:#\-]*$"
 """Ids and codes: letters, digits and a few separators. Rejects quotes, semicolons, `=`, `|`,
 so that SQL or spreadsheet-formula payloads (`'; drop table`, `=cmd|`) never pass as an id."""
+PLAIN_TEXT_ALLOWED = "letters, digits, space and _ . / : # - only"
 EMAIL_REGEX = r"^[^\s@'\";=|<>(),]+@[^\s@'\";=|<>(),]+\.[^\s@'\";=|<>(),]+$"
 PHONE_REGEX = r"^\+?[0-9][0-9 ()./\-]*$"
 

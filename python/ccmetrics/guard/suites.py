@@ -25,6 +25,7 @@ from ccmetrics.guard.reading import SOURCE_ROW
 from ccmetrics.guard.rules import (
     EMAIL_REGEX,
     PHONE_REGEX,
+    PLAIN_TEXT_ALLOWED,
     PLAIN_TEXT_REGEX,
     rules_for,
 )
@@ -140,11 +141,14 @@ def _row_expectations(source: Source) -> list[Any]:
             found.append(
                 gxe.ExpectColumnValuesToMatchRegex(
                     column=name,
-                    regex=PLAIN_TEXT_REGEX,
+                    regex=PLAIN_TEXT_REGEX if column.pattern is None else column.pattern.regex,
                     meta=_meta(
                         "plain_text",
                         f"{name} is a plain id or code (no quotes, ;, =, |)",
                         column=name,
+                        allowed=(
+                            PLAIN_TEXT_ALLOWED if column.pattern is None else column.pattern.allowed
+                        ),
                     ),
                 )
             )

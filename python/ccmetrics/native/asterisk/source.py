@@ -10,6 +10,7 @@ from __future__ import annotations
 from ccmetrics.contract_schema import (
     MAX_LENGTH_CODE,
     MAX_LENGTH_ID,
+    MEMBER_NAME,
     Bound,
     ProvidedIds,
     Source,
@@ -79,6 +80,7 @@ QUEUE_LOG = Source(
             "Local/101@from-queue/n, so personal data and free text); NONE on caller events.",
             pii=True,
             max_length=MAX_LENGTH_ID,
+            pattern=MEMBER_NAME,
         ),
         col(
             "event",

@@ -17,6 +17,7 @@ from __future__ import annotations
 from ccmetrics.contract_schema import (
     MAX_LENGTH_CODE,
     MAX_LENGTH_REASON,
+    MEMBER_NAME,
     Bound,
     Order,
     ProvidedIds,
@@ -97,6 +98,7 @@ CTR = Source(
             True,
             "Agent.Username: agent who handled it.",
             max_length=100,
+            pattern=MEMBER_NAME,
         ),
         col(
             "agent_connected_to_agent_timestamp",
