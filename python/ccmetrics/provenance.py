@@ -1,10 +1,12 @@
 """What produced the marts and how far their data reaches, as published with them.
 
-`dim_build_parameters` holds the parameters the build used and `fct_source_coverage` which
-landing sources were delivered and where the data ends. Readers of the marts (the scorecard,
-the report) use them to label figures with the parameters actually used (the FCR window),
-to compare complete reporting days only, and to say "not available" for a metric whose source
-never arrived instead of showing 0. A warehouse built before these marts existed has
+`dim_build_parameters` holds the parameters the build used, `fct_source_coverage` which
+landing sources were delivered and where the data ends, and `fct_source_systems_daily` which
+systems (the landing contract, Asterisk, Amazon Connect, Rasa) fed each reporting day.
+Readers of the marts (the scorecard, the report) use them to label figures with the
+parameters actually used (the FCR window), to compare complete reporting days only, to say
+"not available" for a metric whose source never arrived instead of showing 0, and to name the
+systems that fed the period. A warehouse built before these marts existed has
 neither: then nothing is known, every day counts as complete and every source as delivered,
 which is how such warehouses were always read.
 """
@@ -22,7 +24,13 @@ if TYPE_CHECKING:
 
 PARAMETERS_MART = "dim_build_parameters"
 COVERAGE_MART = "fct_source_coverage"
-META_MARTS = (PARAMETERS_MART, COVERAGE_MART)
+SYSTEMS_MART = "fct_source_systems_daily"
+META_MARTS = (PARAMETERS_MART, COVERAGE_MART, SYSTEMS_MART)
+ENTITY_LABELS = {
+    "contacts": "contacts",
+    "agent_states": "agent states",
+    "bot_sessions": "bot sessions",
+}
 DATA_END_SOURCE = "contacts"
 """The source whose deliveries decide where the data ends (fct_source_coverage)."""
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -45,6 +53,21 @@ class Provenance:
     """Parameter name -> value the build used (decoded from JSON); empty when unknown."""
     defaults: Mapping[str, Any] = field(default_factory=dict)
     coverage: Coverage | None = None
+    systems: tuple[tuple[date, str, str], ...] = ()
+    """(reporting day, entity, system) for every system that delivered records that day."""
+
+    def systems_text(self, first: date, last: date) -> str:
+        """Which systems fed `first`..`last`: "contacts from asterisk, landing; bot sessions
+        from rasa"; "" when unknown (a warehouse built before the mart existed)."""
+        fed: dict[str, set[str]] = {}
+        for day, entity, system in self.systems:
+            if first <= day <= last:
+                fed.setdefault(entity, set()).add(system)
+        return "; ".join(
+            f"{ENTITY_LABELS[entity]} from {', '.join(sorted(fed[entity]))}"
+            for entity in ENTITY_LABELS
+            if entity in fed
+        )
 
     def undelivered(self, sources: Iterable[str]) -> tuple[str, ...]:
         """Those of `sources` known never to have been delivered."""
@@ -133,4 +156,12 @@ def read_provenance(con: DuckDBPyConnection, relations: Mapping[str, str]) -> Pr
         ends = [row for row in rows if row[0] == DATA_END_SOURCE]
         _, _, data_ends_at, first_complete, last_complete = ends[0] if ends else (None,) * 5
         coverage = Coverage(delivered, data_ends_at, first_complete, last_complete)
-    return Provenance(parameters, defaults, coverage)
+    systems: tuple[tuple[date, str, str], ...] = ()
+    if SYSTEMS_MART in relations:
+        systems = tuple(
+            con.execute(
+                "select distinct reporting_date, source_name, source_system "
+                f"from {relations[SYSTEMS_MART]} where row_count > 0"
+            ).fetchall()
+        )
+    return Provenance(parameters, defaults, coverage, systems)

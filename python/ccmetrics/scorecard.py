@@ -540,6 +540,8 @@ class Figure:
 class Scorecard:
     periods: Periods
     figures: tuple[Figure, ...]
+    systems: str = ""
+    """Which systems fed the current period ("contacts from asterisk, landing; ...")."""
     queries: int = 0
     """Mart reads it took (one per mart and filter, both periods at once)."""
     statements: int = 0
@@ -985,7 +987,13 @@ def build_scorecard(warehouse: Warehouse, days: int = 7, end: date | None = None
             )
         )
     built = plan(warehouse, _unavailable(provenance), tuple(w.label for w in windows))
-    return Scorecard(periods, tuple(figures), len(built.sources), 1 if built.query else 0)
+    return Scorecard(
+        periods,
+        tuple(figures),
+        provenance.systems_text(*periods.current),
+        len(built.sources),
+        1 if built.query else 0,
+    )
 
 
 def _unavailable(provenance: Provenance) -> dict[tuple[str, str], str | None]:
@@ -1058,6 +1066,8 @@ def print_scorecard(card: Scorecard) -> None:
     )
     if periods.note:
         console.print(periods.note)
+    if card.systems:
+        console.print(f"fed by: {card.systems}")
     tables = []
     for title in dict.fromkeys(f.section for f in card.figures):
         figures = [f for f in card.figures if f.section == title]

@@ -37,9 +37,11 @@ def add_meta_marts(
     data_ends_at: datetime,
     complete: tuple[date, date],
     undelivered: tuple[str, ...] = (),
+    systems: tuple[tuple[date, str, str], ...] = (),
 ) -> None:
     """dim_build_parameters with `parameters` over DEFAULTS; fct_source_coverage with every
-    source delivered but `undelivered`, contacts ending at `data_ends_at`."""
+    source delivered but `undelivered`, contacts ending at `data_ends_at`; when `systems` is
+    given, fct_source_systems_daily with those (day, entity, system) rows."""
     values = {**DEFAULTS, **parameters}
     con.execute(
         "create table dim_build_parameters (parameter_name varchar, parameter_value varchar, "
@@ -71,3 +73,11 @@ def add_meta_marts(
             for name in SOURCES
         ],
     )
+    if systems:
+        con.execute(
+            "create table fct_source_systems_daily (reporting_date date, source_name varchar, "
+            "source_system varchar, row_count bigint)"
+        )
+        con.executemany(
+            "insert into fct_source_systems_daily values (?, ?, ?, 5)", [list(r) for r in systems]
+        )

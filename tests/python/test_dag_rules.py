@@ -33,6 +33,11 @@ FANOUT_EXCEPTIONS: dict[str, tuple[int, str]] = {
         "the contact-segment grain that every queue, handle-time and chain metric starts "
         "from; its readers aggregate it differently (interval, day, agent-day, chain)",
     ),
+    "stg_bot__sessions": (
+        11,
+        "the canonical bot sessions (landing contract and Rasa): every bot, containment and "
+        "channel metric reads them, and fct_source_systems_daily counts them per system",
+    ),
 }
 
 # Reasons shared by several (mart, staging model) exceptions below.
@@ -41,6 +46,7 @@ CUSTOMERS_DIM = "customer attributes: issue 12 plans dim_customers"
 CHANNEL_LOOKUP = "event-to-channel lookup (ccm_join_event_interactions): issue 12 gives it one home"
 SINGLE_SOURCE = "a fact over one source's events with no intermediate step of its own"
 COVERAGE = "by design: it counts the rows each delivered source has in staging"
+SYSTEMS = "by design: it counts the canonical staging rows each source system delivered"
 ACTIVITY_DAYS = "only the days with any agent state or schedule, which bound the periods"
 
 # (mart, staging model it reads) -> reason.
@@ -76,6 +82,10 @@ MART_READS_STAGING_EXCEPTIONS: dict[tuple[str, str], str] = {
             "stg_wfm__agents",
             "stg_wfm__schedules",
         )
+    },
+    **{
+        ("fct_source_systems_daily", staging): SYSTEMS
+        for staging in ("stg_acd__agent_states", "stg_acd__contacts", "stg_bot__sessions")
     },
 }
 

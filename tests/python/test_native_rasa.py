@@ -16,7 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import BIN, dbt_env, generate, run
+from conftest import BIN, SYSTEMS_MART, assert_systems_split_the_records, dbt_env, generate, run
 
 from ccmetrics.guard.gx_runtime import GxRuntime
 from ccmetrics.loader import load as load_landing
@@ -302,9 +302,13 @@ def test_rasa_delivery_gives_the_landing_centers_marts(tmp_path: Path, gx: GxRun
     differences = [
         text
         for name in landing_marts
+        if name != SYSTEMS_MART
         for text in _differences(name, landing_marts[name], native_marts[name])
     ]
     assert differences == []
+    assert_systems_split_the_records(
+        builds["landing"], builds["native"], {("bot_sessions", "rasa")}
+    )
 
 
 def test_writer_refuses_nothing_and_says_so_without_bot_sessions(tmp_path: Path) -> None:

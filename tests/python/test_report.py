@@ -294,6 +294,12 @@ def fragment_db(tmp_path: Path) -> Path:
             data_ends_at=datetime(2026, 3, 4),
             complete=(date(2026, 3, 2), date(2026, 3, 2)),
             undelivered=("agent_states", "schedules"),
+            # the fragment day 03-03 brought Connect records, outside the complete days
+            systems=(
+                (date(2026, 3, 2), "contacts", "landing"),
+                (date(2026, 3, 2), "bot_sessions", "rasa"),
+                (date(2026, 3, 3), "contacts", "connect"),
+            ),
         )
     return path
 
@@ -319,7 +325,8 @@ def test_the_report_reads_complete_days_with_the_build_parameters(fragment_db: P
     assert cxi["CXI"] == "80.0"
     assert report.subtitle.endswith(
         "Data ends 2026-03-04 00:00 UTC; complete reporting days 2026-03-02 to 2026-03-02 "
-        "(America/New_York); later days are partial, left out. Built with fcr_window_hours = "
+        "(America/New_York); later days are partial, left out. Fed by contacts from landing; "
+        "bot sessions from rasa. Built with fcr_window_hours = "
         '24, reporting_timezone = "America/New_York", cxi_weights = {"csat": 1.0, "fcr": 0.0, '
         '"response": 0.0} (not the defaults).'
     )

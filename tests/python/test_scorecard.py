@@ -11,7 +11,7 @@ from provenance_support import add_meta_marts
 from test_api_support import publish_sample
 
 from ccmetrics.api import Warehouse
-from ccmetrics.scorecard import build_scorecard, choose_periods, format_delta
+from ccmetrics.scorecard import build_scorecard, choose_periods, format_delta, print_scorecard
 
 
 @pytest.fixture(scope="module")
@@ -230,6 +230,29 @@ def test_a_trailing_fragment_is_left_out_and_the_data_end_stated(tmp_path):
         "(America/New_York); 2026-03-16 partial, left out"
     )
     assert card.to_frame()["periods_note"].iloc[0] == card.periods.note
+
+
+def test_the_systems_that_fed_the_period_are_named(tmp_path, capsys):
+    days = [date(2026, 3, day) for day in range(1, 17)]
+    systems = (
+        *((day, "contacts", "landing") for day in days),
+        *((day, "contacts", "asterisk") for day in days if day >= date(2026, 3, 10)),
+        *((day, "agent_states", "asterisk") for day in days if day >= date(2026, 3, 10)),
+        (date(2026, 3, 5), "bot_sessions", "rasa"),
+    )
+    with Warehouse(_fragment_warehouse(tmp_path, systems=systems)) as warehouse:
+        card = build_scorecard(warehouse, days=7)
+    # the current period 03-09..03-15 had no bot session; Rasa fed only the previous one
+    assert card.systems == "contacts from asterisk, landing; agent states from asterisk"
+    print_scorecard(card)
+    assert "fed by: contacts from asterisk, landing; agent states from asterisk" in (
+        capsys.readouterr().out
+    )
+
+
+def test_a_warehouse_without_the_systems_mart_names_no_system(tmp_path):
+    with Warehouse(_fragment_warehouse(tmp_path)) as warehouse:
+        assert build_scorecard(warehouse, days=7).systems == ""
 
 
 def test_fcr_is_labelled_with_the_window_the_build_used(tmp_path):

@@ -23,6 +23,19 @@ def marts_read() -> tuple[str, ...]:
     return tuple(sorted(headline | set(sections.SECTION_MARTS) | set(META_MARTS)))
 
 
+def headline_span(
+    warehouse: ReportSource, period: tuple[dt.date, dt.date] | None = None
+) -> tuple[dt.date, dt.date] | None:
+    """The complete reporting days the headline cards cover (within `period` when given)."""
+    try:
+        first, last, _ = complete_range(warehouse.warehouse, warehouse.provenance)
+    except CatalogError:
+        return None
+    if period is not None:
+        first, last = max(first, period[0]), min(last, period[1])
+    return (first, last) if first <= last else None
+
+
 def headline_sections(
     warehouse: ReportSource, period: tuple[dt.date, dt.date] | None = None
 ) -> list[Section]:
@@ -30,16 +43,7 @@ def headline_sections(
     `period` when given): the same lines, labels and numbers as `ccmetrics scorecard` shows
     for the same days."""
     provenance = warehouse.provenance
-    first: dt.date | None
-    last: dt.date | None
-    try:
-        first, last, _ = complete_range(warehouse.warehouse, provenance)
-    except CatalogError:
-        first = last = None
-    if period is not None and first is not None and last is not None:
-        first, last = max(first, period[0]), min(last, period[1])
-        if first > last:
-            first = last = None
+    first, last = headline_span(warehouse, period) or (None, None)
     days: list[tuple[str, dt.date]] = []
     whole_periods: list[Period] = []
     span = ""
@@ -70,6 +74,10 @@ def build_report(
     data_end = warehouse.provenance.data_end_text()
     if data_end:
         subtitle.append(f"{data_end[0].upper()}{data_end[1:]}; later days are partial, left out.")
+    span = headline_span(warehouse, period)
+    systems = warehouse.provenance.systems_text(*span) if span else ""
+    if systems:
+        subtitle.append(f"Fed by {systems}.")
     changed = warehouse.provenance.changed_parameters()
     if changed:
         settings = ", ".join(f"{name} = {json.dumps(value)}" for name, value in changed.items())
