@@ -2,45 +2,23 @@
     and the native formats enabled by var source_systems (docs/sources.md). Contacts count on
     the day they started, agent states and bot sessions on the day they began, in the
     reporting time zone. -#}
+{%- set canonical_models = [
+    ('contacts', 'stg_acd__contacts'),
+    ('agent_states', 'stg_acd__agent_states'),
+    ('bot_sessions', 'stg_bot__sessions'),
+] -%}
 with
-
-contacts_by_system as (
-
-    select
-        'contacts' as source_name,
-        source_system,
-        {{ ccm_reporting_date('started_at') }} as reporting_date
-    from {{ ref('stg_acd__contacts') }}
-
-),
-
-agent_states_by_system as (
-
-    select
-        'agent_states' as source_name,
-        source_system,
-        {{ ccm_reporting_date('started_at') }} as reporting_date
-    from {{ ref('stg_acd__agent_states') }}
-
-),
-
-bot_sessions_by_system as (
-
-    select
-        'bot_sessions' as source_name,
-        source_system,
-        {{ ccm_reporting_date('started_at') }} as reporting_date
-    from {{ ref('stg_bot__sessions') }}
-
-),
 
 records_by_system as (
 
-    select source_name, source_system, reporting_date from contacts_by_system
-    union all
-    select source_name, source_system, reporting_date from agent_states_by_system
-    union all
-    select source_name, source_system, reporting_date from bot_sessions_by_system
+    {% for source_name, model in canonical_models -%}
+        select
+            '{{ source_name }}' as source_name,
+            source_system,
+            {{ ccm_reporting_date('started_at') }} as reporting_date
+        from {{ ref(model) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
