@@ -38,7 +38,7 @@ VARSET_utc_mixed := {fcr_window_hours: 24, fcr_match_reason: false, sl_threshold
 DEMO_TARGET_FINGERPRINT := find target -path $(CI_TARGET) -prune -o -type f -printf '%P %s %T@\n' 2>/dev/null | sort | cksum
 
 .PHONY: venv demo test test-python test-dbt test-dbt-default test-dbt-native lint bench clean
-.PHONY: venv-spark test-spark
+.PHONY: venv-spark test-spark demo-spark
 .PHONY: $(addprefix test-dbt-vars-,$(VARSETS))
 
 venv: $(VENV)/.installed
@@ -117,8 +117,9 @@ test-spark: venv venv-spark
 	rm -rf $(SPARK_WAREHOUSE) && mkdir -p $(SPARK_WAREHOUSE)
 	export DBT_TARGET_PATH=$(CI_TARGET)/spark DBT_LOG_PATH=$(CI_TARGET)/spark/logs \
 		CCMETRICS_SPARK_WAREHOUSE=$(SPARK_WAREHOUSE) \
-		&& $(SPARK_BIN)/python -m ccmetrics.spark_session seed --target spark --quiet \
-		&& $(SPARK_BIN)/python -m ccmetrics.spark_session build --target spark --full-refresh --quiet
+		&& $(SPARK_BIN)/python -m ccmetrics.spark_session seed --target spark_ci --quiet \
+		&& $(SPARK_BIN)/python -m ccmetrics.spark_session build --target spark_ci --full-refresh \
+		--quiet
 	DBT_TARGET_PATH=$(CI_TARGET)/spark_reference DBT_LOG_PATH=$(CI_TARGET)/spark_reference/logs \
 		CCMETRICS_DUCKDB_PATH=warehouse/ci_spark_reference.duckdb \
 		$(BIN)/dbt build --target ci --full-refresh --quiet
@@ -141,6 +142,20 @@ test-dbt-native: venv
 		--select $(addprefix path:models/staging/,$(NATIVE_SYSTEMS)) \
 		stg_acd__contacts stg_acd__agent_states stg_bot__sessions stg_wfm__agents \
 		stg_crm__customers path:tests/native
+
+# The demo month on Spark: the raw tables `make demo` loaded (through the quality guard, its one
+# path) exported as Parquet folders and registered as Spark's raw schema, built with the spark
+# target (models, data tests, unit tests), and every mart compared with the DuckDB demo build.
+SPARK_DEMO := warehouse/spark_demo
+demo-spark: venv venv-spark
+	test -f warehouse/ccmetrics.duckdb || $(MAKE) --no-print-directory demo
+	rm -rf $(SPARK_DEMO)
+	$(BIN)/python -m ccmetrics.spark_raw --db warehouse/ccmetrics.duckdb --out $(SPARK_DEMO)/raw
+	export DBT_TARGET_PATH=target/spark_demo DBT_LOG_PATH=target/spark_demo/logs \
+		CCMETRICS_SPARK_WAREHOUSE=$(SPARK_DEMO) CCMETRICS_SPARK_RAW=$(SPARK_DEMO)/raw \
+		&& $(SPARK_BIN)/python -m ccmetrics.spark_session build --target spark --quiet
+	CCMETRICS_SPARK_WAREHOUSE=$(SPARK_DEMO) CCMETRICS_DUCKDB_PATH=warehouse/ccmetrics.duckdb \
+		$(BIN)/python -m pytest -q tests/spark
 
 lint: venv
 	$(BIN)/ruff check python tests

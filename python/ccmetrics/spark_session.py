@@ -5,7 +5,8 @@ already active there. This entry point starts that session first, with the wareh
 and its Derby metastore (both under CCMETRICS_SPARK_WAREHOUSE, default warehouse/spark), and
 registers `ccm_pii_hash` as a Python function holding the key read from the environment (the
 same HMAC as `ccmetrics.pii_key` registers in DuckDB), so that neither the compiled SQL, nor
-the views stored in the metastore, nor the session's configuration carry the key.
+the views stored in the metastore, nor the session's configuration carry the key. With
+CCMETRICS_SPARK_RAW set, it registers the raw tables exported there (`ccmetrics.spark_raw`).
 
     python -m ccmetrics.spark_session build --target spark --full-refresh
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ccmetrics.pii_hash import FUNCTION_NAME, pii_hash, read_key
+from ccmetrics.spark_raw import RAW_ENV, register_raw
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -71,6 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
     session = start_session(spark_conf(), key)
+    raw = os.environ.get(RAW_ENV)
+    if raw:
+        tables = register_raw(session, Path(raw))
+        print(f"raw: {len(tables)} tables from {raw}", file=sys.stderr)
     try:
         result = dbtRunner().invoke(list(sys.argv[1:] if argv is None else argv))
     finally:
