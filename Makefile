@@ -166,7 +166,7 @@ lint: venv
 
 # make bench SCALE=20 DAYS=120 generates, loads and builds a center of that size (10 M
 # contacts) in a scratch folder; without them, the demo month (30 days at scale 1).
-bench: venv
+bench: venv venv-spark
 	$(BIN)/python -m ccmetrics.bench --out bench/results.md \
 		$(if $(SCALE),--scale $(SCALE)) $(if $(DAYS),--days $(DAYS))
 

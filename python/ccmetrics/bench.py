@@ -3,8 +3,8 @@
 The machines are shared and noisy, so every figure that matters is a ratio of two timings
 taken back to back in the same run (incremental vs full build, the full build vs DuckDB
 sorting the raw contacts in the same file, `ccmetrics load` vs a plain DuckDB insert of the
-same files, validating a day vs building it); seconds, peak memory and the machine's load
-are printed beside them. One command generates, loads and builds a center of any size in a
+same files, validating a day vs building it, the same build on Spark vs on DuckDB); seconds,
+peak memory and the machine's load are printed beside them. One command generates, loads and builds a center of any size in a
 scratch folder: `python -m ccmetrics.bench --out bench/results.md [--days 30] [--scale 1]`
 (`make bench SCALE=20 DAYS=120` for the 10 M-contact center of issue 10's goals).
 """
@@ -18,13 +18,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from ccmetrics.guard.bench import validate_day_seconds
 from ccmetrics.paths import profiles_dir, project_dir
+
+SPARK_PYTHON = Path(".venv-spark/bin/python")
+"""The Spark target's interpreter (`make venv-spark`), relative to the project."""
 
 
 @dataclass(frozen=True)
@@ -84,12 +87,19 @@ class Runner:
             DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         )
 
-    def timed(self, label: str, args: Sequence[str], accept: Sequence[int] = (0,)) -> Timing:
+    def timed(
+        self,
+        label: str,
+        args: Sequence[str],
+        accept: Sequence[int] = (0,),
+        extra_env: Mapping[str, str] | None = None,
+    ) -> Timing:
         output = self.work / "output.log"
+        env = {**self.env, **(extra_env or {})}
         with output.open("w") as sink:
             started = time.perf_counter()
             process = subprocess.Popen(
-                list(args), cwd=project_dir(), env=self.env, stdout=sink, stderr=sink
+                list(args), cwd=project_dir(), env=env, stdout=sink, stderr=sink
             )
             # wait4 gives this command's own resource usage: ru_maxrss is the peak resident
             # memory of its largest process (KiB on Linux), which RUSAGE_CHILDREN would mix
@@ -110,6 +120,29 @@ class Runner:
 
     def dbt(self, label: str, *args: str) -> Timing:
         return self.timed(label, [str(self.bin / "dbt"), *args, "--target", "dev"])
+
+    def spark_build(self) -> Timing | None:
+        """The same full build on Spark (the local session of `make venv-spark`) from the raw
+        tables this run loaded; None without the Spark virtualenv."""
+        python = project_dir() / SPARK_PYTHON
+        if not python.exists():
+            return None
+        from ccmetrics.spark_raw import export_raw
+
+        export_raw(self.db_path, self.work / "spark_raw")
+        return self.timed(
+            "full build on Spark",
+            [
+                str(python),
+                *("-m", "ccmetrics.spark_session", "build", "--target", "spark"),
+                *("--full-refresh", "--exclude", "resource_type:unit_test"),
+            ],
+            extra_env={
+                "CCMETRICS_SPARK_WAREHOUSE": str(self.work / "spark"),
+                "CCMETRICS_SPARK_RAW": str(self.work / "spark_raw"),
+                "DBT_TARGET_PATH": str(self.work / "spark_target"),
+            },
+        )
 
 
 def _landing_without_day(landing: Path, day: str, out: Path) -> None:
@@ -213,6 +246,7 @@ def run_benchmarks(days: int, scale: float, work: Path) -> list[str]:
         "full-refresh build", "build", "--full-refresh", "--exclude", "resource_type:unit_test"
     )
     floor, contacts = sort_floor(runner.db_path)
+    spark = runner.spark_build()
     runner.ccmetrics("publish", "publish")
 
     from ccmetrics.serve_bench import measure_scorecard
@@ -253,6 +287,14 @@ def run_benchmarks(days: int, scale: float, work: Path) -> list[str]:
         f"`ccmetrics load` runs it) / building that day | "
         f"{in_process.seconds / incremental.seconds:.2f} | | "
         f"{in_process.seconds:.1f} / {incremental.seconds:.1f} | |",
+        (
+            f"| the same full build on Apache Spark (local PySpark, same cores; unit tests left "
+            f"out of both) / on DuckDB | {spark.seconds / full.seconds:.1f} | | "
+            f"{spark.seconds:.1f} / {full.seconds:.1f} | {spark.load:.2f} / {full.load:.2f} |"
+            if spark is not None
+            else "| the same full build on Apache Spark / on DuckDB | not measured: run "
+            "`make venv-spark` first | | | |"
+        ),
         f"| generating {days} days / full-refresh build | "
         f"{generation.seconds / full.seconds:.2f} | | "
         f"{generation.seconds:.1f} / {full.seconds:.1f} | {generation.load:.2f} |",
