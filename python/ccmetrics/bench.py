@@ -4,9 +4,10 @@ The machines are shared and noisy, so every figure that matters is a ratio of tw
 taken back to back in the same run (incremental vs full build, the full build vs DuckDB
 sorting the raw contacts in the same file, `ccmetrics load` vs a plain DuckDB insert of the
 same files, validating a day vs building it, the same build on Spark vs on DuckDB); seconds,
-peak memory and the machine's load are printed beside them. One command generates, loads and builds a center of any size in a
-scratch folder: `python -m ccmetrics.bench --out bench/results.md [--days 30] [--scale 1]`
-(`make bench SCALE=20 DAYS=120` for the 10 M-contact center of issue 10's goals).
+peak memory and the machine's load are printed beside them. One command generates, loads and
+builds a center of any size in a scratch folder:
+`python -m ccmetrics.bench --out bench/results.md [--days 30] [--scale 1]` (`make bench
+SCALE=20 DAYS=120` for the 10 M-contact center of issue 10's goals).
 """
 
 from __future__ import annotations
