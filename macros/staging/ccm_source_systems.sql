@@ -14,7 +14,12 @@
     silently drop a center's contacts. -#}
 {% macro ccm_enabled_systems(entity) -%}
     {%- set delivering = ccm_systems_delivering() -%}
-    {%- set known = ['landing', 'asterisk', 'connect', 'rasa'] -%}
+    {%- set known = [] -%}
+    {%- for systems in delivering.values() -%}
+        {%- for system in systems if system not in known -%}
+            {%- do known.append(system) -%}
+        {%- endfor -%}
+    {%- endfor -%}
     {%- set configured = var('source_systems') -%}
     {#- A list written as text (an environment variable, sqlfluff's context) is read as YAML. -#}
     {%- if configured is string -%}
