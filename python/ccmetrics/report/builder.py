@@ -4,62 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from datetime import timedelta
 from pathlib import Path
 
-from ccmetrics.catalog import CatalogError
 from ccmetrics.provenance import META_MARTS
 from ccmetrics.report import sections
+from ccmetrics.report.headlines import headline_marts, headline_sections, headline_span
 from ccmetrics.report.html import render_html
-from ccmetrics.report.model import Report, Section
+from ccmetrics.report.model import Report
 from ccmetrics.report.warehouse import ReportSource, open_warehouse
-from ccmetrics.scorecard import SECTIONS, complete_range, evaluate
-from ccmetrics.sqlbuild import Period
 
 
 def marts_read() -> tuple[str, ...]:
     """Every mart the report reads: what its dbt exposure must depend on."""
-    headline = {line.mart for section in SECTIONS for line in section.lines}
-    return tuple(sorted(headline | set(sections.SECTION_MARTS) | set(META_MARTS)))
-
-
-def headline_span(
-    warehouse: ReportSource, period: tuple[dt.date, dt.date] | None = None
-) -> tuple[dt.date, dt.date] | None:
-    """The complete reporting days the headline cards cover (within `period` when given)."""
-    try:
-        first, last, _ = complete_range(warehouse.warehouse, warehouse.provenance)
-    except CatalogError:
-        return None
-    if period is not None:
-        first, last = max(first, period[0]), min(last, period[1])
-    return (first, last) if first <= last else None
-
-
-def headline_sections(
-    warehouse: ReportSource, period: tuple[dt.date, dt.date] | None = None
-) -> list[Section]:
-    """The scorecard's sections over the complete reporting days of the data (within
-    `period` when given): the same lines, labels and numbers as `ccmetrics scorecard` shows
-    for the same days."""
-    provenance = warehouse.provenance
-    first, last = headline_span(warehouse, period) or (None, None)
-    days: list[tuple[str, dt.date]] = []
-    whole_periods: list[Period] = []
-    span = ""
-    if first is not None and last is not None:
-        count = (last - first).days + 1
-        days = [
-            (f"d{first + timedelta(days=n):%Y%m%d}", first + timedelta(days=n))
-            for n in range(count)
-        ]
-        whole_periods = [Period("period", first, last)]
-        span = f"{first:%d %b} - {last:%d %b}"
-    whole = evaluate(warehouse.warehouse, provenance, whole_periods)
-    daily = evaluate(
-        warehouse.warehouse, provenance, [Period(label, day, day) for label, day in days]
-    )
-    return [sections.headline_section(section, whole, daily, days, span) for section in SECTIONS]
+    return tuple(sorted(set(headline_marts()) | set(sections.SECTION_MARTS) | set(META_MARTS)))
 
 
 def build_report(

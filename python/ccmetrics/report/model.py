@@ -15,6 +15,9 @@ class Tile:
     detail: str = ""
     number: float | None = None
     """The value before formatting (None when not available), for checks and exports."""
+    change: str = ""
+    """The change against the previous period of the same length ("+1.2 pp vs 25 Oct - 31 Oct"),
+    empty when there is no previous period to compare with."""
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,9 @@ from typing import TYPE_CHECKING
 from ccmetrics.report import charts
 from ccmetrics.report.formatting import format_value
 from ccmetrics.report.model import Chart, Section, Table, Tile
-from ccmetrics.scorecard import LABOR, NO_MART, Evaluated, Placement, window_labels
-from ccmetrics.scorecard import Section as Headlines
+from ccmetrics.scorecard import LABOR, window_labels
 
 if TYPE_CHECKING:
-    from datetime import date
-
-    import pandas as pd
-
     from ccmetrics.report.warehouse import ReportSource as Warehouse
 
 QUEUE_DAILY_MART = "fct_queue_daily"
@@ -37,8 +32,8 @@ SECTION_MARTS = (
     SCHEDULE_FIT_DAILY_MART,
     DRILLDOWN_MART,
 )
-"""The marts the charted sections read (the headline metrics name theirs in the scorecard's
-SECTIONS, which the report shows)."""
+"""The marts the charted sections read (the headline cards name theirs in
+`ccmetrics.report.headlines`)."""
 
 D3_FORMATS = {
     "rate": ".1~%",
@@ -61,68 +56,6 @@ def _divide(numerator: float, denominator: float, scale: float) -> float | None:
     if denominator is None or denominator == 0 or numerator is None:
         return None
     return float(numerator) / float(denominator) * scale
-
-
-def headline_section(
-    section: Headlines,
-    whole: list[Evaluated],
-    daily: list[Evaluated],
-    days: list[tuple[str, date]],
-    span: str,
-) -> Section:
-    """Tiles with each headline over the whole period (the scorecard's lines and numbers)
-    and small-multiple daily trends."""
-    import pandas as pd
-
-    tiles: list[Tile] = []
-    notes: list[str] = []
-    trends: list[pd.DataFrame] = []
-    trend_formats: dict[str, str] = {}
-    by_day = {(item.line.label): item for item in daily if item.section is section}
-    for item in whole:
-        if item.section is not section:
-            continue
-        if item.unavailable:
-            tiles.append(Tile(item.label, "n/a", item.unavailable))
-            continue
-        if not isinstance(item.place, Placement):
-            reason = (
-                f"mart `{item.line.mart}` is not built in this warehouse"
-                if item.place == NO_MART
-                else item.place
-            )
-            notes.append(f"{item.label}: not shown, {reason}.")
-            continue
-        if not days:
-            notes.append(f"{item.label}: not shown, no complete reporting day.")
-            continue
-        value = next(iter(item.values.values()), None)
-        tiles.append(Tile(item.label, format_value(value, item.line.unit), span, value))
-        trend = by_day[item.line.label]
-        trends.append(
-            pd.DataFrame(
-                {
-                    "date": [day for _, day in days],
-                    "metric": item.label,
-                    "value": [trend.values.get(label) for label, _ in days],
-                }
-            )
-        )
-        trend_formats[item.label] = D3_FORMATS[item.line.unit]
-    chart_list: list[Chart] = []
-    if trends:
-        frame = pd.concat(trends, ignore_index=True)
-        frame["date"] = pd.to_datetime(frame["date"])
-        frame["value"] = frame["value"].astype("object").where(frame["value"].notna(), None)
-        chart_list.append(Chart("Daily trend", charts.metric_trends(frame, trend_formats)))
-    return Section(
-        key=section.key,
-        title=section.title,
-        intro=section.intro,
-        tiles=tuple(tiles),
-        charts=tuple(chart_list),
-        notes=tuple(notes),
-    )
 
 
 def service_level_section(warehouse: Warehouse) -> Section:
