@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import json
+import math
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 from provenance_support import add_meta_marts
 
-from ccmetrics.report import build_report, write_report
+from ccmetrics.report import build_report, charts, write_report
 from ccmetrics.report.formatting import format_value
+from ccmetrics.report.headlines import headline_span
 from ccmetrics.report.html import render_html
+from ccmetrics.report.model import Report, Section, Tile
+from ccmetrics.report.sections import FEW_CALLS
 from ccmetrics.report.warehouse import open_warehouse
 
 
 def build_mart_shaped_db(path: Path, *, meta: bool = True) -> Path:
     """Two days, two channels. Day 1 phone: SL 8/10, day 1 chat: 1/2, day 2 phone: 0 of 0.
-    With `meta`, the meta marts of a build with the default parameters covering both days."""
+    With `meta`, the meta marts of a build with the default parameters covering both days,
+    its service-level target and response targets among them."""
     with duckdb.connect(str(path)) as con:
         con.execute(
             """
@@ -71,6 +77,21 @@ def build_mart_shaped_db(path: Path, *, meta: bool = True) -> Path:
             )
             """
         )
+        # First responses per channel and day: phone 60 s over 3 responded (20 s mean, its
+        # target), email 172,800 s over 2 (24 h mean, its target 86,400 s = 24 h) on day 1.
+        con.execute(
+            """
+            create table fct_response_daily as
+            select * from (values
+                (date '2026-03-02', 'phone', 4, 3, 2, 60.0, 20),
+                (date '2026-03-02', 'email', 2, 2, 1, 172800.0, 86400),
+                (date '2026-03-03', 'phone', 1, 1, 1, 10.0, 20)
+            ) as t(
+                reporting_date, channel, inbound_contacts, responded_contacts,
+                responded_within_target, first_response_seconds_sum, response_target_seconds
+            )
+            """
+        )
         if meta:
             add_meta_marts(
                 con,
@@ -78,7 +99,19 @@ def build_mart_shaped_db(path: Path, *, meta: bool = True) -> Path:
                 data_ends_at=datetime(2026, 3, 4),
                 complete=(date(2026, 3, 2), date(2026, 3, 3)),
             )
+            set_parameter(con, "sl_target", 0.8)
     return path
+
+
+def set_parameter(con: duckdb.DuckDBPyConnection, name: str, value: object) -> None:
+    """Publish `value` as the build's `name` in dim_build_parameters (default as the project's
+    dbt_project.yml states it)."""
+    defaults = {"sl_target": 0.8}
+    con.execute("delete from dim_build_parameters where parameter_name = ?", [name])
+    con.execute(
+        "insert into dim_build_parameters values (?, ?, ?, ?)",
+        [name, json.dumps(value), json.dumps(defaults[name]), value == defaults[name]],
+    )
 
 
 @pytest.fixture
@@ -106,6 +139,44 @@ def _chart_rows(spec):
 
 def _section(report, key):
     return next(section for section in report.sections if section.key == key)
+
+
+def _chart(section, title):
+    """The spec of the chart of `section` whose title starts with `title`."""
+    return next(chart.spec for chart in section.charts if chart.title.startswith(title))
+
+
+def _report(db: Path, period: tuple[date, date] | None = None) -> Report:
+    warehouse = open_warehouse(db)
+    try:
+        return build_report(warehouse, period=period)
+    finally:
+        warehouse.close()
+
+
+def _nodes(spec, key):
+    """Every dict value under `key` anywhere in a spec (encodings, layers, facets)."""
+    found = []
+    if isinstance(spec, dict):
+        for name, value in spec.items():
+            if name == key and isinstance(value, dict):
+                found.append(value)
+            found.extend(_nodes(value, key))
+    elif isinstance(spec, list):
+        for item in spec:
+            found.extend(_nodes(item, key))
+    return found
+
+
+def _day(datetime_def: dict) -> date:
+    """A Vega-Lite DateTime of a UTC midnight as a date."""
+    assert datetime_def["utc"] is True
+    return date(datetime_def["year"], datetime_def["month"], datetime_def["date"])
+
+
+def _day_axes(spec) -> list[dict]:
+    """The x encodings of reporting days in a spec."""
+    return [x for x in _nodes(spec, "x") if x.get("timeUnit") == "utcyearmonthdate"]
 
 
 def test_headline_tiles_are_ratios_of_sums(mart_db: Path) -> None:
@@ -154,7 +225,7 @@ def test_heatmap_pools_phone_queues_per_interval(mart_db: Path) -> None:
         warehouse.close()
     cells = {
         (row["date"], row["time_of_day"]): row["service_level"]
-        for row in section.charts[0].spec["data"]["values"]
+        for row in _chart(section, "Service level heat map")["data"]["values"]
     }
     # Phone only: the chat 1/2 at 09:30 stays out; the empty 10:00 interval has no cell.
     assert cells == {("2026-03-02", "09:00"): 0.8, ("2026-03-02", "09:30"): 0.8}
@@ -237,6 +308,19 @@ def test_report_on_built_marts_has_every_section(built_center, tmp_path: Path) -
     assert all(section.charts for section in report.sections), [
         section.key for section in report.sections if not section.charts
     ]
+    # every date axis spans the cards' days, with at most DAY_TICKS labels, on every chart
+    (span,) = {section.days for section in report.sections}
+    days = (span[1] - span[0]).days + 1
+    axes = [x for section in report.sections for c in section.charts for x in _day_axes(c.spec)]
+    assert len(axes) >= 8
+    for x in axes:
+        assert [_day(end) for end in x["scale"]["domain"]] == list(span)
+        assert math.ceil(days / x["axis"]["tickCount"]["step"]) <= charts.DAY_TICKS
+    first, last = (f"{day:%Y-%m-%d}" for day in span)
+    for section in report.sections:
+        for chart in section.charts:
+            dates = {row["date"][:10] for row in _chart_rows(chart.spec) if row.get("date")}
+            assert all(first <= day <= last for day in dates), (section.key, chart.title)
 
 
 def test_cli_writes_the_page_and_fails_cleanly_without_a_warehouse(
@@ -360,3 +444,204 @@ def test_cli_cards_cover_the_days_asked_for(mart_db: Path, tmp_path: Path) -> No
     assert "02 Mar - 03 Mar" not in page
     bad = runner.invoke(app, ["report", "--db", str(mart_db), "--out", str(out), "--end", "x"])
     assert bad.exit_code == 2
+
+
+def _marks(spec, mark_type):
+    """Every unit spec (layer or chart) in `spec` whose mark is `mark_type`."""
+    found = []
+    if isinstance(spec, dict):
+        mark = spec.get("mark")
+        if (mark.get("type") if isinstance(mark, dict) else mark) == mark_type:
+            found.append(spec)
+        for value in spec.values():
+            found.extend(_marks(value, mark_type))
+    elif isinstance(spec, list):
+        for item in spec:
+            found.extend(_marks(item, mark_type))
+    return found
+
+
+@pytest.mark.parametrize("target", [0.8, 0.9])
+def test_service_level_target_drawn_is_the_builds(mart_db: Path, target: float) -> None:
+    with duckdb.connect(str(mart_db)) as con:
+        set_parameter(con, "sl_target", target)
+    section = _section(_report(mart_db), "service-level")
+    daily = _chart(section, "Service level by day")
+    (rule,) = _marks(daily, "rule")
+    assert rule["encoding"]["y"] == {"datum": target}
+    (label,) = _marks(daily, "text")
+    assert label["encoding"]["text"] == {"value": f"target {target:.1%}"}
+    # the heat map turns from red to green at the same target
+    heat = _chart(section, "Service level heat map")
+    (color,) = _nodes(heat, "color")
+    assert color["scale"]["domainMid"] == target
+    assert color["title"] == f"service level (target {target:.1%})"
+    rows = {row["date"]: row["service_level"] for row in daily["layer"][0]["data"]["values"]}
+    assert rows == {"2026-03-02": 0.8, "2026-03-03": None}  # 8 of 10; no call on 03 Mar
+
+
+def test_service_level_target_follows_the_build_vars(tmp_path: Path) -> None:
+    """The target on the charts is what dbt published for --vars, not dbt_project.yml's."""
+    from conftest import BIN, dbt_env, run
+
+    # not marts.duckdb: a database named like the schema dbt writes the marts to is ambiguous
+    db = build_mart_shaped_db(tmp_path / "center.duckdb")
+    with duckdb.connect(str(db)) as con:
+        con.execute("drop table dim_build_parameters")
+    env = dbt_env(db, tmp_path)
+    dbt = [str(BIN / "dbt"), "build", "--target", "ci", "--select", "dim_build_parameters"]
+    run([*dbt, "--quiet", "--vars", "{sl_target: 0.85}"], env)
+    section = _section(_report(db), "service-level")
+    (rule,) = _marks(_chart(section, "Service level by day"), "rule")
+    assert rule["encoding"]["y"] == {"datum": 0.85}
+    assert not section.notes
+
+
+def test_without_a_published_target_none_is_drawn(mart_db: Path) -> None:
+    with duckdb.connect(str(mart_db)) as con:
+        con.execute("delete from dim_build_parameters where parameter_name = 'sl_target'")
+    section = _section(_report(mart_db), "service-level")
+    assert not _marks(_chart(section, "Service level by day"), "rule")
+    assert section.notes == (
+        "No target drawn: the build published no sl_target (dim_build_parameters).",
+    )
+
+
+def test_intervals_with_few_calls_are_greyed_and_the_threshold_stated(mart_db: Path) -> None:
+    with duckdb.connect(str(mart_db)) as con:
+        # 12 calls in the denominator at 10:00, 9 of them met: enough for a colour
+        con.execute(
+            "insert into fct_queue_intervals "
+            "values (timestamp '2026-03-02 10:00', 'phone', 'billing', 12, 9, 12)"
+        )
+    section = _section(_report(mart_db), "service-level")
+    spec = _chart(section, "Service level heat map (grey: fewer than 10 calls)")
+    assert FEW_CALLS == 10
+    cells = {
+        row["time_of_day"]: (row["denominator"], row["few_calls"]) for row in spec["data"]["values"]
+    }
+    assert cells == {"09:00": (5, True), "09:30": (5, True), "10:00": (12, False)}
+    coloured, greyed = spec["layer"]
+    assert coloured["transform"] == [{"filter": "!datum.few_calls"}]
+    assert greyed["transform"] == [{"filter": "datum.few_calls"}]
+    fill = greyed["encoding"]["fill"]
+    assert fill["scale"] == {"domain": [True], "range": [charts.FEW_COLOR]}
+    assert fill["legend"]["labelExpr"] == "'fewer than 10 calls'"
+    assert "grey cells fewer than 10" in section.intro
+
+
+def test_response_targets_are_drawn_per_channel_in_its_unit(mart_db: Path) -> None:
+    section = _section(_report(mart_db), "response")
+    spec = _chart(section, "Mean first response by day")
+    rows = {(row["panel"], row["date"]): row for row in spec["data"]["values"]}
+    # phone: 60 s / 3 = 20 s on 02 Mar, 10 s / 1 on 03 Mar against 20 s; email: 172,800 s / 2
+    # = 24 h against 86,400 s = 24 h
+    phone, email = "phone (seconds; target 20 seconds)", "email (hours; target 24 hours)"
+    assert {key: (row["response"], row["target"]) for key, row in rows.items()} == {
+        (email, "2026-03-02"): (24.0, 24.0),
+        (phone, "2026-03-02"): (20.0, 20.0),
+        (phone, "2026-03-03"): (10.0, 20.0),
+    }
+    (rule,) = _marks(spec, "rule")
+    assert rule["encoding"]["y"] == {"field": "target", "type": "quantitative", "aggregate": "mean"}
+    assert spec["resolve"] == {"scale": {"y": "independent"}}
+
+
+def test_every_section_covers_the_headline_days(mart_db: Path) -> None:
+    """Narrowed to 02 Mar (--start/--end), no chart reads 03 Mar, and every section says so."""
+    with duckdb.connect(str(mart_db)) as con:
+        # 03 Mar: 3 of 4 phone calls met at 10:00, and 2 of 2 resolved within 7 days
+        con.execute(
+            "update fct_queue_daily set fcr_resolved_7d = 2, fcr_eligible_7d = 2, "
+            "service_level_numerator = 3, service_level_denominator = 4 "
+            "where reporting_date = date '2026-03-03'"
+        )
+        con.execute(
+            "update fct_queue_intervals set service_level_numerator = 3, "
+            "service_level_denominator = 4 where interval_start = timestamp '2026-03-03 10:00'"
+        )
+    both, first = (date(2026, 3, 2), date(2026, 3, 3)), (date(2026, 3, 2), date(2026, 3, 2))
+    warehouse = open_warehouse(mart_db)
+    try:
+        assert headline_span(warehouse) == both
+        assert headline_span(warehouse, first) == first
+    finally:
+        warehouse.close()
+    for period, span in ((None, both), (first, first)):
+        report = _report(mart_db, period)
+        assert {section.days for section in report.sections} == {span}
+        fcr = {
+            (row["channel"], row["fcr_window"]): row["fcr_rate"]
+            for row in _chart(_section(report, "fcr"), "FCR")["data"]["values"]
+        }
+        # phone 7 d: 1 of 4 on 02 Mar, 3 of 6 with 03 Mar
+        assert fcr[("phone", "7 d")] == pytest.approx(1 / 4 if span == first else 3 / 6)
+        service = _section(report, "service-level")
+        heat = _chart(service, "Service level heat map")
+        days = ["2026-03-02", "2026-03-03"] if span == both else ["2026-03-02"]
+        assert heat["layer"][0]["encoding"]["y"]["scale"]["domain"] == days
+        assert {row["date"] for row in heat["data"]["values"]} == set(days)
+        for key, title in (("service-level", "Service level by day"), ("response", "Mean")):
+            spec = _chart(_section(report, key), title)
+            for x in _day_axes(spec):
+                assert [_day(end) for end in x["scale"]["domain"]] == list(span)
+            assert {row["date"] for row in _chart_rows(spec) if "date" in row} == set(days)
+    page = render_html(_report(mart_db, first))
+    assert page.count("Reporting days 02 Mar 2026 - 02 Mar 2026 (1 day)") == len(report.sections)
+
+
+def test_date_axes_label_at_most_eight_days_of_a_month() -> None:
+    import pandas as pd
+
+    span = (date(2026, 3, 1), date(2026, 3, 30))
+    frame = pd.DataFrame(
+        {"date": [span[0] + timedelta(days=n) for n in range(30)], "line": "telephony"}
+    ).assign(cost=1.0)
+    (x,) = _day_axes(charts.daily_stacked_bars(frame, span, "cost", "cost", "line"))
+    assert x["scale"]["type"] == "utc"
+    assert [_day(end) for end in x["scale"]["domain"]] == list(span)
+    axis = x["axis"]
+    assert (axis["format"], axis["labelAngle"]) == ("%d %b", 0)
+    assert axis["labelOverlap"] is True
+    # every 4th day: 01, 05, ... 29 Mar, 8 labels of 30 days on 480 pixels
+    assert axis["tickCount"] == {"interval": "day", "step": 4}
+    assert math.ceil(30 / 4) <= charts.DAY_TICKS
+    # a 200-pixel small multiple has room for 3 labels: every 10th day
+    trend = charts.metric_trends(
+        frame.rename(columns={"line": "metric", "cost": "value"}), {"telephony": ",.0f"}
+    )
+    (small,) = _day_axes(trend)
+    assert small["axis"]["tickCount"] == {"interval": "day", "step": 10}
+
+
+def test_trend_panels_draw_the_targets_they_are_given() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "date": [date(2026, 3, 2), date(2026, 3, 2)],
+            "metric": ["service level (phone)", "AHT"],
+            "value": [0.75, 300.0],
+        }
+    )
+    spec = charts.metric_trends(
+        frame,
+        {"service level (phone)": ".1~%", "AHT": ",.0f"},
+        targets={"service level (phone)": 0.85},
+    )
+    service, aht = spec["concat"]
+    (rule,) = _marks(service, "rule")
+    assert rule["encoding"]["y"] == {"datum": 0.85}
+    assert not _marks(aht, "rule")
+
+
+def test_cards_show_the_change_against_the_previous_period() -> None:
+    tiles = (
+        Tile(
+            "service level (phone)", "80.0%", "02 Mar - 08 Mar", 0.8, "+1.2 pp vs 23 Feb - 01 Mar"
+        ),
+        Tile("AHT", "325.0 s", "02 Mar - 08 Mar", 325.0),
+    )
+    page = render_html(Report("t", "s", (Section("gen1", "G", "i", tiles=tiles),)))
+    assert '<div class="change">+1.2 pp vs 23 Feb - 01 Mar</div>' in page
+    assert page.count('class="change"') == 1  # none for the card without a previous period

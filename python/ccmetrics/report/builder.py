@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from ccmetrics.provenance import META_MARTS
@@ -24,8 +25,9 @@ def build_report(
     generated_at: dt.datetime | None = None,
     period: tuple[dt.date, dt.date] | None = None,
 ) -> Report:
-    """Every section, in page order, from the marts the warehouse holds; the headline cards
-    over `period` (default: every complete reporting day)."""
+    """Every section, in page order, from the marts the warehouse holds, all over the same
+    complete reporting days: the headline cards' (within `period` when given, else every
+    complete reporting day)."""
     stamp = (generated_at or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
     subtitle = [f"From {warehouse.path.name}, generated {stamp}."]
     data_end = warehouse.provenance.data_end_text()
@@ -41,17 +43,18 @@ def build_report(
         subtitle.append(f"Built with {settings} (not the defaults).")
     parts = headline_sections(warehouse, period)
     parts += [
-        sections.service_level_section(warehouse),
-        sections.fcr_section(warehouse),
-        sections.bot_section(warehouse),
-        sections.cost_section(warehouse),
-        sections.schedule_fit_section(warehouse),
-        sections.drilldown_section(warehouse),
+        sections.service_level_section(warehouse, span),
+        sections.response_section(warehouse, span),
+        sections.fcr_section(warehouse, span),
+        sections.bot_section(warehouse, span),
+        sections.cost_section(warehouse, span),
+        sections.schedule_fit_section(warehouse, span),
+        sections.drilldown_section(warehouse, span),
     ]
     return Report(
         title="Contact-center metrics",
         subtitle=" ".join(subtitle),
-        sections=tuple(parts),
+        sections=tuple(replace(part, days=span) for part in parts),
     )
 
 

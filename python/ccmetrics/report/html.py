@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from html import escape
 from importlib import resources
@@ -29,6 +30,8 @@ section .intro { margin: 0 0 12px; color: var(--muted); max-width: 960px; }
 .tile .value { font-size: 22px; font-weight: 600; }
 .tile .label { font-size: 12px; color: var(--muted); }
 .tile .detail { font-size: 11px; color: var(--muted); }
+.tile .change { font-size: 11px; color: var(--ink); }
+section .days { margin: 0 0 6px; font-size: 12px; color: var(--muted); }
 .charts { display: flex; flex-wrap: wrap; gap: 16px; }
 .chart-box h3 { margin: 4px 0; font-size: 14px; font-weight: 600; }
 .note { margin: 6px 0; padding: 6px 10px; border-left: 3px solid var(--bad);
@@ -72,9 +75,21 @@ def _script_json(value: Any) -> str:
 
 def _tile(tile: Tile) -> str:
     detail = f'<div class="detail">{escape(tile.detail)}</div>' if tile.detail else ""
+    change = f'<div class="change">{escape(tile.change)}</div>' if tile.change else ""
     return (
         f'<div class="tile"><div class="value">{escape(tile.value)}</div>'
-        f'<div class="label">{escape(tile.label)}</div>{detail}</div>'
+        f'<div class="label">{escape(tile.label)}</div>{change}{detail}</div>'
+    )
+
+
+def _days(days: tuple[dt.date, dt.date] | None) -> str:
+    if days is None:
+        return ""
+    first, last = days
+    count = (last - first).days + 1
+    return (
+        f'<p class="days">Reporting days {first:%d %b %Y} - {last:%d %b %Y} '
+        f"({count} day{'s' if count != 1 else ''})</p>"
     )
 
 
@@ -93,6 +108,7 @@ def _section(section: Section, chart_ids: dict[int, str], charts: list[Chart]) -
     parts = [
         f'<section id="{escape(section.key)}">',
         f"<h2>{escape(section.title)}</h2>",
+        _days(section.days),
         f'<p class="intro">{escape(section.intro)}</p>',
     ]
     parts.extend(f'<p class="note">{escape(note)}</p>' for note in section.notes)

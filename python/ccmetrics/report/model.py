@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +49,9 @@ class Section:
     charts: tuple[Chart, ...] = ()
     tables: tuple[Table, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    days: tuple[dt.date, dt.date] | None = None
+    """The reporting days the section covers (first, last), the same for every section of a
+    report; None when there is no complete reporting day to show."""
 
 
 @dataclass(frozen=True)

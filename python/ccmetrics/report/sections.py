@@ -6,6 +6,7 @@ so the page never presents a number the warehouse does not hold.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from ccmetrics.report import charts
@@ -14,10 +15,16 @@ from ccmetrics.report.model import Chart, Section, Table, Tile
 from ccmetrics.scorecard import LABOR, window_labels
 
 if TYPE_CHECKING:
+    from ccmetrics.provenance import Provenance
     from ccmetrics.report.warehouse import ReportSource as Warehouse
+
+Span = tuple[dt.date, dt.date]
+"""The complete reporting days every section covers: the headline cards' days
+(`ccmetrics.report.headlines.headline_span`), so that no chart reads a day a card leaves out."""
 
 QUEUE_DAILY_MART = "fct_queue_daily"
 QUEUE_INTERVALS_MART = "fct_queue_intervals"
+RESPONSE_MART = "fct_response_daily"
 BOT_MART = "fct_bot_daily"
 COST_MART = "fct_cost_daily"
 SCHEDULE_FIT_MART = "fct_schedule_fit"
@@ -26,6 +33,7 @@ DRILLDOWN_MART = "fct_metric_drilldown"
 SECTION_MARTS = (
     QUEUE_DAILY_MART,
     QUEUE_INTERVALS_MART,
+    RESPONSE_MART,
     BOT_MART,
     COST_MART,
     SCHEDULE_FIT_MART,
@@ -45,11 +53,36 @@ D3_FORMATS = {
 }
 COST_SOURCES = ("cost_lines", *LABOR)
 """Total cost is labor plus the cost lines: without either it would be a part shown as all."""
+FEW_CALLS = 10
+"""An interval with fewer calls than this in its service-level denominator is greyed on the
+heat map: one call moves its rate by more than 10 points, so its colour says nothing."""
+NO_DAYS = "Not shown: no complete reporting day in the period."
 
 
 def _unavailable(warehouse: Warehouse, sources: tuple[str, ...]) -> str | None:
     """Why a section or tile that needs `sources` shows nothing: "no schedules delivered"."""
     return warehouse.provenance.unavailable(sources)
+
+
+def _within(expression: str, span: Span) -> str:
+    """A SQL condition keeping the reporting days of `span` of `expression` (a date or a local
+    timestamp)."""
+    first, last = span
+    return f"cast({expression} as date) between date '{first:%Y-%m-%d}' and date '{last:%Y-%m-%d}'"
+
+
+def _days(span: Span) -> list[str]:
+    first, last = span
+    return [f"{first + dt.timedelta(days=n):%Y-%m-%d}" for n in range((last - first).days + 1)]
+
+
+def sl_target(provenance: Provenance) -> float | None:
+    """The service-level target the build used (var sl_target, as `dim_build_parameters`
+    publishes it), None when the build did not publish one."""
+    value = provenance.parameters.get("sl_target")
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 1:
+        return float(value)
+    return None
 
 
 def _divide(numerator: float, denominator: float, scale: float) -> float | None:
@@ -58,14 +91,18 @@ def _divide(numerator: float, denominator: float, scale: float) -> float | None:
     return float(numerator) / float(denominator) * scale
 
 
-def service_level_section(warehouse: Warehouse) -> Section:
-    """Phone service level per interval of the day, queues pooled, as a heat map."""
-    key, title = "service-level", "Service level by interval (phone)"
+def service_level_section(warehouse: Warehouse, span: Span | None) -> Section:
+    """Phone service level per day against the build's target, and per interval of the day,
+    queues pooled, as a heat map."""
+    key, title = "service-level", "Service level by day and interval (phone)"
+    target = sl_target(warehouse.provenance)
     intro = (
         "Answered within the threshold over the service-level denominator (per the configured "
-        "abandon treatment), phone queues pooled, for each interval of each day. Service level "
-        "is the telephone-era measure; digital channels are judged against their own response "
-        "targets (Generation 2). Empty cells had no call in the denominator."
+        "abandon treatment), phone queues pooled, for each day and each interval of each day. "
+        "Service level is the telephone-era measure; digital channels are judged against their "
+        "own response targets (next section). The dashed line and the heat map's yellow are "
+        "the build's target (var sl_target): red cells fell short of it. Empty cells had no "
+        f"call in the denominator; grey cells fewer than {FEW_CALLS}, too few for a rate."
     )
     table = QUEUE_INTERVALS_MART
     needed = (
@@ -78,6 +115,52 @@ def service_level_section(warehouse: Warehouse) -> Section:
     reason = warehouse.missing(table, needed)
     if reason:
         return Section(key, title, intro, notes=(f"Not shown: {reason}.",))
+    if span is None:
+        return Section(key, title, intro, notes=(NO_DAYS,))
+    notes: list[str] = []
+    if target is None:
+        notes.append("No target drawn: the build published no sl_target (dim_build_parameters).")
+    target_label = f"target {format_value(target, 'rate')}" if target is not None else ""
+    chart_list: list[Chart] = []
+    daily = QUEUE_DAILY_MART
+    reason = warehouse.missing(
+        daily,
+        ("reporting_date", "channel", "service_level_numerator", "service_level_denominator"),
+    )
+    if reason:
+        notes.append(f"Service level by day not shown: {reason}.")
+    else:
+        by_day = warehouse.query(
+            f"""
+            select
+                cast(reporting_date as date) as date,
+                channel,
+                sum(service_level_numerator) / nullif(sum(service_level_denominator), 0)
+                    as service_level,
+                sum(service_level_numerator) as met,
+                sum(service_level_denominator) as denominator
+            from {warehouse.relation(daily)}
+            where channel = 'phone' and {_within("reporting_date", span)}
+            group by 1, 2
+            order by 1
+            """
+        )
+        if not by_day.empty:
+            chart_list.append(
+                Chart(
+                    "Service level by day against the target (gaps: no call that day)",
+                    charts.daily_lines(
+                        by_day,
+                        span,
+                        "service_level",
+                        "channel",
+                        "service level",
+                        percent=True,
+                        target=target,
+                        target_label=target_label,
+                    ),
+                )
+            )
     frame = warehouse.query(
         f"""
         select
@@ -87,21 +170,120 @@ def service_level_section(warehouse: Warehouse) -> Section:
             sum(service_level_numerator) as met,
             sum(service_level_denominator) as denominator,
             sum(service_level_numerator) / nullif(sum(service_level_denominator), 0)
-                as service_level
+                as service_level,
+            sum(service_level_denominator) < {FEW_CALLS} as few_calls
         from {warehouse.relation(table)}
-        where channel = 'phone' and {warehouse.complete("interval_start")}
+        where channel = 'phone' and {_within("interval_start", span)}
         group by 1, 2
         having sum(service_level_denominator) > 0
         order by 1, 2
         """
     )
     if frame.empty:
-        return Section(key, title, intro, notes=(f"Not shown: `{table}` has no phone rows.",))
-    spec = charts.interval_heatmap(frame, "service_level", "service level")
-    return Section(key, title, intro, charts=(Chart("Service level heat map", spec),))
+        notes.append(f"Heat map not shown: `{table}` has no phone rows in the period.")
+    else:
+        chart_list.append(
+            Chart(
+                f"Service level heat map (grey: fewer than {FEW_CALLS} calls)",
+                charts.interval_heatmap(
+                    frame,
+                    "service_level",
+                    "service level",
+                    _days(span),
+                    target=target,
+                    few="few_calls",
+                    few_label=f"fewer than {FEW_CALLS} calls",
+                ),
+            )
+        )
+    return Section(key, title, intro, charts=tuple(chart_list), notes=tuple(notes))
 
 
-def fcr_section(warehouse: Warehouse) -> Section:
+RESPONSE_UNITS = (("hours", 3600.0, 3 * 3600.0), ("minutes", 60.0, 180.0), ("seconds", 1.0, 0.0))
+"""(unit, seconds in it, smallest target shown in it): an e-mail target of 86,400 s reads as
+24 hours, a chat target of 120 s as 120 seconds."""
+
+
+def _response_unit(target: float | None, largest: float) -> tuple[str, float]:
+    """The unit a channel's first responses are shown in, from its target (else its largest
+    mean)."""
+    scale = target if target is not None else largest
+    return next((name, size) for name, size, floor in RESPONSE_UNITS if scale >= floor)
+
+
+def response_section(warehouse: Warehouse, span: Span | None) -> Section:
+    """Daily mean first response per channel against the channel's target."""
+    key, title = "response", "First response by channel against its target"
+    intro = (
+        "Mean first response (first-response seconds over responded contacts) per channel and "
+        "day; the dashed line is the channel's response target as the build used it (var "
+        "response_targets, published in fct_response_daily). Each channel has its own scale "
+        "and unit: the targets run from seconds to a day."
+    )
+    table = RESPONSE_MART
+    needed = (
+        "reporting_date",
+        "channel",
+        "inbound_contacts",
+        "responded_contacts",
+        "responded_within_target",
+        "first_response_seconds_sum",
+        "response_target_seconds",
+    )
+    reason = warehouse.missing(table, needed)
+    if reason:
+        return Section(key, title, intro, notes=(f"Not shown: {reason}.",))
+    if span is None:
+        return Section(key, title, intro, notes=(NO_DAYS,))
+    frame = warehouse.query(
+        f"""
+        select
+            cast(reporting_date as date) as date,
+            channel,
+            sum(first_response_seconds_sum) / nullif(sum(responded_contacts), 0)
+                as mean_seconds,
+            max(response_target_seconds) as target_seconds,
+            sum(responded_within_target) as within_target,
+            sum(inbound_contacts) as inbound
+        from {warehouse.relation(table)}
+        where {_within("reporting_date", span)}
+        group by 1, 2
+        having sum(inbound_contacts) > 0
+        order by 2, 1
+        """
+    )
+    if frame.empty:
+        return Section(key, title, intro, notes=(f"Not shown: `{table}` has no rows.",))
+    import pandas as pd
+
+    panels = []
+    for channel, rows in frame.groupby("channel", sort=True):
+        targets = rows["target_seconds"].dropna()
+        target = float(targets.max()) if not targets.empty else None
+        unit, size = _response_unit(target, float(rows["mean_seconds"].max(skipna=True) or 0))
+        goal = f"target {target / size:,.4g} {unit}" if target is not None else "no target"
+        panels.append(
+            rows.assign(
+                panel=f"{channel} ({unit}; {goal})",
+                response=rows["mean_seconds"] / size,
+                target=None if target is None else target / size,
+            )[["date", "panel", "response", "target", "within_target", "inbound"]]
+        )
+    long = pd.concat(panels, ignore_index=True)
+    return Section(
+        key,
+        title,
+        intro,
+        charts=(
+            Chart(
+                "Mean first response by day (dashed: the channel's target)",
+                charts.response_panels(long, span),
+            ),
+        ),
+    )
+
+
+def fcr_section(warehouse: Warehouse, span: Span | None) -> Section:
     """FCR per first channel for each published window."""
     key, title = "fcr", "First-contact resolution by channel and window"
     intro = (
@@ -118,6 +300,8 @@ def fcr_section(warehouse: Warehouse) -> Section:
     reason = warehouse.missing(table, needed)
     if reason:
         return Section(key, title, intro, notes=(f"Not shown: {reason}.",))
+    if span is None:
+        return Section(key, title, intro, notes=(NO_DAYS,))
     labels["default"] = (
         f"default ({labels['default']})"
         if warehouse.provenance.parameters.get("fcr_window_hours") is not None
@@ -127,7 +311,7 @@ def fcr_section(warehouse: Warehouse) -> Section:
         f"select channel, '{labels[window]}' as fcr_window, "
         f"{position} as window_order, "
         f"sum(fcr_resolved_{window}) as resolved, sum(fcr_eligible_{window}) as eligible "
-        f"from {warehouse.relation(table)} where {warehouse.complete('reporting_date')} "
+        f"from {warehouse.relation(table)} where {_within('reporting_date', span)} "
         "group by channel"
         for position, window in enumerate(labels)
     ).replace(",\nselect", "\nunion all\nselect")
@@ -151,7 +335,7 @@ def fcr_section(warehouse: Warehouse) -> Section:
     return Section(key, title, intro, charts=(Chart("FCR by first channel", spec),))
 
 
-def schedule_fit_section(warehouse: Warehouse) -> Section:
+def schedule_fit_section(warehouse: Warehouse, span: Span | None) -> Section:
     """Erlang C required agents vs scheduled agents per interval and queue."""
     key, title = "schedule-fit", "Schedule fit"
     intro = (
@@ -163,6 +347,9 @@ def schedule_fit_section(warehouse: Warehouse) -> Section:
     undelivered = _unavailable(warehouse, ("schedules",))
     if undelivered:
         return Section(key, title, intro, notes=(f"Not available: {undelivered}.",))
+    if span is None:
+        reason = warehouse.missing(daily) or warehouse.missing(table)
+        return Section(key, title, intro, notes=(f"Not shown: {reason}." if reason else NO_DAYS,))
     notes: list[str] = []
     tiles: list[Tile] = []
     chart_list: list[Chart] = []
@@ -179,7 +366,7 @@ def schedule_fit_section(warehouse: Warehouse) -> Section:
                 sum(intervals_within_one_agent) as within,
                 sum(intervals_evaluated) as evaluated
             from {warehouse.relation(daily)}
-            where {warehouse.complete("reporting_date")}
+            where {_within("reporting_date", span)}
             group by 1
             order by 1
             """
@@ -212,7 +399,7 @@ def schedule_fit_section(warehouse: Warehouse) -> Section:
             where
                 required_agents is not null
                 and staffed_agents is not null
-                and {warehouse.complete("interval_start")}
+                and {_within("interval_start", span)}
             group by 1, 2
             order by 1, 2
             """
@@ -231,7 +418,7 @@ def schedule_fit_section(warehouse: Warehouse) -> Section:
     )
 
 
-def bot_section(warehouse: Warehouse) -> Section:
+def bot_section(warehouse: Warehouse, span: Span | None) -> Section:
     """Bot resolution and handoff rates per day and per channel."""
     key, title = "bot", "Bot resolution and handoff"
     intro = (
@@ -254,12 +441,14 @@ def bot_section(warehouse: Warehouse) -> Section:
     reason = warehouse.missing(table, needed)
     if reason:
         return Section(key, title, intro, notes=(f"Not shown: {reason}.",))
+    if span is None:
+        return Section(key, title, intro, notes=(NO_DAYS,))
     rates = """
             sum(bot_resolutions) / nullif(sum(bot_resolution_eligible), 0) as resolution,
             sum(bot_handoffs) / nullif(sum(bot_sessions), 0) as handoff,
             sum(bot_sessions) as sessions
     """
-    complete = warehouse.complete("reporting_date")
+    complete = _within("reporting_date", span)
     daily = warehouse.query(
         f"""
         select cast(reporting_date as date) as date, {rates}
@@ -293,7 +482,7 @@ def bot_section(warehouse: Warehouse) -> Section:
         charts=(
             Chart(
                 "Bot resolution and handoff rate by day",
-                charts.lines(long_daily, "date", "value", "rate", "rate", percent=True),
+                charts.daily_lines(long_daily, span, "value", "rate", "rate", percent=True),
             ),
             Chart(
                 "By channel the bot served",
@@ -303,7 +492,7 @@ def bot_section(warehouse: Warehouse) -> Section:
     )
 
 
-def cost_section(warehouse: Warehouse) -> Section:
+def cost_section(warehouse: Warehouse, span: Span | None) -> Section:
     """Cost per resolution of human service (labor + telephony) vs AI (bot + AI platform)."""
     key, title = "cost", "Cost per resolution: human vs AI"
     intro = (
@@ -333,8 +522,10 @@ def cost_section(warehouse: Warehouse) -> Section:
     reason = warehouse.missing(table, needed)
     if reason:
         return Section(key, title, intro, notes=(f"Not shown: {reason}.",))
+    if span is None:
+        return Section(key, title, intro, notes=(NO_DAYS,))
     relation = warehouse.relation(table)
-    complete = warehouse.complete("reporting_date")
+    complete = _within("reporting_date", span)
     per_resolution = warehouse.query(
         f"""
         select cast(reporting_date as date) as date, 'human' as service,
@@ -372,7 +563,6 @@ def cost_section(warehouse: Warehouse) -> Section:
     )
     if composition.empty:
         return Section(key, title, intro, notes=(f"Not shown: `{table}` has no rows.",))
-    composition["date"] = [f"{day:%d %b}" for day in composition["date"]]
     return Section(
         key,
         title,
@@ -380,19 +570,19 @@ def cost_section(warehouse: Warehouse) -> Section:
         charts=(
             Chart(
                 "Cost per resolution by day (gaps: no resolution that day)",
-                charts.lines(
-                    per_resolution, "date", "cost_per_resolution", "service", "cost per resolution"
+                charts.daily_lines(
+                    per_resolution, span, "cost_per_resolution", "service", "cost per resolution"
                 ),
             ),
             Chart(
                 "Total cost by day and cost line",
-                charts.bars(composition, "date", "cost", "cost", color="cost_line"),
+                charts.daily_stacked_bars(composition, span, "cost", "cost", "cost_line"),
             ),
         ),
     )
 
 
-def drilldown_section(warehouse: Warehouse, limit: int = 25) -> Section:
+def drilldown_section(warehouse: Warehouse, span: Span | None, limit: int = 25) -> Section:
     """Daily control-chart flags by metric and level, and the flagged rows themselves."""
     key, title = "drilldown", "Drill-down flags"
     intro = (
@@ -400,7 +590,8 @@ def drilldown_section(warehouse: Warehouse, limit: int = 25) -> Section:
         "contact-reason level, flagged when outside 3-sigma Laney control limits (p' for "
         "proportions, u' for durations and costs: sigma widened by the spread between members), "
         "so a drop can be traced from the center to the team, agent or reason "
-        "that caused it. Complete days only: the last day of the data is often a fragment."
+        "that caused it. Complete days of the reported period only: the last day of the data "
+        "is often a fragment."
     )
     table = DRILLDOWN_MART
     needed = (
@@ -420,7 +611,10 @@ def drilldown_section(warehouse: Warehouse, limit: int = 25) -> Section:
     reason = warehouse.missing(table, needed)
     if reason:
         return Section(key, title, intro, notes=(f"Not shown: {reason}.",))
+    if span is None:
+        return Section(key, title, intro, notes=(NO_DAYS,))
     relation = warehouse.relation(table)
+    days = _within("period_start", span)
     counts = warehouse.query(
         f"""
         select
@@ -430,7 +624,7 @@ def drilldown_section(warehouse: Warehouse, limit: int = 25) -> Section:
             sum(case when is_flagged_high then 1 else 0 end) as above_limit,
             count(lower_control_limit) as checked
         from {relation}
-        where period_grain = 'day' and is_complete_period
+        where period_grain = 'day' and is_complete_period and {days}
         group by 1, 2
         order by 1, 2
         """
@@ -449,7 +643,11 @@ def drilldown_section(warehouse: Warehouse, limit: int = 25) -> Section:
             period_start, metric_name, drilldown_level, member_id, metric_value, center_value,
             lower_control_limit, upper_control_limit, is_flagged_low
         from {relation}
-        where period_grain = 'day' and (is_flagged_low or is_flagged_high)
+        where
+            period_grain = 'day'
+            and is_complete_period
+            and {days}
+            and (is_flagged_low or is_flagged_high)
         order by period_start desc, metric_name, drilldown_level, member_id
         limit {int(limit)}
         """
