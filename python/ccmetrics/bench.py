@@ -7,28 +7,34 @@ same files, validating a day vs building it, the same build on Spark vs on DuckD
 peak memory and the machine's load are printed beside them. One command generates, loads and
 builds a center of any size in a scratch folder:
 `python -m ccmetrics.bench --out bench/results.md [--days 30] [--scale 1]` (`make bench
-SCALE=20 DAYS=120` for the 10 M-contact center of issue 10's goals).
+SCALE=20 DAYS=120` for the 10 M-contact center of issue 10's goals). Its parts run alone:
+`python -m ccmetrics.bench load [--days 30] [--scale 1]` (generate, then `ccmetrics load` vs
+the plain insert) and `python -m ccmetrics.bench scorecard [--db PATH] [--runs 20]` (the
+scorecard's latency over a published file; exits 1 if a run takes a second or more).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
-from ccmetrics.guard.bench import validate_day_seconds
+from ccmetrics.guard.reading import discover
 from ccmetrics.paths import profiles_dir, project_dir
 
 SPARK_PYTHON = Path(".venv-spark/bin/python")
 """The Spark target's interpreter (`make venv-spark`), relative to the project."""
+INTERACTIVE_SECONDS = 1.0
+"""A scorecard slower than this is not interactive (`bench scorecard` exits 1)."""
 
 
 @dataclass(frozen=True)
@@ -191,20 +197,131 @@ def plain_insert(landing: Path, db_path: Path) -> Timing:
     return timed_in_process("plain DuckDB insert of the landing files", insert)
 
 
+def validate_day_seconds(landing: Path, day: dt.date, db: Path | None = None) -> float:
+    """Wall-clock seconds `ccmetrics check` spends validating every source's file for `day`.
+
+    Great Expectations is imported before the clock starts (a one-off per process, shared with
+    everything else the command does); the clock covers reading, typing, both suites of every
+    source and the reference look-ups in `db` when given (the warehouse holding the days
+    before)."""
+    from ccmetrics.guard.gx_runtime import GxRuntime
+    from ccmetrics.loader import check
+
+    paths = [batch.path for batch in discover(landing, day=day).batches]
+    if not paths:
+        raise FileNotFoundError(f"no landing files for {day} under {landing}")
+    warm = GxRuntime()  # imports Great Expectations outside the measurement
+    start = time.perf_counter()
+    check(paths, db=db if db is not None else landing / "_none.duckdb", runtime=warm)
+    return time.perf_counter() - start
+
+
+@dataclass(frozen=True)
+class Latency:
+    """The read path as a user feels it: each run opens the published database (read-only
+    connection and catalog discovery included) and computes the whole scorecard, so the figure
+    is what `ccmetrics scorecard` costs after the interpreter has imported the package."""
+
+    runs: int
+    queries: int
+    """Mart reads one scorecard makes (one per mart and filter)."""
+    statements: int
+    """Metric statements one scorecard runs (the reads batched)."""
+    marts: int
+    median_seconds: float
+    p95_seconds: float
+    max_seconds: float
+    first_seconds: float
+    """The first (cold) run, caches empty."""
+    median_cpu_seconds: float
+    """CPU time of a run (all threads): what the work costs, whatever else the machine runs."""
+    load_average: float
+    """1-minute load average of the machine when the runs ended (other work skews timings)."""
+
+    @property
+    def interactive(self) -> bool:
+        return self.max_seconds < INTERACTIVE_SECONDS
+
+    def to_markdown(self) -> str:
+        rows = [
+            ("runs", str(self.runs)),
+            ("marts in the catalog", str(self.marts)),
+            ("mart reads per scorecard", str(self.queries)),
+            ("metric statements per scorecard", str(self.statements)),
+            ("first run (cold)", f"{self.first_seconds * 1000:.1f} ms"),
+            ("median", f"{self.median_seconds * 1000:.1f} ms"),
+            ("median CPU time", f"{self.median_cpu_seconds * 1000:.1f} ms"),
+            ("p95", f"{self.p95_seconds * 1000:.1f} ms"),
+            ("max", f"{self.max_seconds * 1000:.1f} ms"),
+            ("machine load (1 min average)", f"{self.load_average:.2f}"),
+            (f"interactive (< {INTERACTIVE_SECONDS:.0f} s)", "yes" if self.interactive else "NO"),
+        ]
+        lines = ["| scorecard latency | value |", "|---|---|"]
+        lines += [f"| {name} | {value} |" for name, value in rows]
+        return "\n".join(lines)
+
+
+def measure_scorecard(db: Path | None = None, runs: int = 20, days: int = 7) -> Latency:
+    """Open the published marts and compute the scorecard `runs` times."""
+    from ccmetrics.api import Warehouse
+    from ccmetrics.scorecard import build_scorecard
+
+    timings: list[float] = []
+    cpu: list[float] = []
+    queries = statements = marts = 0
+    for _ in range(runs):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        with Warehouse(db) as warehouse:
+            card = build_scorecard(warehouse, days=days)
+        timings.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+        marts = len(warehouse.catalog.marts)
+        queries, statements = card.queries, card.statements
+    ordered = sorted(timings)
+    return Latency(
+        runs=runs,
+        queries=queries,
+        statements=statements,
+        marts=marts,
+        median_seconds=statistics.median(ordered),
+        p95_seconds=ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
+        max_seconds=ordered[-1],
+        first_seconds=timings[0],
+        median_cpu_seconds=statistics.median(cpu),
+        load_average=os.getloadavg()[0],
+    )
+
+
+def generate(runner: Runner, landing: Path, days: int, scale: float) -> Timing:
+    return runner.ccmetrics(
+        "generate",
+        "generate",
+        *("--out", str(landing), "--days", str(days), "--scale", str(scale), "--quiet"),
+    )
+
+
+def load_ratio(days: int, scale: float, work: Path) -> list[str]:
+    """`ccmetrics load` of a generated center into an empty warehouse against the plain insert
+    of the same files, back to back."""
+    runner = Runner(work)
+    landing = work / "landing"
+    generate(runner, landing, days, scale)
+    machine_before = machine()
+    plain = plain_insert(landing, work / "plain.duckdb")
+    load = runner.ccmetrics("load", "load", "--landing", str(landing))
+    return [
+        f"`ccmetrics load` of {days} days at scale {scale:g} / plain DuckDB insert of the same "
+        f"files: {load.seconds / plain.seconds:.1f} ({load.seconds:.1f} s / {plain.seconds:.2f} "
+        f"s; peak memory of the load {_gib(load.peak_bytes)}).",
+        f"Machine at the start: {machine_before}.  ",
+        f"Machine at the end: {machine()}.",
+    ]
+
+
 def run_benchmarks(days: int, scale: float, work: Path) -> list[str]:
     runner = Runner(work)
     landing = work / "landing"
-    generation = runner.ccmetrics(
-        "generate",
-        "generate",
-        "--out",
-        str(landing),
-        "--days",
-        str(days),
-        "--scale",
-        str(scale),
-        "--quiet",
-    )
+    generation = generate(runner, landing, days, scale)
     machine_before = machine()
     plain = plain_insert(landing, work / "plain.duckdb")
     (work / "plain.duckdb").unlink()
@@ -229,7 +346,7 @@ def run_benchmarks(days: int, scale: float, work: Path) -> list[str]:
     )
     in_process = Timing(
         "validate the last day in process",
-        validate_day_seconds(landing, date.fromisoformat(last_day), runner.db_path),
+        validate_day_seconds(landing, dt.date.fromisoformat(last_day), runner.db_path),
     )
     load_last = runner.ccmetrics(
         "load the last day", "load", "--landing", str(landing), "--day", last_day
@@ -249,9 +366,6 @@ def run_benchmarks(days: int, scale: float, work: Path) -> list[str]:
     floor, contacts = sort_floor(runner.db_path)
     spark = runner.spark_build()
     runner.ccmetrics("publish", "publish")
-
-    from ccmetrics.serve_bench import measure_scorecard
-
     latency = measure_scorecard(work / "published" / "bench.duckdb", runs=10)
     ten_million_minutes = generation.seconds / 60 * 10_000_000 / max(contacts, 1)
     return [
@@ -321,13 +435,30 @@ def run_benchmarks(days: int, scale: float, work: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--out", type=Path, default=Path("bench/results.md"))
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--scale", type=float, default=1.0)
+    parts = parser.add_subparsers(dest="part", title="parts (all of them without one)")
+    load = parts.add_parser("load", help="generate, then ccmetrics load / plain DuckDB insert")
+    # Given after `load` or before it; SUPPRESS keeps the main parser's value when absent.
+    load.add_argument("--days", type=int, default=argparse.SUPPRESS)
+    load.add_argument("--scale", type=float, default=argparse.SUPPRESS)
+    scorecard = parts.add_parser("scorecard", help="scorecard latency over a published file")
+    scorecard.add_argument("--db", type=Path, default=None, help="published DuckDB file")
+    scorecard.add_argument("--runs", type=int, default=20)
     arguments = parser.parse_args(argv)
+    if arguments.part == "scorecard":
+        latency = measure_scorecard(arguments.db, arguments.runs)
+        print(latency.to_markdown())
+        return 0 if latency.interactive else 1
     work = Path(tempfile.mkdtemp(prefix="ccmetrics-bench-"))
     try:
+        if arguments.part == "load":
+            print("\n".join(load_ratio(arguments.days, arguments.scale, work)))
+            return 0
         lines = run_benchmarks(arguments.days, arguments.scale, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)

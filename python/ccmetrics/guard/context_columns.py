@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from ccmetrics.contract import ALL_SOURCES, SOURCES_BY_NAME, Source
 from ccmetrics.contract_schema import ProvidedIds
 from ccmetrics.guard.rules import rules_for
+from ccmetrics.guard.store import QUARANTINE
 from ccmetrics.guard.suites import (
     BATCH_TIME_COLUMN,
     DAY_END_COLUMN,
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 RUN_IDS = "_guard_run_ids"
 """Temp table: keys (and end times) of every row of the batches accepted in this run."""
 TYPED_VIEW = "_guard_typed_batch"
-QUARANTINE = "_quarantine"
 POSITION = "_guard_position"
 CUSTOMERS = "customers"
 

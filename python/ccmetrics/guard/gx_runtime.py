@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from great_expectations.core import ExpectationSuiteValidationResult
 
 DOCS_SITE = "ccmetrics_guard"
-KINDS = ("batch", "rows")
 MAX_SHOWN = 60
 """Characters of a value shown in Data Docs; a 5 MB cell is shown as its first 60."""
 MAX_ERROR = 500

@@ -14,14 +14,28 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ccmetrics.contract import Source
-from ccmetrics.guard.context_columns import QUARANTINE
+from ccmetrics.guard.context_columns import Lookup
 from ccmetrics.guard.errors import BatchRejected
 from ccmetrics.guard.reading import FILE_NAME, SOURCE_ROW, Batch, RawBatch, read_batch
+from ccmetrics.guard.store import (
+    QUARANTINE,
+    RAW,
+    BatchRun,
+    Reconciliation,
+    RunReport,
+    connect,
+    ensure_raw_tables,
+    log_batch,
+    raw_tables,
+    rejection,
+    store_outcome,
+    transaction,
+    utcnow,
+)
 from ccmetrics.private_files import creating_private_files, open_private, private_files
 
 if TYPE_CHECKING:
@@ -30,7 +44,6 @@ if TYPE_CHECKING:
 
     from ccmetrics.guard.gx_runtime import GxRuntime
     from ccmetrics.guard.validation import BatchOutcome
-    from ccmetrics.loader import Reconciliation, RunReport
 
 SOURCE_FILE = "_source_file"
 REASONS = "_reasons"
@@ -49,8 +62,6 @@ def _neutralise(value: object) -> object:
 def export_quarantine(con: duckdb.DuckDBPyConnection, source: Source, out: Path) -> int:
     """Write the open quarantine of `source` to `out` (CSV); returns the number of rows."""
     import pandas as pd
-
-    from ccmetrics.loader import RAW
 
     rows = con.execute(
         f"select source_file, source_row, row_json, reasons from {RAW}.{QUARANTINE} "
@@ -130,30 +141,26 @@ def load_corrections(
     docs_dir: Path | None = None,
     runtime: GxRuntime | None = None,
 ) -> RunReport:
-    """Validate and load a corrections file (an edited quarantine export) for one source."""
+    """Validate and load a corrections file (an edited quarantine export) for one source.
+
+    The file loads as a whole or not at all: one origin batch that fails a batch-level check
+    rejects the file."""
     from ccmetrics.contract import source as contract_source
-    from ccmetrics.guard.context_columns import Lookup
-    from ccmetrics.loader import (
-        RAW,
-        RunReport,
-        _log,
-        _rejection,
-        _tables,
-        _utcnow,
-        _validator,
-        connect,
-        ensure_raw_tables,
-    )
 
     source = contract_source(source_name)
-    run_id = uuid.uuid4().hex[:12]
-    report = RunReport(run_id)
     con = connect(db)
     try:
         ensure_raw_tables(con)
-        started = _utcnow()
+        started = utcnow()
         relative = f"corrections/{path.name}"
-        validator = _validator(con, Lookup(RAW, _tables(con, None)), docs_dir, started, runtime)
+        run = BatchRun(
+            con,
+            Lookup(RAW, raw_tables(con)),
+            now=started,
+            logged=True,
+            docs_dir=docs_dir,
+            runtime=runtime,
+        )
         pseudo = Batch(source, started.date(), path, relative)
         try:
             if path.suffix not in (".csv", ".parquet"):
@@ -161,26 +168,19 @@ def load_corrections(
                     relative, "file name", "a .csv or .parquet file", repr(path.name)
                 )
             origins = _origin_batches(read_batch(con, pseudo, numbered=False), source)
-            results = validator.validate_many(origins, check_volume=False)
-            outcomes = [r for r in results if not isinstance(r, BatchRejected)]
-            failures = [r for r in results if isinstance(r, BatchRejected)]
-            if failures:
-                raise failures[0]
+            run.validate_group(
+                origins,
+                lambda outcome, at: _write_corrections(con, run.run_id, outcome, relative, at),
+                started,
+                check_volume=False,
+                all_or_nothing=True,
+            )
         except BatchRejected as exc:
-            rec = _rejection(pseudo, exc, 0)
-            _log(con, run_id, rec, None, started)
-            report.batches.append(rec)
-            return report
-        for outcome in outcomes:
-            rec = _write_corrections(con, run_id, outcome, relative, started)
-            validator.accept(outcome)
-            for row, reasons in sorted(outcome.row_reasons.items()):
-                report.row_issues.append((outcome.batch.relative, row, reasons))
-            report.batches.append(rec)
-        report.docs_index = validator.runtime.build_docs(docs_dir)
+            run.settle(rejection(pseudo, exc, 0), None, started)
+            return run.report
+        return run.finish(docs_dir)
     finally:
         con.close()
-    return report
 
 
 def _write_corrections(
@@ -190,20 +190,11 @@ def _write_corrections(
     relative: str,
     started: dt.datetime,
 ) -> Reconciliation:
-    from ccmetrics.loader import (
-        RAW,
-        Reconciliation,
-        _log,
-        _store_outcome,
-        _transaction,
-        _utcnow,
-    )
-
     batch = outcome.batch
     source = batch.source
     rows = [int(r) for r in outcome.typed.index]
-    now = _utcnow()
-    with _transaction(con):
+    now = utcnow()
+    with transaction(con):
         con.execute("create temp table if not exists _guard_corrected (source_row bigint)")
         con.execute("delete from _guard_corrected")
         con.executemany("insert into _guard_corrected values (?)", [[r] for r in rows])
@@ -224,21 +215,20 @@ def _write_corrections(
             "and source_row in (select source_row from _guard_corrected)",
             [now, run_id, source.name, batch.relative],
         )
-        _store_outcome(con, run_id, outcome, now)
+        store_outcome(con, run_id, outcome, now)
         rec = Reconciliation(
-            source.name,
-            f"{relative} -> {batch.relative}",
-            batch.day,
-            outcome.rows_read,
-            outcome.rows_good,
-            outcome.rows_quarantined,
-            0,
-            int(replaced[0]) if replaced else 0,
-            "corrected",
-            "; ".join(outcome.warnings),
+            source=source.name,
+            source_file=f"{relative} -> {batch.relative}",
+            batch_date=batch.day,
+            rows_read=outcome.rows_read,
+            rows_loaded=outcome.rows_good,
+            rows_quarantined=outcome.rows_quarantined,
+            rows_replaced=int(replaced[0]) if replaced else 0,
+            status="corrected",
+            message="; ".join(outcome.warnings),
             rows_clamped=outcome.rows_clamped,
         )
-        _log(con, run_id, rec, outcome.raw.sha256, started)
+        log_batch(con, run_id, rec, outcome.raw.sha256, started)
     return rec
 
 
@@ -248,8 +238,6 @@ def _in(outcome: BatchOutcome) -> str:
 
 
 def open_quarantine(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    from ccmetrics.loader import RAW
-
     return con.sql(
         f"select * from {RAW}.{QUARANTINE} where status = 'open' "
         "order by source, source_file, source_row"

@@ -2,7 +2,7 @@
 reasons. Works the same for `check` (nothing written) and `load`.
 
 Each file gets its own batch suite run (columns, volume). The rows of the accepted files of a
-group (a few consecutive files of one source, `loader.GROUP_BATCHES`) are then validated
+group (a few consecutive files of one source, `store.GROUP_BATCHES`) are then validated
 together in one rows-suite run, because Great Expectations costs a fixed time per expectation
 and run; each row carries its file and day, so every check stays per batch.
 """
@@ -29,15 +29,13 @@ from ccmetrics.guard.rules import (
     GuardSettings,
     rules_for,
 )
+from ccmetrics.guard.store import ACCEPTED_SQL, RECONCILIATION
 from ccmetrics.guard.suites import BATCH_COLUMN, DAY_END_COLUMN, DAY_START_COLUMN
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from ccmetrics.guard.gx_runtime import GxRuntime
-
-RECONCILIATION = "_load_reconciliation"
-ACCEPTED_STATUSES = ("loaded", "loaded_with_quarantine")
 
 
 @dataclass
@@ -173,11 +171,10 @@ class Validator:
         volumes: dict[dt.date, int] = {}
         table = self.lookup.raw_table(RECONCILIATION)
         if table is not None:
-            statuses = ", ".join(f"'{s}'" for s in ACCEPTED_STATUSES)
             rows = self.con.execute(
                 f"select batch_date, arg_max(rows_read, finished_at) from {table} "
                 f"where source = ? and batch_date in ({', '.join('?' for _ in days)}) "
-                f"and status in ({statuses}) group by batch_date",
+                f"and status in ({ACCEPTED_SQL}) group by batch_date",
                 [source, *days],
             ).fetchall()
             volumes.update({batch_date: int(count) for batch_date, count in rows})
@@ -365,13 +362,6 @@ class Validator:
 
     def read(self, batch: Batch) -> RawBatch:
         return read_batch(self.con, batch)
-
-    def validate(self, batch: Batch) -> BatchOutcome:
-        """One batch on its own; raises BatchRejected."""
-        (result,) = self.validate_many([self.read(batch)])
-        if isinstance(result, BatchRejected):
-            raise result
-        return result
 
     def accept(self, outcome: BatchOutcome) -> None:
         """Record an accepted batch so that later batches in the run can refer to it."""

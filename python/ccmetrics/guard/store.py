@@ -1,0 +1,441 @@
+"""Where validated batches end up: the warehouse's `raw` schema, and the one batch loop.
+
+Every guard run (`ccmetrics load`, `ccmetrics check`, `ccmetrics load --corrections`) goes
+through `BatchRun`: batches are read a group at a time (at most `GROUP_BATCHES` of one source),
+validated together, and each outcome is handed to the run's store step (write it, or only
+count it for `check`); every batch ends as one `Reconciliation` in the run's report and, when
+the run writes, in `raw._load_reconciliation`. This module also holds the raw schema's table
+names and definitions and the writes every path shares (good rows, quarantine, the log).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ccmetrics.contract import ALL_SOURCES, LOADER_COLUMNS, Source
+from ccmetrics.guard.casting import DUCKDB_TYPES
+from ccmetrics.guard.errors import BatchRejected
+from ccmetrics.guard.reading import SOURCE_ROW, Batch, RawBatch, file_sha256
+from ccmetrics.paths import warehouse_path
+from ccmetrics.private_files import private_files, restrict
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+    from ccmetrics.guard.context_columns import Lookup
+    from ccmetrics.guard.gx_runtime import GxRuntime
+    from ccmetrics.guard.rules import GuardSettings
+    from ccmetrics.guard.validation import BatchOutcome
+
+RAW = "raw"
+RECONCILIATION = "_load_reconciliation"
+QUARANTINE = "_quarantine"
+ACCEPTED_STATUSES = ("loaded", "loaded_with_quarantine")
+"""Statuses of a batch whose rows are in the warehouse."""
+ACCEPTED_SQL = ", ".join(f"'{status}'" for status in ACCEPTED_STATUSES)
+"""The same, as a SQL list."""
+REFUSED_SHRINK = "refused_shrink"
+GROUP_BATCHES = 4
+"""Batches of one source validated together: Great Expectations costs a fixed time per run,
+so a few days share one, but memory holds one group only."""
+
+QUARANTINE_DDL = f"""
+create table if not exists {RAW}.{QUARANTINE} (
+    run_id varchar, source varchar, batch_date date, source_file varchar, source_row bigint,
+    key_value varchar, row_json varchar, reasons varchar, status varchar,
+    quarantined_at timestamp, closed_at timestamp, closed_by_run varchar
+)"""
+RECONCILIATION_DDL = f"""
+create table if not exists {RAW}.{RECONCILIATION} (
+    run_id varchar, source varchar, batch_date date, source_file varchar, file_sha256 varchar,
+    rows_read bigint, rows_loaded bigint, rows_quarantined bigint, rows_rejected bigint,
+    rows_replaced bigint, status varchar, check_name varchar, message varchar,
+    started_at timestamp, finished_at timestamp, rows_clamped bigint
+)"""
+RECONCILIATION_ADDED = (("rows_clamped", "bigint"),)
+"""Columns added after the first release: a warehouse that predates them gets them on load."""
+RECONCILIATION_COLUMNS = (
+    "run_id",
+    "source",
+    "batch_date",
+    "source_file",
+    "file_sha256",
+    "rows_read",
+    "rows_loaded",
+    "rows_quarantined",
+    "rows_rejected",
+    "rows_replaced",
+    "status",
+    "check_name",
+    "message",
+    "started_at",
+    "finished_at",
+    "rows_clamped",
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reconciliation:
+    source: str
+    source_file: str
+    batch_date: dt.date | None
+    rows_read: int
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_rejected: int = 0
+    rows_replaced: int = 0
+    """Rows of earlier deliveries this batch removed (replaced by its own)."""
+    status: str
+    """loaded, loaded_with_quarantine, rejected, refused_shrink (would remove good rows),
+    unchanged (same file already loaded), checked, corrected."""
+    message: str = ""
+    check: str = ""
+    rows_clamped: int = 0
+    """Loaded rows whose timestamps were clamped for clock skew."""
+
+    @property
+    def adds_up(self) -> bool:
+        return self.rows_read == self.rows_loaded + self.rows_quarantined + self.rows_rejected
+
+
+@dataclass
+class RunReport:
+    run_id: str
+    batches: list[Reconciliation] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    docs_index: Path | None = None
+    row_issues: list[tuple[str, int, list[str]]] = field(default_factory=list)
+    """(file, row, reasons) of every quarantined (or, for `check`, failing) row."""
+
+    @property
+    def rejected(self) -> list[Reconciliation]:
+        return [b for b in self.batches if b.status == "rejected"]
+
+    @property
+    def refused(self) -> list[Reconciliation]:
+        return [b for b in self.batches if b.status == REFUSED_SHRINK]
+
+    def total(self, attribute: str) -> int:
+        return sum(int(getattr(b, attribute)) for b in self.batches)
+
+
+Progress = Callable[[Reconciliation], None]
+Store = Callable[["BatchOutcome", dt.datetime], Reconciliation]
+"""What a run does with a validated batch (given the time its group started): write it, or
+only count it; returns the batch's reconciliation."""
+Skip = Callable[[Batch, str], Reconciliation | None]
+"""A batch settled before it is read (given its file digest): its reconciliation, or None to
+read and validate it."""
+
+
+def _quote(name: str) -> str:
+    return '"' + name + '"'
+
+
+def raw_table_ddl(source: Source) -> str:
+    columns = [f"{_quote(c.name)} {DUCKDB_TYPES[c.type]}" for c in source.columns]
+    columns += [
+        "_batch_date date",
+        "_source_file varchar",
+        "_source_row bigint",
+        "_loaded_at timestamp",
+    ]
+    return f"create table if not exists {RAW}.{source.name} ({', '.join(columns)})"
+
+
+def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Every raw table exists (empty if never loaded), so dbt staging always builds."""
+    con.execute(f"create schema if not exists {RAW}")
+    for source in ALL_SOURCES:
+        con.execute(raw_table_ddl(source))
+    con.execute(QUARANTINE_DDL)
+    con.execute(RECONCILIATION_DDL)
+    for name, kind in RECONCILIATION_ADDED:
+        con.execute(f"alter table {RAW}.{RECONCILIATION} add column if not exists {name} {kind}")
+
+
+def connect(db: Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; for writing, it and its write-ahead log get the PII file mode
+    (`ccmetrics.private_files`): its raw tables hold phone numbers and e-mail addresses."""
+    import duckdb
+
+    path = db if db is not None else warehouse_path()
+    if read_only:
+        con = duckdb.connect(str(path), read_only=True)
+    else:
+        with private_files():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            con = duckdb.connect(str(path))
+        restrict(path)
+        restrict(path.with_name(path.name + ".wal"))
+    con.execute("set TimeZone = 'UTC'")
+    return con
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def raw_tables(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> frozenset[str]:
+    """Tables of the raw schema (of the attached database `catalog`, when given)."""
+    catalog_filter = f" and database_name = '{catalog}'" if catalog else ""
+    rows = con.execute(
+        f"select table_name from duckdb_tables() where schema_name = '{RAW}'{catalog_filter}"
+    ).fetchall()
+    return frozenset(name for (name,) in rows)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    con.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+def log_batch(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    rec: Reconciliation,
+    sha: str | None,
+    started: dt.datetime,
+) -> None:
+    """Store a batch's reconciliation in `raw._load_reconciliation`."""
+    columns = ", ".join(RECONCILIATION_COLUMNS)
+    marks = ", ".join("?" for _ in RECONCILIATION_COLUMNS)
+    con.execute(
+        f"insert into {RAW}.{RECONCILIATION} ({columns}) values ({marks})",
+        [
+            run_id,
+            rec.source,
+            rec.batch_date,
+            rec.source_file,
+            sha,
+            rec.rows_read,
+            rec.rows_loaded,
+            rec.rows_quarantined,
+            rec.rows_rejected,
+            rec.rows_replaced,
+            rec.status,
+            rec.check,
+            rec.message,
+            started,
+            utcnow(),
+            rec.rows_clamped,
+        ],
+    )
+
+
+def rejection(batch: Batch | None, exc: BatchRejected, rows: int) -> Reconciliation:
+    """A rejected batch: none of its `rows` load."""
+    return Reconciliation(
+        source=batch.source.name if batch else exc.file.split("/")[0],
+        source_file=exc.file,
+        batch_date=batch.day if batch else None,
+        rows_read=rows,
+        rows_rejected=rows,
+        status="rejected",
+        message=exc.message,
+        check=exc.check,
+    )
+
+
+def _row_json(raw: RawBatch, row: int) -> str:
+    import pandas as pd
+
+    record = raw.frame.loc[row].drop(labels=[SOURCE_ROW])
+    return json.dumps({k: None if pd.isna(v) else str(v) for k, v in record.items()})
+
+
+def _good_rows(outcome: BatchOutcome, loaded_at: dt.datetime) -> pd.DataFrame:
+    batch = outcome.batch
+    typed = outcome.typed
+    good = typed[~typed.index.isin(list(outcome.row_reasons))]
+    frame = good[list(batch.source.column_names)].copy()
+    frame["_batch_date"] = batch.day
+    frame["_source_file"] = batch.relative
+    frame[SOURCE_ROW] = good[SOURCE_ROW].astype("int64")
+    frame["_loaded_at"] = loaded_at
+    return frame
+
+
+def _quarantine_rows(outcome: BatchOutcome, run_id: str, now: dt.datetime) -> list[list[object]]:
+    batch = outcome.batch
+    source = batch.source
+    rows: list[list[object]] = []
+    for row, reasons in sorted(outcome.row_reasons.items()):
+        key = outcome.typed.at[row, source.key]
+        rows.append(
+            [
+                run_id,
+                source.name,
+                batch.day,
+                batch.relative,
+                row,
+                None if key is None or key != key else str(key),
+                _row_json(outcome.raw, row),
+                json.dumps(reasons),
+                "open",
+                now,
+                None,
+                None,
+            ]
+        )
+    return rows
+
+
+def _insert_good(con: duckdb.DuckDBPyConnection, source: Source, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    con.register("_guard_good_rows", frame)
+    try:
+        names = ", ".join(_quote(c) for c in (*source.column_names, *LOADER_COLUMNS))
+        con.execute(
+            f"insert into {RAW}.{source.name} ({names}) select {names} from _guard_good_rows"
+        )
+    finally:
+        con.unregister("_guard_good_rows")
+
+
+def store_outcome(
+    con: duckdb.DuckDBPyConnection, run_id: str, outcome: BatchOutcome, now: dt.datetime
+) -> None:
+    """Insert a validated batch's good rows and quarantine the rest, with their reasons."""
+    _insert_good(con, outcome.batch.source, _good_rows(outcome, now))
+    quarantined = _quarantine_rows(outcome, run_id, now)
+    if quarantined:
+        con.executemany(
+            f"insert into {RAW}.{QUARANTINE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            quarantined,
+        )
+
+
+def by_source(batches: list[Batch], group_batches: int) -> list[list[Batch]]:
+    """Consecutive batches of one source, at most `group_batches` to a group, in load order."""
+    size = max(1, group_batches)
+    grouped: dict[str, list[Batch]] = {}
+    for batch in batches:
+        grouped.setdefault(batch.source.name, []).append(batch)
+    return [
+        members[first : first + size]
+        for members in grouped.values()
+        for first in range(0, len(members), size)
+    ]
+
+
+class BatchRun:
+    """One guard run: validates batches group by group and settles each in the report.
+
+    `con` is where batches are read and validated (and, with `logged`, where every batch's
+    reconciliation is stored); `lookup` is where referenced ids are looked up."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        lookup: Lookup,
+        *,
+        now: dt.datetime,
+        logged: bool,
+        docs_dir: Path | None = None,
+        runtime: GxRuntime | None = None,
+        settings: GuardSettings | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        from ccmetrics.guard.gx_runtime import GxRuntime
+        from ccmetrics.guard.validation import Validator
+
+        self.con = con
+        self.logged = logged
+        self.progress = progress
+        self.report = RunReport(uuid.uuid4().hex[:12])
+        self.validator = Validator(con, lookup, runtime or GxRuntime(docs_dir), now, settings)
+
+    @property
+    def run_id(self) -> str:
+        return self.report.run_id
+
+    def settle(self, rec: Reconciliation, sha: str | None, started: dt.datetime) -> None:
+        """A batch's last step: its reconciliation is logged (if the run logs) and reported."""
+        if self.logged:
+            log_batch(self.con, self.run_id, rec, sha, started)
+        self._report(rec)
+
+    def _report(self, rec: Reconciliation) -> None:
+        self.report.batches.append(rec)
+        if self.progress is not None:
+            self.progress(rec)
+
+    def run(
+        self,
+        batches: list[Batch],
+        store: Store,
+        group_batches: int = GROUP_BATCHES,
+        skip: Skip | None = None,
+    ) -> None:
+        """Read, validate and store `batches`, one group at a time: a group is written before
+        the next one is read, so memory holds one group, never a whole source."""
+        for group in by_source(batches, group_batches):
+            started = utcnow()
+            raws: list[RawBatch] = []
+            for batch in group:
+                sha = file_sha256(batch.path) if self.logged else None
+                settled = skip(batch, sha) if skip is not None and sha is not None else None
+                if settled is not None:
+                    self.settle(settled, sha, started)
+                    continue
+                try:
+                    raws.append(self.validator.read(batch))
+                except BatchRejected as exc:
+                    self.settle(rejection(batch, exc, 0), sha, started)
+            self.validate_group(raws, store, started)
+
+    def validate_group(
+        self,
+        raws: list[RawBatch],
+        store: Store,
+        started: dt.datetime,
+        check_volume: bool = True,
+        all_or_nothing: bool = False,
+    ) -> None:
+        """Validate batches of one source together, then store each accepted one in order.
+
+        A rejected batch is settled as such (and forgotten by the volume check), unless
+        `all_or_nothing`: then the first rejection is raised before anything is stored."""
+        results = self.validator.validate_many(raws, check_volume=check_volume)
+        if all_or_nothing:
+            for result in results:
+                if isinstance(result, BatchRejected):
+                    raise result
+        for raw, result in zip(raws, results, strict=True):
+            if isinstance(result, BatchRejected):
+                self.validator.forget_volume(raw.batch)
+                self.settle(rejection(raw.batch, result, len(raw.frame)), raw.sha256, started)
+                continue
+            rec = store(result, started)
+            if rec.status == REFUSED_SHRINK:
+                self.validator.forget_volume(raw.batch)
+            else:
+                self.report.warnings.extend(result.warnings)
+                self.report.row_issues += [
+                    (result.batch.relative, row, reasons)
+                    for row, reasons in sorted(result.row_reasons.items())
+                ]
+                self.validator.accept(result)
+            # The store step logged the batch in its own transaction.
+            self._report(rec)
+
+    def finish(self, docs_dir: Path | None) -> RunReport:
+        """Render the run's Data Docs; the report."""
+        self.report.docs_index = self.validator.runtime.build_docs(docs_dir)
+        return self.report
