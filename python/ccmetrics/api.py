@@ -20,6 +20,7 @@ from sqlglot import exp
 
 from ccmetrics import paths
 from ccmetrics.catalog import Catalog, discover, load_manifest_ratios
+from ccmetrics.registry import semantic_layer, semantic_manifest_path
 from ccmetrics.sqlbuild import (
     BuiltQuery,
     QueryError,
@@ -90,20 +91,29 @@ def _catalog_key(db: Path, manifest: Path | None) -> tuple[object, ...]:
     from the new file is filed under the old file's version, which no later reader asks for."""
     if not db.is_file():
         return ()
-    return _file_version(db) + (
-        _file_version(manifest) if manifest is not None and manifest.is_file() else (manifest,)
-    )
+    key = _file_version(db)
+    for path in (manifest, _semantic_fallback(manifest)):
+        key += _file_version(path) if path is not None and path.is_file() else (path,)
+    return key
+
+
+def _semantic_fallback(manifest: Path | None) -> Path:
+    """The semantic manifest of a dev build, read when the database embeds none (a working
+    warehouse, or one published before the semantic manifest was embedded): the one next to
+    `manifest`, else the project's target/semantic_manifest.json."""
+    return semantic_manifest_path(manifest if manifest is not None else paths.manifest_path())
 
 
 def _catalog(
     connection: DuckDBPyConnection, key: tuple[object, ...], manifest: Path | None
 ) -> Catalog:
     """The catalog of the database, discovered once per process for each version of the file
-    (and of the manifest): reading it costs a reader more than a scorecard's statement."""
+    (and of the manifests): reading it costs a reader more than a scorecard's statement."""
     cached = _CATALOGS.get(key)
     if cached is None:
         ratios = load_manifest_ratios(manifest) if manifest is not None else None
-        cached = discover(connection, ratios)
+        semantic = semantic_layer(connection, _semantic_fallback(manifest))
+        cached = discover(connection, ratios, semantic)
         if len(_CATALOGS) >= _MAX_CATALOGS:
             _CATALOGS.clear()
         _CATALOGS[key] = cached

@@ -8,10 +8,13 @@ denominator: ...}` for a ratio that is not a share, such as a mean or a cost per
 comes from the `ccmetrics_meta.metric_ratios` table that `ccmetrics publish` embeds, or from
 the dbt manifest.
 
-A metric is either additive (a count or a sum, re-aggregated with `sum`) or a ratio
+Which column is additive is declared too, never read from its name: a column the semantic
+layer's measures sum (`agg: sum`, see `ccmetrics.registry`), or the numerator or denominator
+of a declared ratio. A metric is either additive (re-aggregated with `sum`) or a ratio
 (re-aggregated as sum(numerator) / sum(denominator): a rate of rates is never averaged).
-Numeric columns that are neither (a mean or an index published without its parts) are listed
-but refused by queries, because no correct re-aggregation exists for them.
+Numeric columns declared as neither (a mean or an index published without its parts, an
+attribute such as an agent's hourly cost, a column nobody declared) are listed but refused by
+queries, with the way to declare them.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
+
+from ccmetrics.registry import SemanticLayer, semantic_layer
 
 if TYPE_CHECKING:
     from duckdb import DuckDBPyConnection
@@ -44,20 +49,11 @@ _NUMERIC = re.compile(
 )
 INTEGER_TYPE = re.compile(r"^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|U\w*INT)")
 _DIMENSION = re.compile(r"^(VARCHAR|BOOLEAN|DATE|TIMESTAMP)")
-# A numeric column is summed when its name says it is a total (`_sum`, `_count`, `total_`) or
-# it is an integer count, unless its last name token marks a position or a score. A double is
-# refused when a name token says it is a mean, a rate, an index or a setting (asa_seconds is a
-# mean although it ends in _seconds, asa_wait_seconds is a total), and otherwise summed only
-# when its name ends in the unit of an additive quantity.
-_TOTAL_NAME = re.compile(r"(_sum|_total|_count)$|^(total_|sum_)")
-_NON_ADDITIVE_INTEGER = re.compile(r"(^|_)(rank|score|index|level)$")
-_NON_ADDITIVE_NAME = re.compile(
-    r"(^|_)(avg|mean|median|min|max|rate|share|pct|percent|index|score|nps|csat|cxi"
-    r"|delta|spread|consistency|per|ratio|level|gap|occupancy|utilization|adherence|target"
-    r"|threshold|rank|interval|erlangs|weight|agents)(_|$)|(^|_)(asa|aht)(_seconds)?$"
-)
-_ADDITIVE_UNIT = re.compile(
-    r"(_seconds|_minutes|_hours|_cost|_amount|_revenue|_savings|_saved)$|^(cost|revenue)"
+DECLARE_HINT = (
+    "declare it in the semantic layer (a measure with agg: sum in "
+    "models/semantic/_semantic__models.yml) if it is a count or a sum, or as a ratio (a "
+    "rate_of test, or column meta ccmetrics: {numerator: ..., denominator: ...}) if it is one; "
+    "see docs/registry.md"
 )
 
 
@@ -93,6 +89,8 @@ class Mart:
 @dataclass(frozen=True)
 class Catalog:
     marts: Mapping[str, Mart]
+    semantic: SemanticLayer = field(default_factory=SemanticLayer)
+    """The semantic layer the marts were published with: what each metric is."""
 
     def metric_names(self) -> tuple[str, ...]:
         return tuple(sorted({n for m in self.marts.values() for n in m.queryable_metrics()}))
@@ -199,8 +197,8 @@ def _non_additive_reason(name: str, scope: list[Mart]) -> str | None:
         metric = mart.metrics.get(name)
         if metric is not None:
             return (
-                f"metric {name!r} of {mart.name} cannot be re-aggregated (no numerator and "
-                "denominator are declared for it); query its parts instead: "
+                f"metric {name!r} of {mart.name} is not declared additive or a ratio, so no "
+                f"re-aggregation of it is known: {DECLARE_HINT}; or query its parts: "
                 f"{_listing(mart.queryable_metrics())}"
             )
     return None
@@ -252,11 +250,16 @@ def embedded_ratios(con: DuckDBPyConnection) -> dict[tuple[str, str], tuple[str,
 
 
 def discover(
-    con: DuckDBPyConnection, ratios: Mapping[tuple[str, str], tuple[str, str]] | None = None
+    con: DuckDBPyConnection,
+    ratios: Mapping[tuple[str, str], tuple[str, str]] | None = None,
+    semantic: SemanticLayer | None = None,
 ) -> Catalog:
     """Read the marts of an open DuckDB connection; `ratios` add to (and win over) the ones
-    embedded in the database."""
+    embedded in the database, `semantic` replaces the semantic layer embedded in it (a dev
+    build's target/semantic_manifest.json)."""
     ratios = {**(embedded_ratios(con) or {}), **(ratios or {})}
+    semantic = semantic if semantic is not None else semantic_layer(con)
+    additive = semantic.additive_columns()
     tables = con.execute(
         """
         select schema_name, table_name, coalesce(estimated_size, 0), coalesce(comment, '')
@@ -285,9 +288,9 @@ def discover(
         if not table.startswith(MART_PREFIXES) or schema == META_SCHEMA or table in marts:
             continue
         marts[table] = _mart(
-            table, schema, by_table.get((schema, table), []), ratios, size, comment
+            table, schema, by_table.get((schema, table), []), ratios, additive, size, comment
         )
-    return Catalog(marts)
+    return Catalog(marts, semantic)
 
 
 def _mart(
@@ -295,6 +298,7 @@ def _mart(
     schema: str,
     columns: list[tuple[str, str, str]],
     ratios: Mapping[tuple[str, str], tuple[str, str]],
+    additive: set[tuple[str, str]],
     size: int,
     comment: str,
 ) -> Mart:
@@ -320,12 +324,11 @@ def _mart(
     for column, data_type in types.items():
         if column in metrics or not _NUMERIC.match(data_type):
             continue
-        if INTEGER_TYPE.match(data_type):
-            additive = not _NON_ADDITIVE_INTEGER.search(column)
-        else:
-            additive = not _NON_ADDITIVE_NAME.search(column) and bool(_ADDITIVE_UNIT.search(column))
-        additive = additive or column in parts or bool(_TOTAL_NAME.search(column))
-        metrics[column] = Metric(column, "sum" if additive else "non_additive")
+        # Additive only when declared: summed by a semantic measure, or the numerator or
+        # denominator of a declared ratio. Any other number (an attribute such as an hourly
+        # cost, a mean, an index) is listed but refused by queries.
+        declared = column in parts or (name, column) in additive
+        metrics[column] = Metric(column, "sum" if declared else "non_additive")
     dimensions = tuple(
         column
         for column, data_type in types.items()

@@ -16,12 +16,13 @@ temporary file behind; the next publish removes it.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
@@ -33,6 +34,7 @@ from ccmetrics.catalog import (
     discover,
     load_manifest_ratios,
 )
+from ccmetrics.registry import MANIFEST_TABLE, read_manifest, semantic_manifest_path
 
 BUILD_RUNS = "build_runs"
 """`ccmetrics_meta.build_runs` in the working database: one row per dbt invocation."""
@@ -159,8 +161,9 @@ def publish(
                 raise PublishError(f"{source} holds no marts (tables named fct_* or dim_*)")
             rows = _copy_marts(con, marts)
             con.execute("detach working")
-            ratios = load_manifest_ratios(manifest or paths.manifest_path())
-            _embed_catalog(con, ratios)
+            manifest = manifest or paths.manifest_path()
+            ratios = load_manifest_ratios(manifest)
+            _embed_catalog(con, ratios, read_manifest(semantic_manifest_path(manifest)))
             catalog = discover(con)
             con.execute("checkpoint")
         finally:
@@ -223,9 +226,20 @@ def _copy_marts(con: DuckDBPyConnection, marts: MartColumns) -> dict[str, int]:
 
 
 def _embed_catalog(
-    con: DuckDBPyConnection, ratios: Mapping[tuple[str, str], tuple[str, str]]
+    con: DuckDBPyConnection,
+    ratios: Mapping[tuple[str, str], tuple[str, str]],
+    semantic: Mapping[str, Any] | None,
 ) -> None:
+    """The declarations readers need with the marts: the ratios' numerators and denominators,
+    and the semantic manifest (what each metric is, which columns are additive, the
+    headlines), as the build that made the marts wrote it (`semantic_manifest.json` next to
+    `manifest`); without it every reader would read whichever manifest the last parse left."""
     con.execute(f"create schema {META_SCHEMA}")
+    if semantic is not None:
+        con.execute(f"create table {META_SCHEMA}.{MANIFEST_TABLE} (manifest varchar)")
+        con.execute(
+            f"insert into {META_SCHEMA}.{MANIFEST_TABLE} values (?)", [json.dumps(semantic)]
+        )
     con.execute(
         f"create table {META_SCHEMA}.{RATIOS_TABLE} "
         "(mart varchar, metric varchar, numerator varchar, denominator varchar)"

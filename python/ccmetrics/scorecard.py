@@ -1,5 +1,11 @@
 """The scorecard: the four generations of metrics, workforce and cost, each with its trend.
 
+Its lines are the semantic layer's headline metrics (`ccmetrics.registry`: the metrics whose
+`config: meta: ccmetrics: headline:` places them in a section), under their labels; each is
+read as the semantic layer defines it, from the mart columns of its measures, and a derived
+metric (NPS, CXI) is its manifest expression over its inputs, so a `--vars` change the build
+made (CXI weights, the service-level threshold) reaches the scorecard with the marts.
+
 The period is the last `days` complete reporting days, compared with the `days` before them;
 with a whole number of weeks, the periods are whole weeks starting on the build's
 `week_start`. A trailing fragment (the last reporting day the deliveries cover only in part,
@@ -17,489 +23,36 @@ import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
+import sqlglot
 from sqlglot import exp
 
-from ccmetrics.catalog import Catalog, CatalogError, Mart
+from ccmetrics.catalog import Catalog, CatalogError
 from ccmetrics.provenance import META_MARTS, WEEKDAYS, Provenance, read_provenance
+from ccmetrics.registry import Formula, Headline, HeadlineSection, Term, Unit
 from ccmetrics.sqlbuild import BatchQuery, Filter, Period, Read, build_batch
 
 if TYPE_CHECKING:
     import pandas as pd
+    from duckdb import DuckDBPyConnection
 
     from ccmetrics.api import Warehouse
 
-Unit = Literal["rate", "seconds", "money", "count", "score", "index"]
-Combine = Literal["ratio", "nps", "product", "cxi"]
-QUEUE_MARTS = ("fct_queue_daily", "fct_queue_intervals")
-COST_MART = "fct_cost_channel_daily"
 Source = tuple[str, tuple[tuple[str, str, str], ...]]
-"""A mart and the filters a scorecard line reads it with: one query per source."""
+"""A mart and the filters a headline reads it with: one query per source."""
+QUEUE_MARTS = ("fct_queue_daily", "fct_queue_intervals")
 NO_MART = "no mart yet"
 UNDELIVERED = "n/a ("
 """How the status of a figure begins when it is not available for a stated reason (a landing
-source never delivered, a parameter the build did not publish)."""
-
-
-@dataclass(frozen=True)
-class Line:
-    """One headline metric: what the scorecard and the report both show under `label`."""
-
-    label: str
-    metric: str
-    """The mart column that holds the metric (a ratio re-aggregated from its parts, or a sum)."""
-    mart: str
-    """The mart the semantic layer reads the metric from."""
-    unit: Unit
-    higher_is_better: bool | None = None
-    parts: tuple[str, ...] = ()
-    """The additive columns the metric is aggregated from when the mart publishes no ratio
-    column for it (numerator, denominator; the components of an index)."""
-    combine: Combine = "ratio"
-    """How `parts` combine: a / b; NPS 100 * (promoters - detractors) / responses;
-    (a / b) x (c / d); CXI 100 x the build's cxi_weights mean of the present component
-    ratios."""
-    where: tuple[tuple[str, str, str], ...] = ()
-    """Filters: the phone channel for telephone-era queue metrics, one grain of a mart that
-    holds several side by side (attrition per week and month)."""
-    needs: tuple[str, ...] = ("contacts",)
-    """Landing sources without which the figure means nothing (labor needs agent states)."""
-
-
-@dataclass(frozen=True)
-class Section:
-    key: str
-    title: str
-    intro: str
-    lines: tuple[Line, ...]
-
-
+source never delivered, a part nobody declared)."""
 LABOR = ("agent_states", "agents")
 """Labor cost is logged-in time (agent states) x the agent's hourly cost (agents)."""
-COST = ("cost_lines", *LABOR)
-PHONE = (("channel", "=", "phone"),)
-QUEUE = "fct_queue_daily"
 
 
-def _queue(
-    label: str,
-    name: str,
-    unit: Unit,
-    better: bool | None,
-    *parts: str,
-    needs: tuple[str, ...] = ("contacts",),
-) -> Line:
-    return Line(label, name, QUEUE, unit, better, parts=parts, needs=needs)
-
-
-def _phone_queue(label: str, name: str, unit: Unit, better: bool | None, *parts: str) -> Line:
-    """A telephone-era queue metric: its 20-second threshold means nothing for e-mail or
-    messaging queues, whose waits are hours, so it is scored on the phone channel."""
-    return Line(f"{label} (phone)", name, QUEUE, unit, better, parts=parts, where=PHONE)
-
-
-def _rate(
-    label: str,
-    name: str,
-    mart: str,
-    better: bool | None,
-    *parts: str,
-    unit: Unit = "rate",
-    needs: tuple[str, ...] = ("contacts",),
-) -> Line:
-    return Line(label, name, mart, unit, better, parts=parts, needs=needs)
-
-
-SECTIONS: tuple[Section, ...] = (
-    Section(
-        "gen1",
-        "Generation 1 - efficiency",
-        "Telephone-era queue metrics: offered calls, service level, speed of answer, answer "
-        "and abandon rates on the phone channel (a 20-second threshold means nothing for "
-        "e-mail), handle time, first-contact resolution and labor cost per handled contact.",
-        (
-            _phone_queue("offered", "offered", "count", None),
-            _phone_queue(
-                "service level",
-                "service_level",
-                "rate",
-                True,
-                "service_level_numerator",
-                "service_level_denominator",
-            ),
-            _phone_queue("ASA", "asa_seconds", "seconds", False, "asa_wait_seconds", "answered"),
-            _queue("AHT", "aht_seconds", "seconds", False, "handle_seconds", "handled_contacts"),
-            _phone_queue(
-                "answer rate",
-                "answer_rate",
-                "rate",
-                True,
-                "answer_rate_numerator",
-                "answer_rate_denominator",
-            ),
-            _phone_queue(
-                "abandon rate",
-                "abandon_rate",
-                "rate",
-                False,
-                "abandon_rate_numerator",
-                "abandon_rate_denominator",
-            ),
-            _queue(
-                "FCR ({fcr_window})",
-                "fcr_rate_default",
-                "rate",
-                True,
-                "fcr_resolved_default",
-                "fcr_eligible_default",
-            ),
-            _queue(
-                "FCR ({fcr_window_7d})",
-                "fcr_rate_7d",
-                "rate",
-                True,
-                "fcr_resolved_7d",
-                "fcr_eligible_7d",
-            ),
-            _queue("labor cost", "labor_cost", "money", None, needs=LABOR),
-            _queue(
-                "labor cost per contact",
-                "cost_per_contact",
-                "money",
-                False,
-                "labor_cost",
-                "handled_contacts",
-                needs=LABOR,
-            ),
-        ),
-    ),
-    Section(
-        "gen2",
-        "Generation 2 - experience",
-        "Multichannel-era customer experience: satisfaction, loyalty, response within the "
-        "channel's target and resolution in self-service.",
-        (
-            _rate(
-                "first response (mean)",
-                "first_response_seconds_mean",
-                "fct_response_daily",
-                False,
-                "first_response_seconds_sum",
-                "responded_contacts",
-                unit="seconds",
-            ),
-            _rate(
-                "response within target",
-                "response_within_target_rate",
-                "fct_response_daily",
-                True,
-                "responded_within_target",
-                "inbound_contacts",
-            ),
-            _rate(
-                "omnichannel response",
-                "omnichannel_response_rate",
-                "fct_response_daily",
-                True,
-                "responded_contacts",
-                "inbound_contacts",
-            ),
-            _rate(
-                "CSAT",
-                "csat",
-                "fct_satisfaction_daily",
-                True,
-                "csat_satisfied_responses",
-                "csat_responses",
-                needs=("surveys",),
-            ),
-            Line(
-                "NPS",
-                "nps",
-                "fct_satisfaction_daily",
-                "score",
-                True,
-                parts=("nps_promoters", "nps_detractors", "nps_responses"),
-                combine="nps",
-                needs=("surveys",),
-            ),
-            _rate(
-                "channel integration",
-                "channel_integration_rate",
-                "fct_channel_integration_daily",
-                True,
-                "context_carrying_follow_ups",
-                "channel_switch_follow_ups",
-            ),
-            _rate(
-                "self-service",
-                "self_service_rate",
-                "fct_channel_mix_daily",
-                True,
-                "self_served_interactions",
-                "interactions",
-            ),
-        ),
-    ),
-    Section(
-        "gen3",
-        "Generation 3 - AI assists",
-        "Omnichannel intelligence: the bot resolving or handing off, knowledge-base look-ups "
-        "that found an article that was used, and the handling time automation saved.",
-        (
-            _rate(
-                "bot resolution",
-                "bot_resolution_rate",
-                "fct_bot_daily",
-                True,
-                "bot_resolutions",
-                "bot_resolution_eligible",
-                needs=("bot_sessions",),
-            ),
-            _rate(
-                "bot handoff",
-                "bot_handoff_rate",
-                "fct_bot_daily",
-                False,
-                "bot_handoffs",
-                "bot_sessions",
-                needs=("bot_sessions",),
-            ),
-            _rate(
-                "KB hit rate",
-                "kb_hit_rate",
-                "fct_kb_daily",
-                True,
-                "kb_hits",
-                "lookups",
-                needs=("kb_events",),
-            ),
-            Line(
-                "automation savings",
-                "handle_seconds_saved",
-                "fct_automation_savings_daily",
-                "seconds",
-                True,
-                needs=("bot_sessions",),
-            ),
-        ),
-    ),
-    Section(
-        "gen4",
-        "Generation 4 - value creation",
-        "Large-model era: the customer experience index, satisfaction with AI-handled "
-        "interactions, AI coverage and the revenue AI recommendations convert.",
-        (
-            Line(
-                "CXI",
-                "cxi",
-                "fct_cxi_daily",
-                "index",
-                True,
-                parts=(
-                    "csat_numerator",
-                    "csat_denominator",
-                    "fcr_numerator",
-                    "fcr_denominator",
-                    "response_numerator",
-                    "response_denominator",
-                ),
-                combine="cxi",
-            ),
-            _rate(
-                "AI interaction CSAT",
-                "ai_interaction_csat",
-                "fct_ai_interaction_csat_daily",
-                True,
-                "ai_csat_satisfied_responses",
-                "ai_csat_responses",
-                needs=("surveys",),
-            ),
-            _rate(
-                "automation coverage",
-                "automation_coverage",
-                "fct_automation_daily",
-                True,
-                "ai_touched_interactions",
-                "interactions",
-            ),
-            Line(
-                "automation rate",
-                "automation_rate",
-                "fct_automation_daily",
-                "rate",
-                True,
-                parts=(
-                    "ai_touched_interactions",
-                    "interactions",
-                    "bot_resolutions",
-                    "bot_resolution_eligible",
-                ),
-                combine="product",
-                needs=("contacts", "bot_sessions"),
-            ),
-            _rate(
-                "recommendation conversion",
-                "recommendation_conversion_rate",
-                "fct_recommendation_conversion_daily",
-                True,
-                "recommendations_accepted",
-                "recommendations_offered",
-                needs=("ai_recommendations",),
-            ),
-            Line(
-                "recommendation revenue",
-                "revenue",
-                "fct_recommendation_conversion_daily",
-                "money",
-                True,
-                needs=("ai_recommendations",),
-            ),
-            _rate(
-                "assist AHT delta",
-                "agent_assist_aht_delta_seconds",
-                "fct_agent_assist_aht_delta_daily",
-                False,
-                "weighted_delta_seconds_sum",
-                "assisted_handled_compared",
-                unit="seconds",
-            ),
-        ),
-    ),
-    Section(
-        "workforce",
-        "Workforce and quality",
-        "Adherence to schedule, occupancy and utilization of agents, schedule fit, attrition, "
-        "and QA evaluations of agents and sampled bot conversations.",
-        (
-            _rate(
-                "schedule adherence",
-                "schedule_adherence",
-                "fct_schedule_adherence",
-                True,
-                "adherent_minutes",
-                "scheduled_minutes",
-                needs=("agent_states", "schedules"),
-            ),
-            _rate(
-                "occupancy",
-                "occupancy",
-                "fct_agent_occupancy",
-                None,
-                "handling_seconds",
-                "occupied_or_available_seconds",
-                needs=("agent_states",),
-            ),
-            _rate(
-                "utilization",
-                "utilization",
-                "fct_agent_occupancy",
-                None,
-                "handling_seconds",
-                "paid_seconds",
-                needs=("agent_states",),
-            ),
-            _rate(
-                "schedule fit",
-                "schedule_fit_rate",
-                "fct_schedule_fit_daily",
-                True,
-                "intervals_within_one_agent",
-                "intervals_evaluated",
-                needs=("contacts", "schedules"),
-            ),
-            Line(
-                "attrition (weekly)",
-                "attrition_rate",
-                "fct_attrition",
-                "rate",
-                False,
-                parts=("leavers", "average_headcount"),
-                where=(("period_grain", "=", "week"),),
-                needs=("agents",),
-            ),
-            _rate(
-                "QA score",
-                "qa_score",
-                "fct_qa_scores",
-                True,
-                "score_sum",
-                "evaluations",
-                unit="score",
-                needs=("qa_evaluations",),
-            ),
-            _rate(
-                "QA fatal errors",
-                "qa_fatal_error_rate",
-                "fct_qa_scores",
-                False,
-                "fatal_error_evaluations",
-                "evaluations",
-                needs=("qa_evaluations",),
-            ),
-        ),
-    ),
-    Section(
-        "cost-summary",
-        "Cost",
-        "Total cost (labor, telephony, bot and AI platforms, other lines, shared costs "
-        "allocated to channels) per contact, per resolved issue and per customer served.",
-        (
-            Line("total cost", "total_cost", COST_MART, "money", None, needs=COST),
-            _rate(
-                "cost per contact",
-                "cost_per_contact",
-                COST_MART,
-                False,
-                "total_cost",
-                "contacts",
-                unit="money",
-                needs=COST,
-            ),
-            _rate(
-                "cost per resolution",
-                "cost_per_resolution",
-                COST_MART,
-                False,
-                "total_cost",
-                "resolved_issues",
-                unit="money",
-                needs=COST,
-            ),
-            _rate(
-                "human cost per resolution",
-                "human_cost_per_resolution",
-                COST_MART,
-                False,
-                "human_cost",
-                "human_resolved_issues",
-                unit="money",
-                needs=COST,
-            ),
-            _rate(
-                "AI cost per resolution",
-                "ai_cost_per_resolution",
-                COST_MART,
-                False,
-                "ai_cost",
-                "bot_resolved_issues",
-                unit="money",
-                needs=COST,
-            ),
-            _rate(
-                "cost per user",
-                "cost_per_user",
-                COST_MART,
-                False,
-                "total_cost",
-                "customers_served",
-                unit="money",
-                needs=COST,
-            ),
-        ),
-    ),
-)
+def headline_sections(catalog: Catalog) -> tuple[HeadlineSection, ...]:
+    """The scorecard's sections: the semantic layer's headline metrics (see registry)."""
+    return catalog.semantic.headline_sections()
 
 
 @dataclass(frozen=True)
@@ -514,7 +67,7 @@ class Periods:
 @dataclass(frozen=True)
 class Figure:
     section: str
-    line: Line
+    headline: Headline
     label: str
     """The line's label with the build's parameters filled in ("FCR (24 h)")."""
     source: str | None
@@ -527,7 +80,7 @@ class Figure:
 
     @property
     def unit(self) -> Unit:
-        return self.line.unit
+        return self.headline.unit
 
     @property
     def delta(self) -> float | None:
@@ -676,87 +229,141 @@ def complete_range(
 
 @dataclass(frozen=True)
 class Placement:
-    """Where a line's figure comes from: one metric, or parts combined by the scorecard."""
+    """Where a headline's figure comes from: the mart columns of its formula, each read
+    under the headline's filters where its mart has them (a declared ratio column when the
+    mart publishes the ratio over the same parts, which the query API re-aggregates alike)."""
 
-    mart: str
-    metric: str | None
-    parts: tuple[str, ...] = ()
-    where: tuple[tuple[str, str, str], ...] = ()
+    formula: Formula
+    reads: Mapping[Term, tuple[Source, str]]
+    """Each term of the formula -> the source it is read from and the column read."""
 
     @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.metric,) if self.metric else self.parts
+    def mart(self) -> str:
+        return self.formula.marts()[0]
+
+    def ratio_column(self) -> str | None:
+        """The mart's ratio column read for a ratio formula, None when it is combined here."""
+        if self.formula.kind != "ratio":
+            return None
+        column = self.reads[self.formula.terms[0]][1]
+        return column if column != self.formula.terms[0].column else None
 
 
-def locate(warehouse: Warehouse, line: Line) -> Placement | str:
-    """Where to read a line from in its mart, or why it cannot be shown."""
-    found = warehouse.catalog.marts.get(line.mart)
-    if found is None or not found.time_column:
-        return NO_MART
-    metric = found.metrics.get(line.metric)
-    if metric is not None and metric.kind != "non_additive":
-        return Placement(line.mart, line.metric, where=_where(line, found))
-    if line.parts and set(line.parts) <= set(found.queryable_metrics()):
-        return Placement(line.mart, None, line.parts, _where(line, found))
-    if metric is not None:
-        return f"{line.metric} ({line.mart}) declares no numerator/denominator"
-    return NO_MART
-
-
-def _where(line: Line, mart: Mart) -> tuple[tuple[str, str, str], ...]:
-    """The line's filters on columns this mart has."""
-    return tuple(item for item in line.where if item[0] in mart.dimensions)
-
-
-CXI_COMPONENTS = ("csat", "fcr", "response")
-"""The keys of var cxi_weights, in the order of the CXI line's parts."""
-
-
-def cxi_weights(provenance: Provenance) -> dict[str, float] | None:
-    """The CXI weights the build used (dim_build_parameters), None when it did not say."""
-    weights = provenance.parameters.get("cxi_weights")
-    if not isinstance(weights, Mapping) or not all(k in weights for k in CXI_COMPONENTS):
-        return None
-    return {name: float(weights[name]) for name in CXI_COMPONENTS}
-
-
-def _cxi(numbers: Sequence[float], weights: Mapping[str, float]) -> float | None:
-    """100 x the weighted mean of the components that have data, the mart's own rule, with
-    the weights the build used."""
-    present = [
-        (weights[name], numerator / denominator)
-        for name, numerator, denominator in zip(
-            CXI_COMPONENTS, numbers[0::2], numbers[1::2], strict=True
+def locate(warehouse: Warehouse, headline: Headline) -> Placement | str:
+    """Where to read a headline from, or why it cannot be shown."""
+    marts = warehouse.catalog.marts
+    reads: dict[Term, tuple[Source, str]] = {}
+    for term in headline.formula.all_terms():
+        found = marts.get(term.mart)
+        if found is None or not found.time_column:
+            return NO_MART
+        metric = found.metrics.get(term.column)
+        if metric is None or metric.kind != "sum":
+            return f"n/a ({term.column} of {term.mart} is not a column the marts declare additive)"
+        where = tuple(
+            item for item in (*term.where, *headline.where) if item[0] in found.dimensions
         )
-        if denominator
-    ]
-    total_weight = sum(weight for weight, _ in present)
-    if not total_weight:
-        return None
-    return 100 * sum(weight * ratio for weight, ratio in present) / total_weight
+        reads[term] = ((term.mart, where), term.column)
+    formula = headline.formula
+    if formula.kind == "ratio":
+        numerator, denominator = formula.terms
+        (source, _), (other, _) = reads[numerator], reads[denominator]
+        home = marts[numerator.mart]
+        for metric in home.metrics.values():
+            if (
+                source == other
+                and metric.kind == "ratio"
+                and (metric.numerator, metric.denominator) == (numerator.column, denominator.column)
+            ):
+                reads = {numerator: (source, metric.name), denominator: (source, metric.name)}
+                break
+    return Placement(formula, reads)
 
 
-def _combine(
-    line: Line, values: Sequence[float | None], weights: Mapping[str, float] | None = None
-) -> float | None:
-    if any(value is None for value in values):
-        return None
-    numbers = [float(value) for value in values if value is not None]
-    if line.combine == "nps":
-        promoters, detractors, responses = numbers
-        return 100 * (promoters - detractors) / responses if responses else None
-    if line.combine == "product":
-        a, b, c, d = numbers
-        return (a / b) * (c / d) if b and d else None
-    if line.combine == "cxi":
-        return _cxi(numbers, weights) if weights is not None else None
-    numerator, denominator = numbers
-    return numerator / denominator if denominator else None
+def _value(
+    placement: Placement,
+    formula: Formula,
+    read: Mapping[Source, Mapping[str, Mapping[str, float | None]]],
+    labels: Sequence[str],
+    connection: DuckDBPyConnection,
+) -> dict[str, float | None]:
+    """The formula's value per period label, from the summed columns `read` holds."""
+
+    def column(term: Term, label: str) -> float | None:
+        source, name = placement.reads[term]
+        return read[source].get(label, {}).get(name)
+
+    if formula.kind == "sum":
+        return {label: column(formula.terms[0], label) for label in labels}
+    if formula.kind == "ratio":
+        numerator, denominator = formula.terms
+        if placement.reads[numerator] == placement.reads[denominator]:
+            return {label: column(numerator, label) for label in labels}
+        values = {}
+        for label in labels:
+            top, bottom = column(numerator, label), column(denominator, label)
+            values[label] = top / bottom if top is not None and bottom else None
+        return values
+    inputs = {
+        name: _value(placement, item, read, labels, connection) for name, item in formula.inputs
+    }
+    return evaluate_derived(formula, inputs, labels, connection)
+
+
+def evaluate_derived(
+    formula: Formula,
+    inputs: Mapping[str, Mapping[str, float | None]],
+    labels: Sequence[str],
+    connection: DuckDBPyConnection,
+) -> dict[str, float | None]:
+    """A derived metric's expression, as the semantic manifest states it, evaluated by the
+    database over its inputs' values per label: the definition is never restated here."""
+    names = [name for name, _ in formula.inputs]
+    expression = derived_expression(formula.expr, names)
+    rows = ", ".join(
+        "(" + ", ".join(["?"] + ["cast(? as double)"] * len(names)) + ")" for _ in labels
+    )
+    columns = ", ".join(exp.to_identifier(n, quoted=True).sql("duckdb") for n in ["label", *names])
+    statement = f"select label, {expression} from (values {rows}) as inputs({columns})"
+    values = [v for label in labels for v in (label, *(inputs[n].get(label) for n in names))]
+    found = dict(connection.execute(statement, values).fetchall()) if labels else {}
+    return {label: None if _missing(found.get(label)) else float(found[label]) for label in labels}
+
+
+def derived_expression(expr: str, names: Sequence[str]) -> str:
+    """The derived metric's expression as DuckDB SQL, refused unless it is arithmetic over
+    the metric's own inputs (no table, no subquery, no function beyond plain arithmetic)."""
+    allowed = (
+        exp.Column,
+        exp.Identifier,
+        exp.Literal,
+        exp.Paren,
+        exp.Binary,
+        exp.Neg,
+        exp.Nullif,
+        exp.Coalesce,
+        exp.Case,
+        exp.If,
+        exp.Null,
+        exp.Boolean,
+        exp.Not,
+        exp.Is,
+    )
+    try:
+        tree = sqlglot.parse_one(expr, read="duckdb")
+    except sqlglot.errors.ParseError as error:
+        raise CatalogError(f"derived metric expression {expr!r} does not parse: {error}") from None
+    for node in tree.walk():
+        if not isinstance(node, allowed):
+            raise CatalogError(f"derived metric expression {expr!r}: {node.key} not allowed")
+        if isinstance(node, exp.Column) and (node.table or node.name not in names):
+            raise CatalogError(f"derived metric expression {expr!r}: unknown input {node.sql()}")
+    return tree.sql(dialect="duckdb")
 
 
 @dataclass(frozen=True)
 class Plan:
-    """Where every line reads from and the one statement that reads them all: what a
+    """Where every headline reads from and the one statement that reads them all: what a
     scorecard computes before it touches the data, the same for every run over one catalog."""
 
     placed: Mapping[tuple[str, str], Placement | str]
@@ -772,16 +379,19 @@ _MAX_PLANS = 16
 def _fingerprint(catalog: Catalog) -> Hashable:
     """Everything of the catalog a plan depends on, hashable (a new Warehouse over the same
     snapshot discovers an equal catalog, not the same object)."""
-    return tuple(
-        (
-            mart.name,
-            mart.schema,
-            mart.time_column,
-            tuple(mart.columns.items()),
-            mart.dimensions,
-            tuple(mart.metrics.values()),
-        )
-        for mart in catalog.marts.values()
+    return (
+        tuple(
+            (
+                mart.name,
+                mart.schema,
+                mart.time_column,
+                tuple(mart.columns.items()),
+                mart.dimensions,
+                tuple(mart.metrics.values()),
+            )
+            for mart in catalog.marts.values()
+        ),
+        headline_sections(catalog),
     )
 
 
@@ -797,17 +407,18 @@ def plan(
     if cached is not None:
         return cached
     placed: dict[tuple[str, str], Placement | str] = {}
-    for section in SECTIONS:
-        for line in section.lines:
-            missing = unavailable[(section.title, line.label)]
-            placed[(section.title, line.label)] = (
-                f"n/a ({missing})" if missing else locate(warehouse, line)
+    for section in headline_sections(warehouse.catalog):
+        for headline in section.headlines:
+            missing = unavailable[(section.key, headline.metric)]
+            placed[(section.key, headline.metric)] = (
+                f"n/a ({missing})" if missing else locate(warehouse, headline)
             )
     wanted: dict[Source, list[str]] = {}
     for place in placed.values():
         if isinstance(place, Placement):
-            columns = wanted.setdefault((place.mart, place.where), [])
-            columns += [c for c in place.columns if c not in columns]
+            for source, column in place.reads.values():
+                columns = wanted.setdefault(source, [])
+                columns += [column] if column not in columns else []
     reads = [
         Read(mart, tuple(names), tuple(Filter(*item) for item in where))
         for (mart, where), names in wanted.items()
@@ -823,7 +434,7 @@ def plan(
 def _values(
     warehouse: Warehouse, built: Plan, windows: Sequence[Period]
 ) -> dict[Source, dict[str, dict[str, float | None]]]:
-    """Source -> period label -> metric -> value, from the plan's one statement."""
+    """Source -> period label -> column -> value, from the plan's one statement."""
     values: dict[Source, dict[str, dict[str, float | None]]] = {
         source: {item.label: {} for item in windows} for source in built.sources
     }
@@ -889,66 +500,60 @@ LEGACY_FCR_SUFFIXES = ("24h", "72h", "7d")
 dim_build_parameters has no fcr_windows row."""
 
 
-def line_label(line: Line, provenance: Provenance) -> str:
-    """The line's label with the build's parameters filled in ("FCR (24 h)")."""
-    windows = window_labels(provenance)
-    return line.label.format(
-        fcr_window=windows["default"],
-        **{f"fcr_window_{suffix}": label for suffix, label in windows.items()},
-    )
+def headline_label(headline: Headline, provenance: Provenance) -> str:
+    """The headline's label; an FCR headline's window in parentheses is the build's ("FCR
+    (2 h)" for the default window var fcr_window_hours)."""
+    if headline.fcr_window is None:
+        return headline.label
+    window = window_labels(provenance).get(headline.fcr_window, headline.fcr_window)
+    stem, _, _ = headline.label.rpartition(" (")
+    return f"{stem or headline.label} ({window})"
 
 
 @dataclass(frozen=True)
 class Evaluated:
-    """A line over named periods: its figure per period label, or why it has none."""
+    """A headline over named periods: its figure per period label, or why it has none."""
 
-    section: Section
-    line: Line
+    section: HeadlineSection
+    headline: Headline
     label: str
     place: Placement | str
     values: Mapping[str, float | None]
     unavailable: str | None
-    """Why the line's landing sources make it meaningless ("no surveys delivered")."""
+    """Why the headline's landing sources make it meaningless ("no surveys delivered")."""
 
     @property
     def source(self) -> str | None:
         if not isinstance(self.place, Placement):
             return None
-        return self.place.metric or _formula(self.line)
+        return self.place.ratio_column() or self.headline.formula.text()
 
 
 def evaluate(
     warehouse: Warehouse, provenance: Provenance, windows: Sequence[Period]
 ) -> list[Evaluated]:
-    """Every headline line over every period of `windows` (non-overlapping), in one
-    statement: what the scorecard compares and the report shows, computed once."""
-    unavailable = _unavailable(provenance)
+    """Every headline over every period of `windows` (non-overlapping), in one statement:
+    what the scorecard compares and the report shows, computed once."""
+    unavailable = _unavailable(warehouse.catalog, provenance)
     labels = tuple(item.label for item in windows)
     built = plan(warehouse, unavailable, labels)
     read = _values(warehouse, built, windows) if windows else {}
-    weights = cxi_weights(provenance)
     evaluated = []
-    for section in SECTIONS:
-        for line in section.lines:
-            place = built.placed[(section.title, line.label)]
-            if isinstance(place, Placement) and line.combine == "cxi" and weights is None:
-                place = "n/a (the build published no cxi_weights)"
+    for section in headline_sections(warehouse.catalog):
+        for headline in section.headlines:
+            key = (section.key, headline.metric)
+            place = built.placed[key]
             results: dict[str, float | None] = {}
             if isinstance(place, Placement):
-                for label in labels:
-                    values = read[(place.mart, place.where)].get(label, {})
-                    columns = [values.get(c) for c in place.columns]
-                    results[label] = (
-                        columns[0] if place.metric else _combine(line, columns, weights)
-                    )
+                results = _value(place, place.formula, read, labels, warehouse.connection)
             evaluated.append(
                 Evaluated(
                     section,
-                    line,
-                    line_label(line, provenance),
+                    headline,
+                    headline_label(headline, provenance),
                     place,
                     results,
-                    unavailable[(section.title, line.label)],
+                    unavailable[key],
                 )
             )
     return evaluated
@@ -966,18 +571,17 @@ def build_scorecard(warehouse: Warehouse, days: int = 7, end: date | None = None
     if periods.previous:
         windows.append(Period("previous", *periods.previous))
     figures = []
-    evaluated = evaluate(warehouse, provenance, windows)
-    for item in evaluated:
+    for item in evaluate(warehouse, provenance, windows):
         place = item.place
         if not isinstance(place, Placement):
             figures.append(
-                Figure(item.section.title, item.line, item.label, None, None, None, None, place)
+                Figure(item.section.title, item.headline, item.label, None, None, None, None, place)
             )
             continue
         figures.append(
             Figure(
                 item.section.title,
-                item.line,
+                item.headline,
                 item.label,
                 item.source,
                 place.mart,
@@ -986,7 +590,11 @@ def build_scorecard(warehouse: Warehouse, days: int = 7, end: date | None = None
                 "ok",
             )
         )
-    built = plan(warehouse, _unavailable(provenance), tuple(w.label for w in windows))
+    built = plan(
+        warehouse,
+        _unavailable(warehouse.catalog, provenance),
+        tuple(w.label for w in windows),
+    )
     return Scorecard(
         periods,
         tuple(figures),
@@ -996,25 +604,12 @@ def build_scorecard(warehouse: Warehouse, days: int = 7, end: date | None = None
     )
 
 
-def _unavailable(provenance: Provenance) -> dict[tuple[str, str], str | None]:
+def _unavailable(catalog: Catalog, provenance: Provenance) -> dict[tuple[str, str], str | None]:
     return {
-        (section.title, line.label): provenance.unavailable(line.needs)
-        for section in SECTIONS
-        for line in section.lines
+        (section.key, headline.metric): provenance.unavailable(headline.needs)
+        for section in headline_sections(catalog)
+        for headline in section.headlines
     }
-
-
-def _formula(line: Line) -> str:
-    if line.combine == "nps":
-        return "100 * ({} - {}) / {}".format(*line.parts)
-    if line.combine == "product":
-        return "({} / {}) * ({} / {})".format(*line.parts)
-    if line.combine == "cxi":
-        return (
-            "100 * cxi_weights mean of csat_numerator / csat_denominator, "
-            "fcr_numerator / fcr_denominator, response_numerator / response_denominator"
-        )
-    return "{} / {}".format(*line.parts)
 
 
 def format_value(value: float | None, unit: Unit) -> str:
@@ -1032,22 +627,29 @@ def format_value(value: float | None, unit: Unit) -> str:
 
 
 def format_delta(figure: Figure) -> str:
-    delta = figure.delta
-    if delta is None:
+    return format_change(figure.current, figure.previous, figure.headline)
+
+
+def format_change(current: float | None, previous: float | None, headline: Headline) -> str:
+    """current - previous in the headline's unit, and whether that is better or worse: the
+    scorecard's trend column and the report cards' change."""
+    if current is None or previous is None:
         return "-"
-    if figure.unit == "rate":
+    delta = current - previous
+    unit = headline.unit
+    if unit == "rate":
         text = f"{delta * 100:+.1f} pp"
-    elif figure.unit == "count":
+    elif unit == "count":
         text = f"{delta:+,.0f}"
-    elif figure.unit == "money":
+    elif unit == "money":
         text = f"{delta:+,.2f}"
-    elif figure.unit == "seconds":
+    elif unit == "seconds":
         text = f"{delta:+,.1f} s"
     else:
         text = f"{delta:+,.1f}"
-    if delta == 0 or figure.line.higher_is_better is None:
+    if delta == 0 or headline.higher_is_better is None:
         return text
-    better = (delta > 0) == figure.line.higher_is_better
+    better = (delta > 0) == headline.higher_is_better
     return f"{text} {'better' if better else 'worse'}"
 
 

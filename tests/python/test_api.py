@@ -116,7 +116,9 @@ def test_empty_denominator_gives_null(tmp_path):
 def test_unknown_and_non_additive_names_are_explained(warehouse):
     with pytest.raises(CatalogError, match="valid metrics: abandoned, aht_seconds"):
         warehouse.query(["nps"])
-    with pytest.raises(CatalogError, match="'csat_mean' of fct_csat_daily cannot be re-aggregated"):
+    with pytest.raises(
+        CatalogError, match="'csat_mean' of fct_csat_daily is not declared additive or a ratio"
+    ):
         warehouse.query(["csat_mean"])
     with pytest.raises(CatalogError, match="no single mart"):
         warehouse.query(["offered"], dimensions=["queue_name"])

@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from ccmetrics.catalog import discover
+from ccmetrics.registry import SemanticLayer
 
 
 @pytest.fixture
@@ -44,7 +45,23 @@ def catalog(tmp_path):
         ("fct_example_daily", "circular"): ("circular", "offered"),
         ("fct_example_daily", "rate_of_rates"): ("answer_rate", "asa_seconds"),
     }
-    yielded = discover(con, declared)
+    # additive only where a semantic measure sums the column (or it is a declared ratio's part)
+    measures = [
+        {"name": n, "agg": "sum", "expr": None}
+        for n in ("offered", "answered", "labor_cost", "weighted_delta_seconds_sum")
+    ]
+    semantic = SemanticLayer(
+        {
+            "semantic_models": [
+                {"node_relation": {"alias": "fct_example_daily"}, "measures": measures},
+                {
+                    "node_relation": {"alias": "fct_rates"},
+                    "measures": [{"name": "met", "agg": "sum", "expr": None}],
+                },
+            ]
+        }
+    )
+    yielded = discover(con, declared, semantic)
     con.close()
     return yielded
 

@@ -138,7 +138,9 @@ def make_working_db(path: Path) -> Path:
 
 
 def write_manifest(path: Path) -> Path:
+    """The sample's manifest.json, and its semantic_manifest.json next to it (as dbt writes)."""
     path.write_text(json.dumps(MANIFEST))
+    path.with_name("semantic_manifest.json").write_text(json.dumps(SEMANTIC_MANIFEST))
     return path
 
 
@@ -149,3 +151,136 @@ def publish_sample(directory: Path) -> Path:
     working = make_working_db(directory / "working.duckdb")
     manifest = write_manifest(directory / "manifest.json")
     return publish(working, directory / "published" / "ccmetrics.duckdb", manifest).path
+
+
+def _headline(section: str, order: int, unit: str, better: bool | None, **extra: object) -> dict:
+    return {
+        "ccmetrics": {
+            "headline": {
+                "section": section,
+                "order": order,
+                "unit": unit,
+                "higher_is_better": better,
+                **extra,
+            }
+        }
+    }
+
+
+def _measure(name: str) -> dict:
+    return {"name": name, "agg": "sum", "expr": None}
+
+
+def _simple(name: str, label: str, meta: dict | None = None) -> dict:
+    return {
+        "name": name,
+        "label": label,
+        "type": "simple",
+        "filter": None,
+        "type_params": {"measure": {"name": name}, "metrics": []},
+        "config": {"meta": meta or {}},
+    }
+
+
+def _ratio(name: str, label: str, numerator: str, denominator: str, meta: dict) -> dict:
+    return {
+        "name": name,
+        "label": label,
+        "type": "ratio",
+        "filter": None,
+        "type_params": {
+            "numerator": {"name": numerator},
+            "denominator": {"name": denominator},
+            "metrics": [],
+        },
+        "config": {"meta": meta},
+    }
+
+
+QUEUE_MEASURES = (
+    "offered",
+    "answered",
+    "abandoned",
+    "short_abandoned",
+    "answered_within_sl",
+    "sl_denominator",
+    "handle_seconds",
+    "labor_cost",
+)
+OPENS = {"title": "Generation 1 - efficiency", "intro": "Queue metrics."}
+SEMANTIC_MANIFEST = {
+    "semantic_models": [
+        {
+            "name": "satisfaction_days",
+            "node_relation": {"alias": "fct_satisfaction_daily"},
+            "dimensions": [],
+            "measures": [_measure("csat_satisfied_responses"), _measure("csat_responses")],
+        },
+        {
+            "name": "queue_days",
+            "node_relation": {"alias": "fct_queue_daily"},
+            "dimensions": [{"name": "channel"}],
+            "measures": [_measure(name) for name in QUEUE_MEASURES],
+        },
+    ],
+    "metrics": [
+        *(_simple(name, name) for name in QUEUE_MEASURES if name not in ("offered", "labor_cost")),
+        _simple(
+            "offered",
+            "Offered",
+            _headline("gen1", 110, "count", None, where={"channel": "phone"}, opens_section=OPENS),
+        ),
+        _ratio(
+            "service_level",
+            "Service level",
+            "answered_within_sl",
+            "sl_denominator",
+            _headline("gen1", 120, "rate", True, where={"channel": "phone"}),
+        ),
+        _ratio(
+            "aht", "AHT", "handle_seconds", "answered", _headline("gen1", 140, "seconds", False)
+        ),
+        _simple(
+            "labor_cost",
+            "Labor cost",
+            _headline("gen1", 190, "money", None, needs=["agent_states", "agents"]),
+        ),
+        _simple("csat_satisfied_responses", "csat_satisfied_responses"),
+        _simple("csat_responses", "csat_responses"),
+        _ratio(
+            "csat",
+            "CSAT",
+            "csat_satisfied_responses",
+            "csat_responses",
+            _headline(
+                "gen2",
+                240,
+                "rate",
+                True,
+                opens_section={"title": "Generation 2 - experience", "intro": "Experience."},
+            ),
+        ),
+    ],
+}
+"""The sample's semantic layer: its queue columns declared additive, four headlines."""
+
+
+def embed_semantic(path: Path, manifest: dict) -> None:
+    """Embed `manifest` in the database at `path` as `ccmetrics publish` does."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("create schema if not exists ccmetrics_meta")
+        con.execute("create or replace table ccmetrics_meta.semantic_manifest (manifest varchar)")
+        con.execute(
+            "insert into ccmetrics_meta.semantic_manifest values (?)", [json.dumps(manifest)]
+        )
+    finally:
+        con.close()
+
+
+def project_manifest() -> dict:
+    """The project's semantic layer (models/semantic), in the manifest's shape."""
+    from ccmetrics import paths
+    from ccmetrics.registry import project_semantic_layer
+
+    return dict(project_semantic_layer(paths.project_dir() / "models" / "semantic").manifest)

@@ -143,6 +143,7 @@ def test_published_snapshot_holds_only_marts_with_docs_and_ratios(working, tmp_p
             "marts.dim_queue",
             "marts.fct_csat_daily",
             "ccmetrics_meta.metric_ratios",
+            "ccmetrics_meta.semantic_manifest",
         }, "raw tables (PII) are never published"
         mart = warehouse.catalog.mart("fct_queue_daily")
         assert mart.description == "Queue metrics per day."

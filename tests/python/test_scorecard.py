@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from provenance_support import add_meta_marts
-from test_api_support import publish_sample
+from test_api_support import embed_semantic, project_manifest, publish_sample
 
 from ccmetrics.api import Warehouse
 from ccmetrics.scorecard import build_scorecard, choose_periods, format_delta, print_scorecard
@@ -51,7 +51,7 @@ def test_generation_1_is_recomputed_from_summed_parts(card_and_rows):
     previous = rows[rows["report_date"] < "2026-01-12"]
     phone_current = current[current["channel"] == "phone"]
     phone_previous = previous[previous["channel"] == "phone"]
-    level = figure(card, "service level (phone)")
+    level = figure(card, "Service level (phone)")
     assert level.current == pytest.approx(
         phone_current["answered_within_sl"].sum() / phone_current["sl_denominator"].sum()
     )
@@ -62,29 +62,24 @@ def test_generation_1_is_recomputed_from_summed_parts(card_and_rows):
     assert level.current == pytest.approx(504 / 756)
     aht = figure(card, "AHT")
     assert aht.current == pytest.approx(current["handle_seconds"].sum() / current["answered"].sum())
-    assert figure(card, "offered (phone)").current == 770
-    assert figure(card, "labor cost").current == pytest.approx(4900.0)
+    assert figure(card, "Offered (phone)").current == 770
+    assert figure(card, "Labor cost").current == pytest.approx(4900.0)
 
 
 def test_trend_is_labelled_better_or_worse_by_direction(card_and_rows):
     card, _ = card_and_rows
     # 504 / 756 = 0.667 vs 504 / 707 = 0.713
-    assert format_delta(figure(card, "service level (phone)")).endswith("worse")
+    assert format_delta(figure(card, "Service level (phone)")).endswith("worse")
     assert format_delta(figure(card, "AHT")).endswith("better")  # shorter handling
-    assert format_delta(figure(card, "offered (phone)")) == "+49"  # volume: no good direction
+    assert format_delta(figure(card, "Offered (phone)")) == "+49"  # volume: no good direction
 
 
 def test_sections_without_marts_are_reported_not_invented(card_and_rows):
     card, _ = card_and_rows
-    assert card.missing_sections() == (
-        "Generation 2 - experience",
-        "Generation 3 - AI assists",
-        "Generation 4 - value creation",
-        "Workforce and quality",
-        "Cost",
-    )
-    asa = figure(card, "ASA (phone)")
-    assert (asa.status, asa.current, asa.previous) == ("no mart yet", None, None)
+    # the sample's semantic layer declares CSAT (generation 2) on a mart it does not have
+    assert card.missing_sections() == ("Generation 2 - experience",)
+    csat = figure(card, "CSAT")
+    assert (csat.status, csat.current, csat.previous) == ("no mart yet", None, None)
 
 
 def test_nps_and_products_are_recomputed_from_parts(tmp_path):
@@ -109,18 +104,25 @@ def test_nps_and_products_are_recomputed_from_parts(tmp_path):
                bot_resolution_eligible, automation_rate)
         """
     )
+    # the semantic layer reads the bot resolution rate of automation_rate from the bot mart
+    con.execute(
+        "create table fct_bot_daily as select reporting_date, bot_resolutions, "
+        "bot_resolution_eligible from fct_automation_daily"
+    )
     con.close()
+    embed_semantic(working, project_manifest())
     with Warehouse(working) as warehouse:
         card = build_scorecard(warehouse, days=2)
     nps = figure(card, "NPS")
-    # last 2 days 02-03..02-04: (3 - 1) / 5; the 2 before, 02-01..02-02: (7 - 5) / 14
-    assert nps.source == "100 * (nps_promoters - nps_detractors) / nps_responses"
+    # last 2 days 02-03..02-04: (3 - 1) / 5; the 2 before, 02-01..02-02: (7 - 5) / 14; the
+    # expression is the semantic layer's, evaluated over the summed inputs
+    assert nps.source == "100.0 * (nps_promoters - nps_detractors) / nullif(nps_responses, 0)"
     assert nps.current == pytest.approx(40.0)
     assert nps.previous == pytest.approx(100 * 2 / 14)
-    automation = figure(card, "automation rate")
+    automation = figure(card, "Automation rate")
     assert automation.current == pytest.approx((30 / 60) * (1 / 4))
     assert automation.previous == pytest.approx((10 / 40) * (3 / 6))
-    assert figure(card, "service level (phone)").status == "no mart yet"
+    assert figure(card, "Service level (phone)").status == "no mart yet"
 
 
 def test_latency_is_measured_and_reported(tmp_path):
@@ -156,9 +158,10 @@ def test_a_line_reads_one_grain_of_a_mixed_grain_mart(tmp_path):
         "'attrition_rate' as metric, 'leavers' as numerator, 'average_headcount' as denominator"
     )
     con.close()
+    embed_semantic(working, project_manifest())
     with Warehouse(working) as warehouse:
         card = build_scorecard(warehouse, days=7)
-    attrition = figure(card, "attrition (weekly)")
+    attrition = figure(card, "Attrition (weekly)")
     # 8 days of data: halves 03-30..04-02 and 04-03..04-06. The month row starts in the first
     # half; summed with the weeks it would give 3 / 9 instead of the weekly 1 / 4.
     assert card.periods.previous == (date(2026, 3, 30), date(2026, 4, 2))
@@ -166,19 +169,42 @@ def test_a_line_reads_one_grain_of_a_mixed_grain_mart(tmp_path):
     assert attrition.current == 0.0
 
 
-def test_cxi_is_recomputed_from_component_counts_and_the_build_weights():
-    from ccmetrics.scorecard import _cxi
+def test_a_derived_metric_is_its_manifest_expression_over_its_inputs():
+    from ccmetrics.registry import Formula
+    from ccmetrics.scorecard import evaluate_derived
 
-    # CSAT 3 of 4, FCR 8 of 10, no response data: the response weight drops out (the mart's
-    # rule) and the present weights are renormalised.
-    weights = {"csat": 0.4, "fcr": 0.4, "response": 0.2}
-    assert _cxi([3, 4, 8, 10, 0, 0], weights) == pytest.approx(100 * (0.4 * 0.75 + 0.4 * 0.8) / 0.8)
-    assert _cxi([3, 4, 8, 10, 1, 2], weights) == pytest.approx(
-        100 * (0.4 * 0.75 + 0.4 * 0.8 + 0.2 * 0.5)
+    # the CXI expression as dbt renders it with cxi_weights 0.4 / 0.4 / 0.2
+    expr = (
+        "100.0 * (coalesce(0.4 * csat, 0) + coalesce(0.4 * fcr_rate, 0)"
+        " + coalesce(0.2 * response, 0)) / nullif((case when csat is null then 0 else 0.4 end)"
+        " + (case when fcr_rate is null then 0 else 0.4 end)"
+        " + (case when response is null then 0 else 0.2 end), 0)"
     )
-    assert _cxi([0, 0, 0, 0, 0, 0], weights) is None
-    # other weights, other index: all of it on CSAT
-    assert _cxi([3, 4, 8, 10, 1, 2], {"csat": 1.0, "fcr": 0.0, "response": 0.0}) == 75.0
+    inputs = tuple((name, Formula(name, "sum")) for name in ("csat", "fcr_rate", "response"))
+    cxi = Formula("cxi", "derived", inputs=inputs, expr=expr)
+    values = {
+        "csat": {"a": 0.75, "b": 0.75, "c": None},
+        "fcr_rate": {"a": 0.8, "b": 0.8, "c": None},
+        "response": {"a": None, "b": 0.5, "c": None},
+    }
+    with duckdb.connect() as con:
+        found = evaluate_derived(cxi, values, ["a", "b", "c"], con)
+    # CSAT 3 of 4, FCR 8 of 10, no response data: the response weight drops out (the mart's
+    # rule) and the present weights are renormalised; nothing present: no index
+    assert found["a"] == pytest.approx(100 * (0.4 * 0.75 + 0.4 * 0.8) / 0.8)
+    assert found["b"] == pytest.approx(100 * (0.4 * 0.75 + 0.4 * 0.8 + 0.2 * 0.5))
+    assert found["c"] is None
+
+
+def test_a_derived_expression_reads_only_its_inputs():
+    from ccmetrics.catalog import CatalogError
+    from ccmetrics.scorecard import derived_expression
+
+    assert derived_expression("a * b", ["a", "b"]) == "a * b"
+    with pytest.raises(CatalogError, match="unknown input c"):
+        derived_expression("a * c", ["a", "b"])
+    with pytest.raises(CatalogError, match="not allowed"):
+        derived_expression("(select max(a) from fct_queue_daily)", ["a"])
 
 
 def _fragment_warehouse(tmp_path, **meta) -> Path:
@@ -214,6 +240,7 @@ def _fragment_warehouse(tmp_path, **meta) -> Path:
         **meta,
     )
     con.close()
+    embed_semantic(working, project_manifest())
     return working
 
 
@@ -223,8 +250,8 @@ def test_a_trailing_fragment_is_left_out_and_the_data_end_stated(tmp_path):
     # 7 complete days against 7, not 03-10..03-16 with the fragment's 30 calls
     assert card.periods.current == (date(2026, 3, 9), date(2026, 3, 15))
     assert card.periods.previous == (date(2026, 3, 2), date(2026, 3, 8))
-    assert figure(card, "offered (phone)").current == 700
-    assert figure(card, "service level (phone)").current == pytest.approx(560 / 700)
+    assert figure(card, "Offered (phone)").current == 700
+    assert figure(card, "Service level (phone)").current == pytest.approx(560 / 700)
     assert card.periods.note == (
         "data ends 2026-03-17 00:00 UTC; complete reporting days 2026-03-01 to 2026-03-15 "
         "(America/New_York); 2026-03-16 partial, left out"
@@ -270,7 +297,7 @@ def test_metrics_of_sources_never_delivered_are_not_available(tmp_path):
     )
     with Warehouse(published) as warehouse:
         card = build_scorecard(warehouse, days=7)
-    labor = figure(card, "labor cost")
+    labor = figure(card, "Labor cost")
     # the mart books 0.00 of labor without agent states: that is not a cost of 0
     assert (labor.status, labor.current, labor.previous) == (
         "n/a (no agent_states delivered)",
@@ -278,10 +305,10 @@ def test_metrics_of_sources_never_delivered_are_not_available(tmp_path):
         None,
     )
     assert (
-        figure(card, "schedule adherence").status == "n/a (no agent_states or schedules delivered)"
+        figure(card, "Schedule adherence").status == "n/a (no agent_states or schedules delivered)"
     )
-    assert figure(card, "total cost").status == "n/a (no cost_lines or agent_states delivered)"
-    assert figure(card, "offered (phone)").status == "ok"
+    assert figure(card, "Total cost").status == "n/a (no cost_lines or agent_states delivered)"
+    assert figure(card, "Offered (phone)").status == "ok"
 
 
 def test_weeks_follow_the_build_week_start(tmp_path):
@@ -364,7 +391,7 @@ def test_a_changed_warehouse_is_read_anew_not_from_the_caches(tmp_path):
     working = _fragment_warehouse(tmp_path)
     with Warehouse(working) as warehouse:
         before = build_scorecard(warehouse, days=7)
-    assert figure(before, "CSAT").status == "no mart yet"
+    assert figure(before, "CSAT (top-2-box)").status == "no mart yet"
     con = duckdb.connect(str(working))
     con.execute(
         """
@@ -377,7 +404,7 @@ def test_a_changed_warehouse_is_read_anew_not_from_the_caches(tmp_path):
     con.close()
     with Warehouse(working) as warehouse:
         after = build_scorecard(warehouse, days=7)
-    csat = figure(after, "CSAT")
+    csat = figure(after, "CSAT (top-2-box)")
     # 3 of 4 satisfied every day, in both weeks
     assert (csat.status, csat.current, csat.previous) == ("ok", 0.75, 0.75)
     assert after.queries == before.queries + 1

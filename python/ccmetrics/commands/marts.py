@@ -205,15 +205,13 @@ def register(app: typer.Typer) -> None:
         Ratios are re-aggregated as sum(numerator) / sum(denominator) at the requested grain.
         Example: ccmetrics query service_level aht_seconds -d channel -g week -w channel=phone
         """
-        from ccmetrics import paths
         from ccmetrics.api import Warehouse
-        from ccmetrics.commands.metric_names import load_semantic_aliases, resolve_metrics
+        from ccmetrics.commands.metric_names import resolve_metrics, semantic_aliases
 
         try:
             with Warehouse(db) as warehouse:
-                aliases = load_semantic_aliases(
-                    paths.manifest_path().with_name("semantic_manifest.json"), warehouse.catalog
-                )
+                catalog = warehouse.catalog
+                aliases = semantic_aliases(catalog.semantic.manifest, catalog)
                 if list_names:
                     import pandas as pd
 

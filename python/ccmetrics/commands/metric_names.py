@@ -1,23 +1,23 @@
 """The metric names `ccmetrics query` accepts: the marts' own column names and the semantic
 layer's metric names, and the nearest names when one is neither.
 
-The semantic layer (`semantic_manifest.json`, written by dbt next to `manifest.json`) names a
-metric for what it is (`asa`) where the mart names the column (`asa_seconds`). A semantic
-metric is an alias of the mart column that holds the same thing: a simple metric of the column
-its measure sums, a ratio metric of the mart's ratio column over the same numerator and
-denominator columns. Metrics with no such column (derived, filtered) are not aliased. A query
-by an alias reads the alias's mart: two marts may name different things `interactions`.
+The semantic layer (the semantic manifest the marts were published with, see
+`ccmetrics.registry`) names a metric for what it is (`asa`) where the mart names the column
+(`asa_seconds`). A semantic metric is an alias of the mart column that holds the same thing:
+a simple metric of the column its measure sums, a ratio metric of the mart's ratio column
+over the same numerator and denominator columns. Metrics with no such column (derived,
+filtered) are not aliased. A query by an alias reads the alias's mart: two marts may name
+different things `interactions`.
 """
 
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 from ccmetrics.catalog import Catalog, CatalogError
+from ccmetrics.registry import Formula, RegistryError, SemanticLayer
 
 MAX_SUGGESTIONS = 5
 
@@ -28,64 +28,35 @@ Alias = tuple[str, str]
 
 def semantic_aliases(manifest: Mapping[str, Any], catalog: Catalog) -> dict[str, Alias]:
     """Semantic metric name -> the mart and column of the catalog that hold it."""
-    columns: dict[str, tuple[str, str]] = {}
-    for model in manifest.get("semantic_models", []):
-        mart = (model.get("node_relation") or {}).get("alias")
-        for measure in model.get("measures", []):
-            if measure.get("agg") == "sum":
-                columns[measure["name"]] = (mart, measure.get("expr") or measure["name"])
-    definitions = {metric["name"]: metric for metric in manifest.get("metrics", [])}
-
-    def simple_column(name: str) -> tuple[str, str] | None:
-        metric = definitions.get(name) or {}
-        params = metric.get("type_params") or {}
-        measure = params.get("measure") or {}
-        if metric.get("type") != "simple" or measure.get("filter"):
-            return None
-        return columns.get(measure.get("name", ""))
-
+    layer = SemanticLayer(manifest)
     aliases: dict[str, Alias] = {}
-    for name, metric in definitions.items():
-        params = metric.get("type_params") or {}
-        if metric.get("type") == "simple":
-            found = simple_column(name)
-            target = _column_metric(catalog, found, None)
-        elif metric.get("type") == "ratio":
-            numerator = simple_column((params.get("numerator") or {}).get("name", ""))
-            denominator = simple_column((params.get("denominator") or {}).get("name", ""))
-            target = _column_metric(catalog, numerator, denominator)
-        else:
-            target = None
+    for name in layer.metrics:
+        try:
+            formula = layer.formula(name)
+        except RegistryError:
+            continue  # a metric the readers do not follow has no column to alias
+        if formula.kind == "derived" or any(term.where for term in formula.terms):
+            continue
+        target = _column_metric(catalog, formula)
         if target is not None and target[1] != name:
             aliases[name] = target
     return aliases
 
 
-def _column_metric(
-    catalog: Catalog, numerator: tuple[str, str] | None, denominator: tuple[str, str] | None
-) -> Alias | None:
-    if numerator is None or numerator[0] not in catalog.marts:
+def _column_metric(catalog: Catalog, formula: Formula) -> Alias | None:
+    """The catalog column that holds a sum or ratio formula, if its mart has one."""
+    marts = {term.mart for term in formula.terms}
+    if len(marts) != 1 or formula.terms[0].mart not in catalog.marts:
         return None
-    mart = catalog.marts[numerator[0]]
-    if denominator is None:
-        metric = mart.metrics.get(numerator[1])
+    mart = catalog.marts[formula.terms[0].mart]
+    if formula.kind == "sum":
+        metric = mart.metrics.get(formula.terms[0].column)
         return (mart.name, metric.name) if metric is not None and metric.kind == "sum" else None
-    if denominator[0] != numerator[0]:
-        return None
+    parts = tuple(term.column for term in formula.terms)
     for metric in mart.metrics.values():
-        if metric.kind == "ratio" and (metric.numerator, metric.denominator) == (
-            numerator[1],
-            denominator[1],
-        ):
+        if metric.kind == "ratio" and (metric.numerator, metric.denominator) == parts:
             return mart.name, metric.name
     return None
-
-
-def load_semantic_aliases(path: Path, catalog: Catalog) -> dict[str, Alias]:
-    """The aliases of the semantic manifest at `path`, or none when dbt has not written it."""
-    if not path.is_file():
-        return {}
-    return semantic_aliases(json.loads(path.read_text()), catalog)
 
 
 def nearest(name: str, candidates: Iterable[str]) -> list[str]:
