@@ -17,67 +17,44 @@
     efficiency marts sum these rows, so they always agree. Labor is null, not 0, when the
     agent states (paid time) or the agents file (hourly cost) were never delivered.
 
+    The events come classified from int_queue_segments_classified (queue and handle),
+    int_queue_chains_fcr_attributed (FCR) and int_queue_agent_states_cut with
+    int_queue_agents_assigned (labor); this model files them under their interval and sums.
+
     Incremental runs recompute whole reporting days: the lookback, plus the longest FCR
     window (a chain's FCR flags change until its window is complete), plus one day for the
-    shift between UTC and the reporting day. #}
+    shift between UTC and the reporting day. The UTC filters on each event's own time reach
+    the upstream views' scans, so only those days are read and cut. #}
 
-{%- set longest_window_days = ccm_fcr_longest_window_days() -%}
-{%- set fcr_windows = ccm_fcr_windows() -%}
-{%- set interval_minutes = var('interval_minutes') | int -%}
-{%- set interval_seconds = interval_minutes * 60 -%}
 {%- set measures = ccm_queue_additive_measures() -%}
 {%- set queue_measures = measures[:8] -%}
 {%- set handle_measures = ['handled_contacts', 'handle_seconds'] -%}
 {%- set labor_measures = ['paid_seconds', 'labor_cost'] -%}
-{%- set fcr_measures = ['fcr_excluded_unidentified', 'fcr_excluded_outbound'] -%}
-{%- for suffix, hours in fcr_windows -%}
-    {%- do fcr_measures.extend(['fcr_resolved_' ~ suffix, 'fcr_eligible_' ~ suffix]) -%}
-{%- endfor -%}
+{%- set fcr_measures = measures
+    | reject('in', queue_measures + handle_measures + labor_measures) | list -%}
 
 {%- if is_incremental() -%}
     {%- set cutoff = ccm_incremental_cutoff(
-        'reporting_date', extra_days=longest_window_days + 1, where='offered > 0'
+        'reporting_date', extra_days=ccm_fcr_longest_window_days() + 1, where='offered > 0'
     ) -%}
     {%- set source_cutoff = dbt.dateadd('day', -1, cutoff) -%}
 {%- endif %}
 
 with
 
-segments as (
-
-    select
-        chain_id,
-        segment_number,
-        channel,
-        coalesce(queue_id, '(none)') as queue_id,
-        initiation_method,
-        {{ ccm_is_offered('initiation_method', 'queued_at', 'connected_at') }} as is_offered,
-        {{ ccm_offered_at('queued_at', 'connected_at') }} as offered_at,
-        queued_at,
-        connected_at,
-        ended_at,
-        disposition,
-        queue_wait_seconds,
-        handle_seconds
-    from {{ ref('int_contacts_chained') }}
-
-),
-
 queue_events as (
 
     select
-        {{ ccm_interval_start('segments.offered_at') }} as interval_start,
-        segments.channel,
-        segments.queue_id,
-        {% for measure in measures if measure not in queue_measures -%}
-            0 as {{ measure }},
-        {% endfor -%}
-        {{ ccm_queue_outcomes('segments') }}
-    from segments
+        {{ ccm_interval_start('offered_at') }} as interval_start,
+        channel,
+        queue_id,
+        {{ ccm_zero_measures(measures, queue_measures) }}
+        {{ queue_measures | join(',\n        ') }}
+    from {{ ref('int_queue_segments_classified') }}
     where
-        segments.is_offered
+        offered = 1
     {% if is_incremental() %}
-            and segments.offered_at >= {{ source_cutoff }}
+            and offered_at >= {{ source_cutoff }}
         {% endif %}
 
 ),
@@ -88,48 +65,14 @@ handle_events as (
         {{ ccm_interval_start('ended_at') }} as interval_start,
         channel,
         queue_id,
-        {% for measure in measures if measure not in handle_measures -%}
-            0 as {{ measure }},
-        {% endfor -%}
+        {{ ccm_zero_measures(measures, handle_measures) }}
         1 as handled_contacts,
         handle_seconds
-    from segments
+    from {{ ref('int_queue_segments_classified') }}
     where
-        connected_at is not null
+        is_handled
     {% if is_incremental() %}
             and ended_at >= {{ source_cutoff }}
-        {% endif %}
-
-),
-
-chain_first_queues as (
-
-    select
-        chain_id,
-        queue_id,
-        row_number() over (partition by chain_id order by segment_number) as queue_order
-    from segments
-    where is_offered
-
-),
-
-handled_chains as (
-
-    select
-        interactions.interaction_id as chain_id,
-        {% for suffix, hours in fcr_windows -%}
-            interactions.is_window_complete_{{ suffix }},
-            interactions.is_resolved_{{ suffix }},
-        {% endfor -%}
-        interactions.fcr_excluded_reason,
-        interactions.channel,
-        interactions.ended_at
-    from {{ ref('int_customer_interactions_fcr_flagged') }} as interactions
-    where
-        interactions.interaction_type = 'contact_chain'
-        and interactions.is_handled
-    {% if is_incremental() %}
-            and interactions.ended_at >= {{ source_cutoff }}
         {% endif %}
 
 ),
@@ -137,147 +80,35 @@ handled_chains as (
 fcr_events as (
 
     select
-        {{ ccm_interval_start('handled_chains.ended_at') }} as interval_start,
-        {% for measure in measures if measure not in fcr_measures -%}
-            0 as {{ measure }},
-        {% endfor -%}
-        {#- is_resolved_<w> is null for a censored window and for a chain left out of FCR
-            (fcr_excluded_reason), so neither is eligible. -#}
-        {% for suffix, hours in fcr_windows -%}
-            case
-                when handled_chains.is_resolved_{{ suffix }} then 1 else 0
-            end as fcr_resolved_{{ suffix }},
-            case
-                when handled_chains.is_resolved_{{ suffix }} is not null then 1 else 0
-            end as fcr_eligible_{{ suffix }},
-        {% endfor -%}
-        case
-            when handled_chains.fcr_excluded_reason = 'unidentified' then 1 else 0
-        end as fcr_excluded_unidentified,
-        case
-            when handled_chains.fcr_excluded_reason = 'outbound' then 1 else 0
-        end as fcr_excluded_outbound,
-        handled_chains.channel,
-        coalesce(chain_first_queues.queue_id, '(none)') as queue_id
-    from handled_chains
-    left join chain_first_queues
-        on
-            handled_chains.chain_id = chain_first_queues.chain_id
-            and chain_first_queues.queue_order = 1
-
-),
-
-{# Labor is attributed to the agent's home queue on the channel that queue serves, taken as
-    the channel most of its offered contacts came on. An agent missing from the agents file
-    (or a center that sends none) still has paid time, on queue and channel '(none)', but no
-    labor cost. #}
-queue_channel_volumes as (
-
-    select
-        queue_id,
+        {{ ccm_interval_start('ended_at') }} as interval_start,
         channel,
-        count(*) as offered_contacts
-    from segments
-    where is_offered
-    group by queue_id, channel
-
-),
-
-queue_channels_ranked as (
-
-    select
         queue_id,
-        channel,
-        row_number() over (
-            partition by queue_id
-            order by offered_contacts desc, channel asc
-        ) as volume_rank
-    from queue_channel_volumes
-
-),
-
-agents as (
-
-    select
-        agents.agent_id,
-        agents.hourly_cost,
-        agents.home_queue_id as queue_id,
-        coalesce(queue_channels_ranked.channel, '(none)') as channel
-    from {{ ref('stg_wfm__agents') }} as agents
-    left join queue_channels_ranked
-        on
-            agents.home_queue_id = queue_channels_ranked.queue_id
-            and queue_channels_ranked.volume_rank = 1
-
-),
-
-agent_states as (
-
-    select
-        agent_id,
-        started_at,
-        ended_at
-    from {{ ref('stg_acd__agent_states') }}
-    where
-        ended_at > started_at
+        {{ ccm_zero_measures(measures, fcr_measures) }}
+        {{ fcr_measures | join(',\n        ') }}
+    from {{ ref('int_queue_chains_fcr_attributed') }}
     {% if is_incremental() %}
-            and ended_at >= {{ source_cutoff }}
-        {% endif %}
+        where ended_at >= {{ source_cutoff }}
+    {% endif %}
 
 ),
 
-{# Each state is cut at the UTC interval boundaries it crosses: it meets only the buckets it
-    touches (ccm_bucket_starts), not a spine of the whole history on two inequalities.
-    interval_minutes divides an hour and reporting time zones are whole or half hours off
-    UTC, so the UTC buckets line up with reporting intervals. #}
-state_buckets as (
-
-    select
-        agent_id,
-        started_at,
-        ended_at,
-        {{ ccm_bucket_starts(
-            dbt.dateadd(
-                'minute',
-                'cast(floor(extract(minute from started_at) / ' ~ interval_minutes ~ ') * '
-                    ~ interval_minutes ~ ' as integer)',
-                dbt.date_trunc('hour', 'started_at')
-            ),
-            'ended_at',
-            interval_minutes
-        ) }} as interval_start_utc
-    from agent_states
-
-),
-
-state_pieces as (
-
-    select
-        agent_id,
-        interval_start_utc,
-        {{ ccm_seconds_between(
-            'greatest(started_at, interval_start_utc)',
-            'least(ended_at, '
-            ~ dbt.dateadd('second', interval_seconds, 'interval_start_utc') ~ ')'
-        ) }} as paid_seconds
-    from state_buckets
-
-),
-
+{# An agent missing from the agents file (or a center that sends none) still has paid time,
+    on queue and channel '(none)', but no labor cost. #}
 labor_events as (
 
     select
-        {{ ccm_interval_start('state_pieces.interval_start_utc') }} as interval_start,
+        {{ ccm_interval_start('states_cut.interval_start_utc') }} as interval_start,
         coalesce(agents.channel, '(none)') as channel,
         coalesce(agents.queue_id, '(none)') as queue_id,
-        {% for measure in measures if measure not in labor_measures -%}
-            0 as {{ measure }},
-        {% endfor -%}
-        state_pieces.paid_seconds,
-        state_pieces.paid_seconds * agents.hourly_cost / 3600 as labor_cost
-    from state_pieces
-    left join agents
-        on state_pieces.agent_id = agents.agent_id
+        {{ ccm_zero_measures(measures, labor_measures) }}
+        states_cut.paid_seconds,
+        states_cut.paid_seconds * agents.hourly_cost / 3600 as labor_cost
+    from {{ ref('int_queue_agent_states_cut') }} as states_cut
+    left join {{ ref('int_queue_agents_assigned') }} as agents
+        on states_cut.agent_id = agents.agent_id
+    {% if is_incremental() %}
+        where states_cut.state_ended_at >= {{ source_cutoff }}
+    {% endif %}
 
 ),
 
@@ -308,11 +139,13 @@ aggregated as (
 
 ),
 
+{# int_queue_agents_assigned has one row per agent of the agents file, so it is empty exactly
+    when that file was never delivered. #}
 labor_sources as (
 
     select
         {{ ccm_is_delivered(ref('stg_acd__agent_states')) }} as has_agent_states,
-        {{ ccm_is_delivered(ref('stg_wfm__agents')) }} as has_agents
+        {{ ccm_is_delivered(ref('int_queue_agents_assigned')) }} as has_agents
 
 ),
 
