@@ -33,40 +33,17 @@ FANOUT_EXCEPTIONS: dict[str, tuple[int, str]] = {
         "the contact-segment grain that every queue, handle-time and chain metric starts "
         "from; its readers aggregate it differently (interval, day, agent-day, chain)",
     ),
-    "stg_bot__sessions": (
-        11,
-        "the canonical bot sessions (landing contract and Rasa): every bot, containment and "
-        "channel metric reads them, and fct_source_systems_daily counts them per system",
-    ),
 }
 
 # Reasons shared by several (mart, staging model) exceptions below.
-AGENTS_DIM = "agent attributes (team, cost, hire and leave dates): issue 12 plans dim_agents"
-CUSTOMERS_DIM = "customer attributes: issue 12 plans dim_customers"
-CHANNEL_LOOKUP = "event-to-channel lookup (ccm_join_event_interactions): issue 12 gives it one home"
-SINGLE_SOURCE = "a fact over one source's events with no intermediate step of its own"
+DIMENSION = "by design: a dimension is the one conformed copy of a staging entity marts read"
 COVERAGE = "by design: it counts the rows each delivered source has in staging"
 SYSTEMS = "by design: it counts the canonical staging rows each source system delivered"
-ACTIVITY_DAYS = "only the days with any agent state or schedule, which bound the periods"
 
 # (mart, staging model it reads) -> reason.
 MART_READS_STAGING_EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("fct_agent_occupancy", "stg_wfm__agents"): AGENTS_DIM,
-    ("fct_attrition", "stg_acd__agent_states"): ACTIVITY_DAYS,
-    ("fct_attrition", "stg_wfm__agents"): AGENTS_DIM,
-    ("fct_attrition", "stg_wfm__schedules"): ACTIVITY_DAYS,
-    ("fct_bot_qa_sample", "stg_bot__sessions"): SINGLE_SOURCE,
-    ("fct_bot_qa_sample", "stg_qa__evaluations"): SINGLE_SOURCE,
-    ("fct_customer_churn_risk", "stg_crm__customers"): CUSTOMERS_DIM,
-    ("fct_kb_daily", "stg_acd__contacts"): CHANNEL_LOOKUP,
-    ("fct_kb_daily", "stg_bot__sessions"): CHANNEL_LOOKUP,
-    ("fct_kb_daily", "stg_kb__events"): SINGLE_SOURCE,
-    ("fct_qa_scores", "stg_qa__evaluations"): SINGLE_SOURCE,
-    ("fct_qa_scores", "stg_wfm__agents"): AGENTS_DIM,
-    ("fct_recommendation_conversion_daily", "stg_acd__contacts"): CHANNEL_LOOKUP,
-    ("fct_recommendation_conversion_daily", "stg_ai__recommendations"): SINGLE_SOURCE,
-    ("fct_recommendation_conversion_daily", "stg_bot__sessions"): CHANNEL_LOOKUP,
-    ("fct_schedule_adherence", "stg_wfm__agents"): AGENTS_DIM,
+    ("dim_agents", "stg_wfm__agents"): DIMENSION,
+    ("dim_customers", "stg_crm__customers"): DIMENSION,
     **{
         ("fct_source_coverage", staging): COVERAGE
         for staging in (
@@ -190,6 +167,17 @@ def fanout_violations(manifest: Manifest) -> dict[str, int]:
     }
 
 
+def exposed_models_not_public(manifest: Manifest) -> set[tuple[str, str]]:
+    """(exposure, model) for every model an exposure reads whose access is not public."""
+    models = project_models(manifest)
+    return {
+        (exposure["name"], models[parent]["name"])
+        for exposure in manifest.get("exposures", {}).values()
+        for parent in exposure["depends_on"]["nodes"]
+        if parent in models and models[parent].get("access") != "public"
+    }
+
+
 @pytest.fixture(scope="module")
 def manifest(tmp_path_factory: pytest.TempPathFactory) -> Manifest:
     work = tmp_path_factory.mktemp("dag_rules")
@@ -232,6 +220,11 @@ def test_fanout_is_bounded(manifest: Manifest) -> None:
         assert MAX_CHILDREN < children.get(name, 0) <= ceiling, f"{name}: exception unneeded"
 
 
+def test_every_model_an_exposure_reads_is_public(manifest: Manifest) -> None:
+    assert manifest["exposures"], "no exposure parsed: the rule would pass vacuously"
+    assert exposed_models_not_public(manifest) == set()
+
+
 # The rules against a synthetic manifest: each fires on the one violation it holds.
 
 
@@ -242,6 +235,7 @@ def model(
     description: str = "Described.",
     columns: dict[str, str] | None = None,
     constraints: list[dict[str, Any]] | None = None,
+    access: str = "protected",
 ) -> tuple[str, dict[str, Any]]:
     unique_id = f"model.demo.{name}"
     return unique_id, {
@@ -256,6 +250,7 @@ def model(
             for column, text in (columns if columns is not None else {"id": "Key."}).items()
         },
         "constraints": constraints or [],
+        "access": access,
     }
 
 
@@ -270,8 +265,23 @@ def data_test(name: str, model_name: str, column: str | None = None) -> tuple[st
     }
 
 
-def synthetic(*nodes: tuple[str, dict[str, Any]]) -> Manifest:
-    return {"metadata": {"project_name": "demo"}, "nodes": dict(nodes)}
+def exposure(name: str, parents: list[str]) -> tuple[str, dict[str, Any]]:
+    return f"exposure.demo.{name}", {
+        "resource_type": "exposure",
+        "package_name": "demo",
+        "name": name,
+        "depends_on": {"nodes": parents},
+    }
+
+
+def synthetic(
+    *nodes: tuple[str, dict[str, Any]], exposures: list[tuple[str, dict[str, Any]]] | None = None
+) -> Manifest:
+    return {
+        "metadata": {"project_name": "demo"},
+        "nodes": dict(nodes),
+        "exposures": dict(exposures or []),
+    }
 
 
 def test_rule_sources_flags_a_source_read_outside_staging() -> None:
@@ -330,3 +340,16 @@ def test_rule_fanout_flags_more_children_than_the_bound() -> None:
     manifest = synthetic(model("stg_wide", "staging/acd"), *children)
     assert fanout_violations(manifest) == {"stg_wide": MAX_CHILDREN + 1}
     assert fanout_violations(synthetic(model("stg_wide", "staging/acd"), *children[1:])) == {}
+
+
+def test_rule_exposures_flags_a_model_read_by_an_exposure_that_is_not_public() -> None:
+    manifest = synthetic(
+        model("fct_public", "marts/x", access="public"),
+        model("fct_protected", "marts/x", access="protected"),
+        model("fct_unexposed", "marts/x", access="private"),
+        exposures=[
+            exposure("report", ["model.demo.fct_public", "model.demo.fct_protected"]),
+            exposure("scorecard", ["model.demo.fct_public"]),
+        ],
+    )
+    assert exposed_models_not_public(manifest) == {("report", "fct_protected")}

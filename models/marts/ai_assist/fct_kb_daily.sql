@@ -1,33 +1,17 @@
-{#- A look-up counts for the day it was made and the channel of the contact or bot session it
-    served; one that names neither is kept under channel '(none)' so that no look-up is lost
-    from the denominator. -#}
+{#- Knowledge-base look-ups per reporting day, actor and channel (int_kb_lookups_channeled:
+    a look-up that names no contact or bot session counts under channel '(none)', so that no
+    look-up is lost from the denominator). -#}
 with
-
-kb_events as (
-
-    select
-        kb_event_id,
-        occurred_at,
-        actor_type,
-        contact_id,
-        bot_session_id,
-        article_id,
-        article_used
-    from {{ ref('stg_kb__events') }}
-
-),
 
 lookups as (
 
     select
-        {{ ccm_reporting_date('kb_events.occurred_at') }} as reporting_date,
-        kb_events.actor_type,
-        {{ ccm_event_channel(unmatched='(none)') }} as channel,
-        kb_events.article_id is not null as is_article_returned,
-        -- an article can only be used when one was returned, whatever the flag says
-        kb_events.article_id is not null and kb_events.article_used as is_hit
-    from kb_events
-    {{ ccm_join_event_interactions('kb_events') }}
+        reporting_date,
+        actor_type,
+        channel,
+        is_article_returned,
+        is_hit
+    from {{ ref('int_kb_lookups_channeled') }}
 
 ),
 

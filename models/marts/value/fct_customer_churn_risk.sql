@@ -56,7 +56,7 @@ customers as (
         customer_id,
         segment,
         churned_at
-    from {{ ref('stg_crm__customers') }}
+    from {{ ref('dim_customers') }}
 
 ),
 

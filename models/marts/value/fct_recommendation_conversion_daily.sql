@@ -1,36 +1,17 @@
-{#- A recommendation counts for the day it was offered and the channel of the contact or bot
-    session it was offered in ('(none)' when it names neither). Revenue is summed over accepted
-    recommendations only; a revenue on a declined offer would be a data error, not a sale. -#}
+{#- Recommendations per reporting day, channel and the kind of interaction they were offered
+    in (int_recommendations_channeled: '(none)' when the offer names neither). Revenue is
+    summed over accepted recommendations only. -#}
 with
-
-recommendations as (
-
-    select
-        recommendation_id,
-        contact_id,
-        bot_session_id,
-        offered_at,
-        accepted,
-        revenue
-    from {{ ref('stg_ai__recommendations') }}
-
-),
 
 recommendations_placed as (
 
     select
-        {{ ccm_reporting_date('recommendations.offered_at') }} as reporting_date,
-        {{ ccm_event_channel(unmatched='(none)') }} as channel,
-        case
-            when recommendations.contact_id is not null then 'contact'
-            when recommendations.bot_session_id is not null then 'bot_session'
-            else '(none)'
-        end as offered_in,
-        recommendations.accepted,
-        case when recommendations.accepted then coalesce(recommendations.revenue, 0) end
-            as accepted_revenue
-    from recommendations
-    {{ ccm_join_event_interactions('recommendations') }}
+        reporting_date,
+        channel,
+        offered_in,
+        accepted,
+        accepted_revenue
+    from {{ ref('int_recommendations_channeled') }}
 
 ),
 

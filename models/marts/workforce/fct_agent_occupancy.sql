@@ -23,7 +23,7 @@ agents as (
     select
         agent_id,
         team_id
-    from {{ ref('stg_wfm__agents') }}
+    from {{ ref('dim_agents') }}
 
 ),
 

@@ -2,11 +2,8 @@
     the mean of the headcount at the start of the period's first day and at the end of its
     last day. leave_date is the last day employed, so a leaver counts in the period that
     holds that day and is no longer in its closing headcount. The periods are those in
-    which agents were scheduled or logged in. Weeks start on var week_start (ccm_week_start). -#}
-{%- set period_starts = [
-    ('week', ccm_week_start('activity_date')),
-    ('month', 'cast(' ~ dbt.date_trunc('month', 'activity_date') ~ ' as date)'),
-] -%}
+    which agents were scheduled or logged in (int_activity_periods; weeks start on var
+    week_start). -#}
 with
 
 agents as (
@@ -16,38 +13,24 @@ agents as (
         team_id,
         hire_date,
         leave_date
-    from {{ ref('stg_wfm__agents') }}
-
-),
-
-activity_days as (
-
-    select distinct {{ ccm_reporting_date('started_at') }} as activity_date
-    from {{ ref('stg_acd__agent_states') }}
-    union
-    select distinct {{ ccm_reporting_date('starts_at') }} as activity_date
-    from {{ ref('stg_wfm__schedules') }}
+    from {{ ref('dim_agents') }}
 
 ),
 
 periods as (
 
-    {% for grain, period_start in period_starts -%}
-        select distinct
-            '{{ grain }}' as period_grain,
-            {{ period_start }} as period_start,
-            cast({{ dbt.dateadd('day', -1, dbt.dateadd(grain, 1, period_start)) }} as date)
-                as period_end
-        from activity_days
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    select
+        period_grain,
+        period_start,
+        period_end
+    from {{ ref('int_activity_periods') }}
 
 ),
 
 teams as (
 
-    select distinct team_id
-    from agents
+    select team_id
+    from {{ ref('dim_teams') }}
 
 ),
 

@@ -12,14 +12,14 @@ bot_sessions as (
         {{ ccm_week_start(ccm_reporting_date('started_at')) }} as sample_week,
         {{ dbt.hash(dbt.concat(["'" ~ var('bot_qa_sample_seed') ~ "'", 'bot_session_id'])) }}
             as sample_key
-    from {{ ref('stg_bot__sessions') }}
+    from {{ ref('int_bot_sessions_resolution_judged') }}
 
 ),
 
 evaluated_sessions as (
 
     select distinct bot_session_id
-    from {{ ref('stg_qa__evaluations') }}
+    from {{ ref('int_qa_evaluations_attributed') }}
     where bot_session_id is not null
 
 ),

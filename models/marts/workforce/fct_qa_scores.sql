@@ -7,14 +7,13 @@ with
 evaluations as (
 
     select
-        evaluation_id,
-        contact_id,
-        bot_session_id,
+        subject_type,
         agent_id,
+        bot_session_id,
+        reporting_date,
         score,
-        fatal_errors,
-        {{ ccm_reporting_date('evaluated_at') }} as reporting_date
-    from {{ ref('stg_qa__evaluations') }}
+        fatal_errors
+    from {{ ref('int_qa_evaluations_attributed') }}
 
 ),
 
@@ -30,7 +29,7 @@ agents as (
     select
         agent_id,
         team_id
-    from {{ ref('stg_wfm__agents') }}
+    from {{ ref('dim_agents') }}
 
 ),
 
@@ -46,7 +45,7 @@ subject_evaluations as (
     from evaluations
     left join agents
         on evaluations.agent_id = agents.agent_id
-    where evaluations.agent_id is not null
+    where evaluations.subject_type = 'agent'
     union all
     select
         'bot' as subject_type,
@@ -58,7 +57,7 @@ subject_evaluations as (
     from evaluations
     inner join bot_qa_sample
         on evaluations.bot_session_id = bot_qa_sample.bot_session_id
-    where evaluations.agent_id is null
+    where evaluations.subject_type = 'bot'
 
 ),
 

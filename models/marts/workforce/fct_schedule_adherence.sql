@@ -19,7 +19,7 @@ agents as (
     select
         agent_id,
         team_id
-    from {{ ref('stg_wfm__agents') }}
+    from {{ ref('dim_agents') }}
 
 ),
 
