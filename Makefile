@@ -43,19 +43,54 @@ DEMO_TARGET_FINGERPRINT := find target -path $(CI_TARGET) -prune -o -type f -pri
 
 venv: $(VENV)/.installed
 
+# pip prints several lines per package, or nothing at all with --quiet, for minutes: the
+# install shows one line per PIP_EVERY packages resolved, then one when it installs (errors and
+# warnings go to stderr, untouched).
+PIP_EVERY := 20
+PIP_PROGRESS := awk -v total=$$(grep -c '==' requirements.lock) -v every=$(PIP_EVERY) \
+	'/^(Collecting|Requirement already satisfied)/ { n++; if (n % every == 0) \
+	{ printf "    %d of %d packages resolved\n", n, total; fflush() } } \
+	/^Installing collected packages/ { print "    installing (about a minute)"; fflush() } \
+	/^Successfully installed/ { print "    installed" }'
+
 $(VENV)/.installed: requirements.lock pyproject.toml
+	@echo "==> Installing the $$(grep -c '==' requirements.lock) pinned packages into $(VENV) (2-5 minutes, once)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	@set -o pipefail; $(BIN)/python -m pip install --progress-bar off -r requirements.lock \
+		| $(PIP_PROGRESS)
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
+# dbt build prints two lines per node (START and the result) for several hundred models,
+# tests and unit tests: the demo shows what dbt found, one line per tenth of the nodes done,
+# every node that warned, errored or failed in full, and dbt's summary (with the errors). The
+# nodes to run are counted from the "Found" line (dbt's own "N of M" also counts metrics and
+# semantic models, which run nothing).
+DBT_PROGRESS := awk '/Found [0-9]+ models/ { sub(/^[0-9:]+ +/, ""); print "    " $$0; \
+		n = split($$0, found, ", "); for (i = 1; i <= n; i++) { split(found[i], w, " "); \
+		if (w[1] == "Found") { w[1] = w[2]; w[2] = w[3] } \
+		if (w[2] ~ /^(models?|data|unit|seeds?|snapshots?|exposures?)$$/) total += w[1] } \
+		fflush() } \
+	$$3 == "of" && $$2 ~ /^[0-9]+$$/ && $$5 != "START" && $$6 != "hook:" && total { \
+		done++; if ($$5 == "WARN" || $$5 == "ERROR" || $$5 == "FAIL") \
+		{ sub(/^[0-9:]+ +/, "    "); print } \
+		if (int(done * 10 / total) > shown) { shown = int(done * 10 / total); \
+		printf "    %3d%%  %d of %d nodes done\n", done * 100 / total, done, total } fflush() } \
+	/Finished running/ { summary = 1 } summary && NF > 1 { sub(/^[0-9:]+ +/, "    "); print }'
+
 demo: venv
 	mkdir -p warehouse
+	@echo "==> Generating $(DEMO_DAYS) days of a synthetic center into $(LANDING) (10-30 seconds)"
 	$(BIN)/ccmetrics generate --days $(DEMO_DAYS) --seed $(DEMO_SEED) --out $(LANDING)
+	@echo "==> Loading $(LANDING) through the quality guard into warehouse/ (2-4 minutes)"
 	$(BIN)/ccmetrics load --landing $(LANDING)
-	$(BIN)/dbt build --target dev --quiet
+	@echo "==> dbt build --target dev: staging, marts, data and unit tests (1-3 minutes, parsing first)"
+	@set -o pipefail; PYTHONUNBUFFERED=1 $(BIN)/dbt build --target dev --no-use-colors \
+		| $(DBT_PROGRESS)
+	@echo "==> Publishing the build as the snapshot readers use (seconds)"
 	$(BIN)/ccmetrics publish
+	@echo "==> Scorecard of the complete reporting days"
 	$(BIN)/ccmetrics scorecard
 
 test: venv
