@@ -112,7 +112,9 @@ def _catalog(
     cached = _CATALOGS.get(key)
     if cached is None:
         ratios = load_manifest_ratios(manifest) if manifest is not None else None
-        semantic = semantic_layer(connection, _semantic_fallback(manifest))
+        semantic = semantic_layer(
+            connection, _semantic_fallback(manifest), paths.project_dir() / "models" / "semantic"
+        )
         cached = discover(connection, ratios, semantic)
         if len(_CATALOGS) >= _MAX_CATALOGS:
             _CATALOGS.clear()

@@ -303,13 +303,40 @@ def read_manifest(path: Path | None) -> Mapping[str, Any] | None:
     return json.loads(path.read_text())
 
 
-def semantic_layer(con: DuckDBPyConnection, fallback: Path | None = None) -> SemanticLayer:
+def semantic_layer(
+    con: DuckDBPyConnection, fallback: Path | None = None, project: Path | None = None
+) -> SemanticLayer:
     """The semantic layer published with the marts, else the dev build's file `fallback`
-    (target/semantic_manifest.json), else an empty one (nothing declared)."""
+    (target/semantic_manifest.json), else the project's YAML (`project`, models/semantic)
+    rendered with the parameters the warehouse says its build used, else an empty one."""
     manifest = embedded_manifest(con)
     if manifest is None:
         manifest = read_manifest(fallback)
+    if manifest is None and project is not None and project.is_dir():
+        return project_semantic_layer(project, build_variables(con, project.parents[1]))
     return SemanticLayer(manifest or {})
+
+
+def build_variables(con: DuckDBPyConnection, project_dir: Path) -> dict[str, Any]:
+    """The dbt vars a build used: dbt_project.yml's, overridden by those the warehouse's
+    dim_build_parameters publishes (what `--vars` changed)."""
+    import yaml
+
+    config = project_dir / "dbt_project.yml"
+    variables: dict[str, Any] = {}
+    if config.is_file():
+        variables = dict((yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("vars", {}))
+    found = con.execute(
+        "select schema_name from duckdb_tables() where database_name = current_database() "
+        "and table_name = 'dim_build_parameters' limit 1"
+    ).fetchall()
+    if found:
+        relation = f'"{found[0][0]}"."dim_build_parameters"'
+        for name, value in con.execute(
+            f"select parameter_name, parameter_value from {relation}"
+        ).fetchall():
+            variables[name] = json.loads(value)
+    return variables
 
 
 def semantic_manifest_path(manifest: Path) -> Path:
@@ -320,10 +347,14 @@ def semantic_manifest_path(manifest: Path) -> Path:
 _REF = re.compile(r"^ref\('([a-z_][a-z0-9_]*)'\)$")
 
 
-def project_semantic_layer(directory: Path) -> SemanticLayer:
+def project_semantic_layer(
+    directory: Path, variables: Mapping[str, Any] | None = None
+) -> SemanticLayer:
     """The semantic layer as the project's YAML (`models/semantic/`) declares it, in the
-    manifest's shape, for what is known before any build: which marts the headlines read
-    (the report's exposure). Jinja in labels and expressions stays unrendered."""
+    manifest's shape: what is known before any build (which marts the headlines read, for
+    the report's exposure), and the last resort of a warehouse published without a manifest.
+    With `variables`, a derived metric's expression is rendered as dbt renders it (`var()`);
+    MetricFlow's filter templates are left as they are, as dbt leaves them."""
     import yaml
 
     models: list[dict[str, Any]] = []
@@ -335,11 +366,13 @@ def project_semantic_layer(directory: Path) -> SemanticLayer:
             relation = {"alias": found.group(1) if found else ""}
             models.append({**model, "node_relation": relation})
         for metric in document.get("metrics", []):
-            metrics.append(_manifest_metric(metric))
+            metrics.append(_manifest_metric(metric, variables))
     return SemanticLayer({"semantic_models": models, "metrics": metrics})
 
 
-def _manifest_metric(metric: Mapping[str, Any]) -> dict[str, Any]:
+def _manifest_metric(
+    metric: Mapping[str, Any], variables: Mapping[str, Any] | None
+) -> dict[str, Any]:
     """A metric of the YAML in the manifest's shape (names as {"name": ...}, filters as
     where_filters)."""
 
@@ -354,6 +387,15 @@ def _manifest_metric(metric: Mapping[str, Any]) -> dict[str, Any]:
         if key in params:
             params[key] = reference(params[key])
     params["metrics"] = [reference(item) for item in params.get("metrics", [])]
+    if variables is not None and isinstance(params.get("expr"), str):
+        import jinja2
+
+        def var(name: str, default: Any = None) -> Any:
+            return variables.get(name, default)
+
+        params["expr"] = (
+            jinja2.Environment(autoescape=False).from_string(params["expr"]).render(var=var)
+        )
     shaped = {**metric, "type_params": params}
     if isinstance(metric.get("filter"), str):
         shaped["filter"] = {"where_filters": [{"where_sql_template": metric["filter"]}]}

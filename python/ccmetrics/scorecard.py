@@ -43,9 +43,6 @@ Source = tuple[str, tuple[tuple[str, str, str], ...]]
 """A mart and the filters a headline reads it with: one query per source."""
 QUEUE_MARTS = ("fct_queue_daily", "fct_queue_intervals")
 NO_MART = "no mart yet"
-UNDELIVERED = "n/a ("
-"""How the status of a figure begins when it is not available for a stated reason (a landing
-source never delivered, a part nobody declared)."""
 LABOR = ("agent_states", "agents")
 """Labor cost is logged-in time (agent states) x the agent's hourly cost (agents)."""
 
@@ -687,21 +684,12 @@ def print_scorecard(card: Scorecard) -> None:
                     format_value(figure.previous, figure.unit),
                     format_delta(figure),
                 )
-            elif figure.status.startswith(UNDELIVERED):
-                table.add_row(figure.label, f"[italic]{figure.status}[/italic]", "", "")
             elif figure.status != NO_MART:
-                table.add_row(figure.label, "[italic]n/a[/italic]", "", "")
+                table.add_row(figure.label, f"[italic]{figure.status}[/italic]", "", "")
         notes = []
         unpublished = [f.label for f in figures if f.status == NO_MART]
         if unpublished and len(unpublished) < len(figures):
             notes.append(f"no mart yet: {', '.join(unpublished)}")
-        refused = [
-            f.label
-            for f in figures
-            if f.status not in ("ok", NO_MART) and not f.status.startswith(UNDELIVERED)
-        ]
-        if refused:
-            notes.append(f"n/a, published without numerator/denominator: {', '.join(refused)}")
         table.caption = "\n".join(notes) or None
         tables.append(table)
     generations = [t for t in tables if str(t.title).startswith("Generation")]

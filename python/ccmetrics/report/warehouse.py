@@ -71,7 +71,8 @@ def open_warehouse(path: Path, manifest: Path | None = None) -> ReportSource:
 
     `manifest` (default: the project's target/manifest.json when there is one) declares the
     rates' numerators and denominators of a working warehouse that `ccmetrics publish` has not
-    embedded them in.
+    embedded them in, and the semantic manifest next to it is the metric registry such a
+    warehouse is read with (see ccmetrics.registry).
     """
     from ccmetrics import paths
     from ccmetrics.api import Warehouse
