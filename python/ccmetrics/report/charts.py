@@ -345,36 +345,32 @@ def daily_stacked_bars(
 
 
 def response_panels(frame: pd.DataFrame, span: Span, columns: int = 3) -> dict[str, Any]:
-    """One panel per channel (column panel, its title): the daily mean first response
-    (column response) against the channel's target (column target, dashed), each panel on its
-    own scale since the targets run from seconds to a day."""
+    """One panel per channel (column panel, its title, in order of appearance): the daily mean
+    first response (column response) against the channel's target (column target, dashed),
+    each panel on its own scale since the targets run from seconds to a day."""
     import altair as alt
 
-    x = _day_x("date", span, centred=True, width=TREND_WIDTH)
-    line = (
-        alt.Chart()
-        .mark_line(point=alt.OverlayMarkDef(size=18))
-        .encode(
-            x=x,
-            y=alt.Y("response:Q", title=None, axis=alt.Axis(format=",.3~r", tickCount=4)),
-            tooltip=[_day_tooltip("date"), *_tooltips(frame, skip=("date", "panel"))],
+    frame = _by_day(frame)
+    panels = []
+    for title in frame["panel"].drop_duplicates():
+        subset = frame[frame["panel"] == title]
+        line = (
+            alt.Chart(_data(subset), title=alt.Title(title, fontSize=12))
+            .mark_line(point=alt.OverlayMarkDef(size=18))
+            .encode(
+                x=_day_x("date", span, centred=True, width=TREND_WIDTH),
+                y=alt.Y("response:Q", title=None, axis=alt.Axis(format=",.3~r", tickCount=4)),
+                tooltip=[_day_tooltip("date"), *_tooltips(subset, skip=("date", "panel"))],
+            )
         )
-    )
-    rule = (
-        alt.Chart()
-        .mark_rule(color=TARGET_COLOR, strokeDash=[5, 3], strokeWidth=1.5)
-        .encode(y=alt.Y("mean(target):Q"))
-    )
-    chart = (
-        alt.layer(line, rule, data=_data(_by_day(frame)))
-        .properties(width=TREND_WIDTH, height=110)
-        .facet(
-            facet=alt.Facet("panel:N", title=None, header=alt.Header(labelFontSize=12)),
-            columns=columns,
+        targets = subset["target"].dropna()
+        panel = (
+            alt.layer(line, _target_rule(float(targets.iloc[0]), "target"))
+            if not targets.empty
+            else line
         )
-        .resolve_scale(y="independent")
-    )
-    return _spec(chart)
+        panels.append(panel.properties(width=TREND_WIDTH, height=110))
+    return _spec(alt.concat(*panels, columns=columns))
 
 
 def staffing_gap_heatmap(frame: pd.DataFrame) -> dict[str, Any]:

@@ -260,7 +260,7 @@ def response_section(warehouse: Warehouse, span: Span | None) -> Section:
     for channel, rows in frame.groupby("channel", sort=True):
         targets = rows["target_seconds"].dropna()
         target = float(targets.max()) if not targets.empty else None
-        unit, size = _response_unit(target, float(rows["mean_seconds"].max(skipna=True) or 0))
+        unit, size = _response_unit(target, float(rows["mean_seconds"].fillna(0).max()))
         goal = f"target {target / size:,.4g} {unit}" if target is not None else "no target"
         panels.append(
             rows.assign(
