@@ -111,6 +111,8 @@ class Headline:
     """Landing sources without which the figure means nothing."""
     fcr_window: str | None = None
     """The FCR window (column suffix) the metric is over, labelled from the build's."""
+    target: str | None = None
+    """The build parameter that holds the metric's target (`sl_target`), drawn on its trend."""
 
     @property
     def mart(self) -> str:
@@ -271,6 +273,7 @@ def _headline(
         where=where,
         needs=tuple(spec.get("needs") or DEFAULT_NEEDS),
         fcr_window=spec.get("fcr_window"),
+        target=spec.get("target"),
     )
     return headline, spec
 

@@ -190,3 +190,31 @@ def test_the_builds_cxi_weights_reach_the_scorecard(tmp_path, monkeypatch, weigh
         card = build_scorecard(warehouse, days=2)
     cxi = next(f for f in card.figures if f.headline.metric == "cxi")
     assert (cxi.current, cxi.previous) == (pytest.approx(expected), pytest.approx(expected))
+
+
+def _trend_with_sl_target(sample: Path, directory: Path, manifest: dict) -> str:
+    """The generation-1 trend chart of the sample built with sl_target 0.85, as JSON."""
+    directory.mkdir()
+    db = _with(sample, directory, manifest)
+    con = duckdb.connect(str(db))
+    con.execute(
+        "create table marts.dim_build_parameters as select 'sl_target' as parameter_name, "
+        "'0.85' as parameter_value, '0.8' as default_value, false as is_default"
+    )
+    con.close()
+    source = open_warehouse(db)
+    try:
+        sections = report_sections(source)
+    finally:
+        source.close()
+    return json.dumps(next(s for s in sections if s.key == "gen1").charts[0].spec)
+
+
+def test_a_headline_target_is_the_build_parameter_it_names(sample, tmp_path):
+    manifest = copy.deepcopy(SEMANTIC_MANIFEST)
+    without = _trend_with_sl_target(sample, tmp_path / "without", manifest)
+    headline = _metric(manifest, "service_level")["config"]["meta"]["ccmetrics"]["headline"]
+    headline["target"] = "sl_target"
+    with_target = _trend_with_sl_target(sample, tmp_path / "with", manifest)
+    assert '"datum": 0.85' in with_target
+    assert '"datum": 0.85' not in without

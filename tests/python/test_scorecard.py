@@ -126,7 +126,7 @@ def test_nps_and_products_are_recomputed_from_parts(tmp_path):
 
 
 def test_latency_is_measured_and_reported(tmp_path):
-    from ccmetrics.serve_bench import measure_scorecard
+    from ccmetrics.bench import measure_scorecard
 
     latency = measure_scorecard(publish_sample(tmp_path), runs=3)
     assert latency.runs == 3

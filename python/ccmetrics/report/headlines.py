@@ -7,8 +7,9 @@ scorecard's own `evaluate`: the same labels, numbers and delta formatting."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ccmetrics.catalog import CatalogError
 from ccmetrics.registry import HeadlineSection, project_semantic_layer
@@ -110,7 +111,7 @@ def headline_sections(
         warehouse.warehouse, provenance, [Period(label, day, day) for label, day in days]
     )
     return [
-        headline_section(section, whole, daily, days, span, previous_text)
+        headline_section(section, whole, daily, days, span, previous_text, provenance.parameters)
         for section in declared_sections(warehouse.warehouse.catalog)
     ]
 
@@ -122,16 +123,19 @@ def headline_section(
     days: list[tuple[str, dt.date]],
     span: str,
     previous: str = "",
+    parameters: Mapping[str, Any] | None = None,
 ) -> Section:
     """Tiles with each headline over the whole period (the scorecard's lines and numbers),
     its change against the `previous` period (the scorecard's delta formatting), and
-    small-multiple daily trends."""
+    small-multiple daily trends, with a headline's target where the build's `parameters`
+    publish the one its meta names (`target: sl_target`)."""
     import pandas as pd
 
     tiles: list[Tile] = []
     notes: list[str] = []
     trends: list[pd.DataFrame] = []
     trend_formats: dict[str, str] = {}
+    targets: dict[str, float] = {}
     by_day = {item.headline.metric: item for item in daily if item.section.key == section.key}
     for item in whole:
         if item.section.key != section.key:
@@ -167,12 +171,19 @@ def headline_section(
             )
         )
         trend_formats[item.label] = D3_FORMATS[item.headline.unit]
+        target = (parameters or {}).get(item.headline.target or "")
+        if isinstance(target, int | float) and not isinstance(target, bool):
+            targets[item.label] = float(target)
     chart_list: list[Chart] = []
     if trends:
         frame = pd.concat(trends, ignore_index=True)
         frame["date"] = pd.to_datetime(frame["date"])
         frame["value"] = frame["value"].astype("object").where(frame["value"].notna(), None)
-        chart_list.append(Chart("Daily trend", charts.metric_trends(frame, trend_formats)))
+        chart_list.append(
+            Chart(
+                "Daily trend", charts.metric_trends(frame, trend_formats, targets=targets or None)
+            )
+        )
     return Section(
         key=section.key,
         title=section.title,
