@@ -188,13 +188,13 @@ def test_headline_tiles_are_ratios_of_sums(mart_db: Path) -> None:
     tiles = {tile.label: tile.value for tile in _section(report, "gen1").tiles}
     # Queue metrics of the telephone era are the phone's: SL 8 / 10 (the chat's 1 of 2 pooled
     # in would make it 9 / 12), ASA 90 s of wait over 10 answered calls.
-    assert tiles["service level (phone)"] == "80.0%"
+    assert tiles["Service level (phone)"] == "80.0%"
     assert tiles["ASA (phone)"] == "9.0 s"
-    assert tiles["offered (phone)"] == "12"
+    assert tiles["Offered (phone)"] == "12"
     # AHT and FCR are every channel's: 3900 s over 12 handled, 5 of 7 resolved.
     assert tiles["AHT"] == "325.0 s"
     assert tiles["FCR (2 h)"] == "71.4%"
-    assert tiles["labor cost per contact"] == "10.00"  # 120 / 12
+    assert tiles["Labor cost per handled contact"] == "10.00"  # 120 / 12
 
 
 def test_empty_denominator_day_is_null_not_zero(mart_db: Path) -> None:
@@ -209,11 +209,11 @@ def test_empty_denominator_day_is_null_not_zero(mart_db: Path) -> None:
     assert day2, "the day with no contacts is still on the time axis"
     # every rate is null on a day without a denominator; the sums (calls offered, labor cost)
     # are 0
-    sums = {"offered (phone)", "labor cost"}
+    sums = {"Offered (phone)", "Labor cost"}
     assert all(row["value"] is None for row in day2 if row["metric"] not in sums)
     assert {row["metric"]: row["value"] for row in day2 if row["metric"] in sums} == {
-        "offered (phone)": 0,
-        "labor cost": 0,
+        "Offered (phone)": 0,
+        "Labor cost": 0,
     }
 
 
@@ -397,12 +397,12 @@ def test_the_report_reads_complete_days_with_the_build_parameters(fragment_db: P
     gen1 = _section(report, "gen1")
     tiles = {tile.label: tile for tile in gen1.tiles}
     # phone SL 8 / 10: the fragment's 0 of 10 would make it 8 / 20 = 40.0%
-    assert tiles["service level (phone)"].value == "80.0%"
-    assert tiles["service level (phone)"].detail == "02 Mar - 02 Mar"
+    assert tiles["Service level (phone)"].value == "80.0%"
+    assert tiles["Service level (phone)"].detail == "02 Mar - 02 Mar"
     assert tiles["FCR (24 h)"].value == "71.4%"
     assert not [row for row in _chart_rows(gen1.charts[0].spec) if row["date"] >= "2026-03-03"]
     # labor needs agent states: the mart's labor cost is not shown as a cost per contact
-    labor = tiles["labor cost per contact"]
+    labor = tiles["Labor cost per handled contact"]
     assert (labor.value, labor.detail) == ("n/a", "no agent_states delivered")
     # CXI with the build's weights: CSAT alone, 4 / 5
     cxi = {tile.label: tile.value for tile in _section(report, "gen4").tiles}
@@ -415,7 +415,7 @@ def test_the_report_reads_complete_days_with_the_build_parameters(fragment_db: P
         '"response": 0.0} (not the defaults).'
     )
     workforce = {tile.label: tile for tile in _section(report, "workforce").tiles}
-    assert workforce["schedule adherence"].detail == "no agent_states or schedules delivered"
+    assert workforce["Schedule adherence"].detail == "no agent_states or schedules delivered"
     assert _section(report, "schedule-fit").notes == ("Not available: no schedules delivered.",)
 
 
