@@ -19,7 +19,7 @@ CI_TARGET := target/ci
 # The fixture center is also built under each of these var sets (make test-dbt), each into its
 # own database (warehouse/ci_<name>.duckdb) and target folder (target/ci/<name>): changing a
 # documented parameter must keep the build green. Unit tests pin the vars they depend on; the
-# fixture-value tests (tests/**/assert_fixture_center_*.sql, tests/efficiency/) carry the
+# expected-value seeds (seeds/expected/, test expected_values, docs/testing.md) carry the
 # answers worked out by hand for the values used here.
 #   readme:    the README's example (24 h FCR window, abandons ignored, Berlin time)
 #   new_york:  abandons count as met, 15 s threshold, any later contact is a repeat, New York
