@@ -26,13 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ccmetrics.registry import SemanticLayer, semantic_layer
+from ccmetrics.registry import META_SCHEMA, SemanticLayer, has_meta_table, semantic_layer
 
 if TYPE_CHECKING:
     from duckdb import DuckDBPyConnection
 
 MART_PREFIXES = ("fct_", "dim_")
-META_SCHEMA = "ccmetrics_meta"
 RATIOS_TABLE = "metric_ratios"
 PREFERRED_TIME_COLUMNS = (
     "reporting_date",
@@ -237,11 +236,7 @@ def load_manifest_ratios(path: Path) -> dict[tuple[str, str], tuple[str, str]]:
 
 def embedded_ratios(con: DuckDBPyConnection) -> dict[tuple[str, str], tuple[str, str]] | None:
     """The ratios `ccmetrics publish` stored in the database, or None when it has none."""
-    present = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [META_SCHEMA, RATIOS_TABLE],
-    ).fetchall()[0][0]
-    if not present:
+    if not has_meta_table(con, RATIOS_TABLE):
         return None
     rows = con.execute(
         f"select mart, metric, numerator, denominator from {META_SCHEMA}.{RATIOS_TABLE}"

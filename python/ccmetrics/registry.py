@@ -288,13 +288,18 @@ def measure_column(measure: Mapping[str, Any]) -> str | None:
     return coalesced.group(1) if coalesced else None
 
 
-def embedded_manifest(con: DuckDBPyConnection) -> Mapping[str, Any] | None:
-    """The semantic manifest `ccmetrics publish` embedded, or None when there is none."""
+def has_meta_table(con: DuckDBPyConnection, table: str) -> bool:
+    """Whether `ccmetrics publish` embedded `ccmetrics_meta.<table>` in the database."""
     present = con.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [META_SCHEMA, MANIFEST_TABLE],
+        [META_SCHEMA, table],
     ).fetchall()[0][0]
-    if not present:
+    return bool(present)
+
+
+def embedded_manifest(con: DuckDBPyConnection) -> Mapping[str, Any] | None:
+    """The semantic manifest `ccmetrics publish` embedded, or None when there is none."""
+    if not has_meta_table(con, MANIFEST_TABLE):
         return None
     rows = con.execute(f"select manifest from {META_SCHEMA}.{MANIFEST_TABLE}").fetchall()
     return json.loads(rows[0][0]) if rows else None
