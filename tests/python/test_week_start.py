@@ -1,5 +1,5 @@
 """var week_start: a value that is not a day name stops the build with a message naming the var
-(the weeks themselves are unit-tested in models/marts/workforce/_workforce__models.yml)."""
+(the weeks themselves are unit-tested on int_activity_periods and fct_bot_qa_sample)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
-def compile_attrition(tmp_path: Path, week_start: str) -> subprocess.CompletedProcess[str]:
+def compile_activity_periods(tmp_path: Path, week_start: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env.update(
         DBT_PROFILES_DIR=str(ROOT / "profiles"),
@@ -28,7 +28,7 @@ def compile_attrition(tmp_path: Path, week_start: str) -> subprocess.CompletedPr
             "--target",
             "ci",
             "--select",
-            "fct_attrition",
+            "int_activity_periods",
             "--vars",
             f"{{week_start: {week_start}}}",
         ],
@@ -41,15 +41,16 @@ def compile_attrition(tmp_path: Path, week_start: str) -> subprocess.CompletedPr
 
 
 def test_unknown_week_start_is_a_compile_error_naming_the_var(tmp_path: Path) -> None:
-    result = compile_attrition(tmp_path, "funday")
+    result = compile_activity_periods(tmp_path, "funday")
     assert result.returncode != 0
     assert "var week_start must be an English day name" in result.stdout
     assert "got 'funday'" in result.stdout
 
 
 def test_week_start_is_case_insensitive(tmp_path: Path) -> None:
-    result = compile_attrition(tmp_path, "SUNDAY")
+    result = compile_activity_periods(tmp_path, "SUNDAY")
     assert result.returncode == 0, result.stdout[-3000:]
-    compiled = next((tmp_path / "target" / "compiled").rglob("fct_attrition.sql")).read_text()
+    compiled_files = (tmp_path / "target" / "compiled").rglob("int_activity_periods.sql")
+    compiled = next(compiled_files).read_text()
     # Sunday is day 6 of a Monday-based week: the offset subtracted from each date uses it.
     assert "- 6) % 7 + 7) % 7" in compiled
