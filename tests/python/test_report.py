@@ -125,7 +125,8 @@ def _chart_rows(spec):
     if isinstance(spec, dict):
         for key, value in spec.items():
             if key == "values" and isinstance(value, list):
-                rows.extend(value)
+                # a target rule's one empty row holds no data
+                rows.extend(row for row in value if row)
             elif key == "datasets":
                 for dataset in value.values():
                     rows.extend(dataset)
