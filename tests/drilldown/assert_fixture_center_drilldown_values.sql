@@ -12,7 +12,10 @@
     all resolved) give billing_question 0.8 and 1 for the others, so the center expects
     2.8 of 3 (lower limit 14/15 - 3 sqrt((14/15)(1/15)/3)) and voice_a 0.8 of 1 (0.8 - 3 x
     0.4, floored at 0), while digital and voice_b expect 1 (zero-width limits at 1).
-    Dispersion (Laney factor): none of the limits checked here moves. The center has one
+    Day types: 03-02 to 03-04 are weekdays, so each day's baseline is all the earlier days
+    (the previous 4 weekdays), and Saturday 03-07 and Sunday 03-08 are neither in them nor
+    judged (no earlier weekend day). Cost per resolution, expected at the channel mix, is not
+    checked here. Dispersion (Laney factor): none of the limits checked here moves. The center has one
     member: in the window of 03-03 (03-02 only) it has one z-score, in that of 03-04 (03-02
     and 03-03) 03-03 has every reason at rate 1 and so sigma 0 and no z-score, and with one
     z-score the factor is 1 (the same in the New York, Berlin and unmatched variants);

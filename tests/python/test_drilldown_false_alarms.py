@@ -10,7 +10,19 @@ the dispersion of the members' z-scores over the baseline window.
 
 Tolerance: at most 2 % of the judged member-days per metric at agent and team level (about 7
 times the nominal rate; the normal approximation is coarse for agents with a dozen chains at an
-FCR near 0.95). Two cells still exceed it and are marked as expected failures, with the reason.
+FCR near 0.95). Flagged share of judged member-days on this month, before -> after cost events
+got a channel (cost per resolution expected at the member's channel mix) and days were judged
+against days of their own type (weekday, Saturday, Sunday) instead of the previous 4 days:
+
+    metric               agent                    team
+    fcr_rate             0.32 % (2/622) -> 0.33 % (2/599)    0.00 % (0/102) -> 0.00 % (0/96)
+    service_level        (no agent level)                    4.63 % (5/108) -> 1.00 % (1/100)
+    aht                  0.96 % (6/622) -> 1.17 % (7/599)    0.98 % (1/102) -> 1.04 % (1/96)
+    csat                 0.17 % (1/584) -> 0.18 % (1/559)    0.93 % (1/107) -> 1.01 % (1/99)
+    cost_per_resolution  3.54 % (22/622) -> 1.50 % (9/599)   1.96 % (2/102) -> 3.13 % (3/96)
+
+(Fewer member-days are judged: the first Saturday and Sunday have no day of their type before
+them.) One cell exceeds the tolerance and is marked as an expected failure, with the reason.
 """
 
 from __future__ import annotations
@@ -34,14 +46,11 @@ DRILLDOWN_SOURCES = (
     "customers",
 )
 KNOWN_EXCESS = {
-    ("cost_per_resolution", "agent"): (
-        "cost events carry no reason or channel, so the digital agents, who resolve chats "
-        "several at a time at about a third of the voice agents' cost, sit below the center's "
-        "baseline every day (4 % of agent-days)"
-    ),
-    ("service_level", "team"): (
-        "the daily baseline is the previous 4 days, so weekend days, staffed differently, are "
-        "judged against weekdays (3 % of team-days)"
+    ("cost_per_resolution", "team"): (
+        "Monday clears the weekend's backlog of the written channels (email resolutions per "
+        "day 40 % above Tuesday to Friday at the same labor), so the digital team's Mondays "
+        "sit below the weekday baseline, and the second Saturday is judged against the first "
+        "one alone (3 of 96 team-days)"
     ),
 }
 CELLS = [

@@ -6,11 +6,12 @@ handled contacts are never resolved and 60% come back after about 40 minutes, so
 default-window FCR falls from about 0.9 to about 0.45 for exactly one Monday-to-Sunday week.
 The center has two full weeks: a clean one, then the planted one.
 
-Every member is judged against the center's previous periods of the same grain re-weighted to
-the member's own contact-reason mix. So the clean week, the first week, cannot be judged (no
-weekly limits at all) and is the baseline of the planted week; at daily grain the clean days
-after the first are judged against the clean days before them, which is where a team whose
-reasons resolve less often by nature (voice_b) must not be flagged.
+Every member is judged against the center's previous periods of the same grain (days: of the
+same type, weekday, Saturday or Sunday) re-weighted to the member's own contact-reason mix. So
+the clean week, the first week, cannot be judged (no weekly limits at all) and is the baseline
+of the planted week; at daily grain the clean weekdays after the first are judged against the
+clean weekdays before them, which is where a team whose reasons resolve less often by nature
+(voice_b) must not be flagged.
 """
 
 from __future__ import annotations
@@ -138,8 +139,9 @@ def test_clean_week_is_not_judged_and_clean_days_do_not_flag_the_planted_team(
 ) -> None:
     """The issue this method fixes: voice_b serves reasons that resolve less often, so against
     the center as a whole it looked low in every normal period. The clean week is the first
-    week and has no weekly baseline (the first period cannot be judged); the clean days after
-    the first have one, and there the team must be judged at its own reason mix."""
+    week and has no weekly baseline (the first period cannot be judged); the clean weekdays
+    after the first have one, and there the team must be judged at its own reason mix. The
+    first Saturday and Sunday have no earlier day of their type: no limits."""
     weeks = fcr_rows(planted_center.db_path, "week", "team")
     clean_week = weeks[weeks["period_start"] == CLEAN_WEEK]
     assert len(clean_week) == 4
@@ -148,19 +150,22 @@ def test_clean_week_is_not_judged_and_clean_days_do_not_flag_the_planted_team(
     clean_days = days[(days["period_start"] > CLEAN_WEEK) & (days["period_start"] < PLANTED_WEEK)]
     team_days = clean_days[clean_days["member_id"] == PLANTED_TEAM]
     assert len(team_days) == 6
-    assert team_days["lower_control_limit"].notna().all()
+    weekdays = team_days[pd.to_datetime(team_days["period_start"]).dt.day_of_week < 5]
+    assert len(weekdays) == 4
+    assert weekdays["lower_control_limit"].notna().all()
+    assert team_days.loc[~team_days.index.isin(weekdays.index), "lower_control_limit"].isna().all()
     assert flagged_low(clean_days) == set()
     assert flagged_high(clean_days) == set()
     # The mix adjustment at work: the team's expected FCR sits below the center's every day.
     centers = fcr_rows(planted_center.db_path, "day", "center").set_index("period_start")
-    expected_gap = team_days.set_index("period_start")["baseline_value"] - centers[
+    expected_gap = weekdays.set_index("period_start")["baseline_value"] - centers[
         "baseline_value"
-    ].reindex(team_days["period_start"])
+    ].reindex(weekdays["period_start"])
     assert (expected_gap < 0).all()
 
 
 def test_daily_team_flags_start_on_the_first_planted_day(planted_center: BuiltCenter) -> None:
-    """The 4 trailing days of the center are the daily baseline, so from the second planted
+    """The center's 4 previous weekdays are a weekday's baseline, so from the second planted
     day on they contain planted days and the expected FCR of the team's reasons falls with
     them: only the first planted day is guaranteed to flag the team (in this run it stays
     flagged all week). For the same reason the other teams may look better than a baseline
@@ -176,8 +181,8 @@ def test_center_flags_the_planted_week_and_the_first_planted_day(
     planted_center: BuiltCenter,
 ) -> None:
     """The center is judged against its own previous periods re-weighted to the current
-    reason mix. The clean week is its baseline for the planted week. At daily grain the
-    trailing 4 days start to include planted days from the second day on, so the center flag
+    reason mix. The clean week is its baseline for the planted week. At daily grain the 4
+    previous weekdays start to include planted days from the second day on, so the center flag
     fades within the week and only the team level keeps the problem in sight (asserted: the
     first day only)."""
     weeks = fcr_rows(planted_center.db_path, "week", "center")

@@ -1,8 +1,9 @@
 {#- The observations behind the drill-down, one row per unit of each key metric with the
-    team, agent and contact reason it belongs to, so that every level sums the same rows.
-    A row is identified by metric_name, observation_type, observation_id and event_date:
+    team, agent, contact reason and channel it belongs to, so that every level sums the same
+    rows. A row is identified by metric_name, observation_type, observation_id, event_date and
+    channel (which only the split labor rows need):
     - fcr_rate: a handled contact chain whose default window is complete (day it ended;
-      agent = last agent connected);
+      agent = last agent connected; channel = the channel of its last segment);
     - service_level: an offered contact segment (ccm_is_offered), counted by var
       sl_abandon_treatment through the generation-1 macros (day it queued, or was connected
       when routed directly; team = the team whose home queue it is,
@@ -12,10 +13,16 @@
     - cost_per_resolution: agent labor (paid hours x hourly cost) per agent-day as the
       numerator, and each resolved handled chain of the agent as the denominator. Platform,
       telephony and other costs have no team or agent, so the drill-down compares the
-      attributable part; fct_cost_daily carries the full center metric. -#}
+      attributable part; fct_cost_daily carries the full center metric. The labor of an
+      agent-day is split over the channels the agent handled that day by handle time (as
+      int_costs_allocated splits it), and a resolution has its chain's last channel, so that
+      the drill-down can expect a chat agent's cost of the center's chat resolutions; an
+      agent-day without handling keeps its labor whole without a channel.
+    Every other event has the channel of its contact (csat: of the rated contact or bot
+    session). -#}
 {%- set event_columns = [
     'metric_name', 'observation_type', 'observation_id', 'event_date', 'team_id', 'agent_id',
-    'contact_reason', 'numerator', 'denominator', 'squared_numerator'
+    'contact_reason', 'channel', 'numerator', 'denominator', 'squared_numerator'
 ] -%}
 {%- set event_ctes = [
     'fcr_events', 'service_level_events', 'aht_events', 'csat_events', 'labor_events',
@@ -51,7 +58,8 @@ chains as (
         interactions.ended_at,
         interactions.contact_reason,
         interactions.is_resolved_default,
-        chains_stitched.last_agent_id
+        chains_stitched.last_agent_id,
+        chains_stitched.last_channel
     from {{ ref('int_customer_interactions_fcr_flagged') }} as interactions
     inner join {{ ref('int_contact_chains_stitched') }} as chains_stitched
         on interactions.interaction_id = chains_stitched.chain_id
@@ -66,6 +74,7 @@ segments as (
         queue_id,
         agent_id,
         contact_reason,
+        channel,
         initiation_method,
         queued_at,
         connected_at,
@@ -83,6 +92,7 @@ offered_segments as (
         segments.contact_id,
         segments.queue_id,
         segments.contact_reason,
+        segments.channel,
         {{ ccm_offered_at('segments.queued_at', 'segments.connected_at') }} as offered_at,
         {{ ccm_queue_outcomes('segments') }}
     from segments
@@ -93,6 +103,32 @@ offered_segments as (
 
 ),
 
+agent_channel_handling as (
+
+    select
+        agent_id,
+        {{ ccm_reporting_date('ended_at') }} as reporting_date,
+        channel,
+        sum(handle_seconds) as handle_seconds
+    from segments
+    where agent_id is not null and connected_at is not null and handle_seconds > 0
+    group by agent_id, {{ ccm_reporting_date('ended_at') }}, channel
+
+),
+
+agent_channel_shares as (
+
+    select
+        agent_id,
+        reporting_date,
+        channel,
+        handle_seconds / sum(handle_seconds) over (
+            partition by agent_id, reporting_date
+        ) as handling_share
+    from agent_channel_handling
+
+),
+
 ratings as (
 
     select
@@ -100,6 +136,7 @@ ratings as (
         surveys.reporting_date,
         contacts.agent_id,
         coalesce(contacts.contact_reason, bot_sessions.intent) as contact_reason,
+        {{ ccm_event_channel() }} as channel,
         case when {{ ccm_is_csat_satisfied('surveys.csat_score') }} then 1 else 0 end
             as is_satisfied
     from {{ ref('int_survey_responses_attributed') }} as surveys
@@ -118,6 +155,7 @@ fcr_events as (
         agents.team_id,
         chains.last_agent_id as agent_id,
         chains.contact_reason,
+        chains.last_channel as channel,
         cast(case when chains.is_resolved_default then 1 else 0 end as double) as numerator,
         cast(1 as double) as denominator,
         cast(0 as double) as squared_numerator
@@ -138,6 +176,7 @@ service_level_events as (
         queue_teams.team_id,
         cast(null as string) as agent_id,
         offered_segments.contact_reason,
+        offered_segments.channel,
         cast({{ ccm_sl_numerator(
             'offered_segments.answered_within_threshold',
             'offered_segments.abandoned_within_threshold'
@@ -166,6 +205,7 @@ aht_events as (
         agents.team_id,
         segments.agent_id,
         segments.contact_reason,
+        segments.channel,
         segments.handle_seconds as numerator,
         cast(1 as double) as denominator,
         segments.handle_seconds * segments.handle_seconds as squared_numerator
@@ -186,6 +226,7 @@ csat_events as (
         agents.team_id,
         ratings.agent_id,
         ratings.contact_reason,
+        ratings.channel,
         cast(ratings.is_satisfied as double) as numerator,
         cast(1 as double) as denominator,
         cast(0 as double) as squared_numerator
@@ -205,12 +246,18 @@ labor_events as (
         agents.team_id,
         agent_days.agent_id,
         cast(null as string) as contact_reason,
-        agent_days.paid_seconds / 3600.0 * agents.hourly_cost as numerator,
+        agent_channel_shares.channel,
+        agent_days.paid_seconds / 3600.0 * agents.hourly_cost
+        * coalesce(agent_channel_shares.handling_share, 1) as numerator,
         cast(0 as double) as denominator,
         cast(0 as double) as squared_numerator
     from {{ ref('int_agent_days_timed') }} as agent_days
     inner join agents
         on agent_days.agent_id = agents.agent_id
+    left join agent_channel_shares
+        on
+            agent_days.agent_id = agent_channel_shares.agent_id
+            and agent_days.reporting_date = agent_channel_shares.reporting_date
 
 ),
 
@@ -224,6 +271,7 @@ resolution_events as (
         agents.team_id,
         chains.last_agent_id as agent_id,
         cast(null as string) as contact_reason,
+        chains.last_channel as channel,
         cast(0 as double) as numerator,
         cast(1 as double) as denominator,
         cast(0 as double) as squared_numerator

@@ -3,19 +3,26 @@
     agent or reason that caused it.
 
     Baseline (indirect standardisation): every member, the center included, is judged against
-    what the CENTER achieved over its previous 4 periods of the same grain (days for day
-    rows, weeks for week rows), re-weighted to the member's own contact-reason mix in the
-    current period. Comparing with the same-period center instead flags a team whose reasons
+    what the CENTER achieved over its previous 4 periods of the same grain and type, within
+    the 4 weeks before (weeks for week rows; for day rows the previous 4 weekdays for Monday
+    to Friday, the previous 4 Saturdays, or Sundays, for a weekend day: weekends are staffed
+    and used differently, so a weekend day judged against weekdays was flagged for being a
+    weekend; a closed day has no center row and is skipped), re-weighted to the member's own
+    mix in the current period: its contact reasons, or for cost_per_resolution its channels.
+    Comparing with the same-period center instead flags a team whose reasons
     resolve less often by nature in every normal period, and lets one broken team drag the
     center down so that everybody else looks better than usual.
-    - p_r = the center's numerator / denominator over the prior periods for reason r; events
-      without a reason, or with a reason the prior periods did not see, fall back to the
+    - p_r = the center's numerator / denominator over the prior periods for stratum r (a
+      reason; a channel for cost_per_resolution, whose events carry no reason and whose cost
+      per resolution depends on the channel: a chat agent resolves several chats at once);
+      events without a stratum, or with one the prior periods did not see, fall back to the
       center's overall rate over the prior periods;
     - expected_numerator = sum over r of the member's current denominator for r x p_r, and
       baseline_value = expected_numerator / the member's denominator. A reason row gets its
       own center history; the center row its history re-weighted to today's mix.
-    No center data in the prior periods (the first period) means no limits and no flags. A
-    lasting problem enters the daily baseline from its second day, so daily flags can fade
+    No center data in the prior periods of the type (the first period, the first Saturday)
+    means no limits and no flags. A lasting problem enters the daily baseline from its second
+    day, so daily flags can fade
     while the weekly rows (baseline: the previous weeks) keep it in sight.
     Limits, Laney p'/u' charts: baseline +- 3 x dispersion_factor x sigma, n = the member's
     denominator, sigma the member's own sampling noise for the metric's type:
@@ -25,20 +32,23 @@
       of the center over the prior periods, all reasons pooled;
     - cost_per_resolution, a cost ratio, charted on its inverse: resolutions per unit of cost
       as Poisson counts with the cost as exposure, sqrt(u / cost), u = 1 / baseline_value,
-      limits inverted (no upper limit when u - 3 x factor x sigma <= 0). Its events carry no
-      reason (labor has none), so its baseline is the center's overall history.
+      limits inverted (no upper limit when u - 3 x factor x sigma <= 0).
     dispersion_factor (Laney's sigma_z): members differ by more than sampling noise (agents'
     speed, channels, day-to-day swings), and limits that ignore it flag the same members every
     day. Every member of the level in every period of the dispersion window gets a z-score
     against the judged period's expected values; the factor is their sample standard deviation
     (members have no order, so not the moving-range estimate), floored at 1. The dispersion
-    window is the baseline for weeks and the 7 previous days for days, a weekly cycle.
+    window is the baseline for weeks and the 7 previous calendar days (of every type) for
+    days, a weekly cycle.
     Only complete periods are flagged: a day or week that the contact deliveries do not cover
     from start to end (the last reporting day is often a fragment, see fct_source_coverage)
     keeps its values and limits but no flag, since a partial day is not comparable with whole
     ones. -#}
 {%- set trailing_periods = 4 -%}
 {%- set dispersion_days = 7 -%}
+{%- set day_of_week = (
+    '((' ~ dbt.datediff("cast('1900-01-01' as date)", 'period_start', 'day') ~ ') % 7 + 7) % 7'
+) -%}
 {%- set proportion_metrics = "('fcr_rate', 'service_level', 'csat')" -%}
 with
 
@@ -50,6 +60,12 @@ events as (
         team_id,
         agent_id,
         contact_reason,
+        {#- the stratum of the mix adjustment: cost events carry no reason, and what a resolution
+            costs depends on its channel (a chat agent resolves several chats at once) -#}
+        case
+            when metric_name = 'cost_per_resolution' then channel
+            else contact_reason
+        end as mix_stratum,
         numerator,
         denominator,
         squared_numerator
@@ -76,6 +92,7 @@ events_by_period as (
         team_id,
         agent_id,
         contact_reason,
+        mix_stratum,
         numerator,
         denominator,
         squared_numerator
@@ -88,6 +105,7 @@ events_by_period as (
         team_id,
         agent_id,
         contact_reason,
+        mix_stratum,
         numerator,
         denominator,
         squared_numerator
@@ -95,7 +113,7 @@ events_by_period as (
 
 ),
 
-member_reason_sums as (
+member_stratum_sums as (
 
     {% for level, member in [
         ('center', "'center'"),
@@ -109,7 +127,7 @@ member_reason_sums as (
             period_start,
             '{{ level }}' as drilldown_level,
             {{ member }} as member_id,
-            contact_reason,
+            mix_stratum,
             sum(numerator) as numerator,
             sum(denominator) as denominator,
             sum(squared_numerator) as squared_numerator
@@ -117,23 +135,23 @@ member_reason_sums as (
         {% if member != "'center'" -%}
             where {{ member }} is not null
         {%- endif %}
-        group by metric_name, period_grain, period_start, {{ member }}, contact_reason
+        group by metric_name, period_grain, period_start, {{ member }}, mix_stratum
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
 
-center_reason_periods as (
+center_stratum_periods as (
 
     select
         metric_name,
         period_grain,
         period_start,
-        contact_reason,
+        mix_stratum,
         numerator,
         denominator,
         squared_numerator
-    from member_reason_sums
+    from member_stratum_sums
     where drilldown_level = 'center'
 
 ),
@@ -145,61 +163,102 @@ center_periods as (
         period_grain,
         period_start,
         {{ ccm_safe_divide('sum(numerator)', 'sum(denominator)') }} as center_value
-    from center_reason_periods
+    from center_stratum_periods
     group by metric_name, period_grain, period_start
 
 ),
 
-baseline_windows as (
+center_period_types as (
 
-    {#- each period with the center's periods of its dispersion window; the first
-        trailing_periods of them are its baseline -#}
+    {#- a day's baseline holds days of its own type: Saturdays, Sundays, or Monday to Friday
+        (day_of_week counts the days since the Monday 1900-01-01, kept in 0..6 whatever sign
+        an engine gives the remainder); weeks are all alike -#}
+    select
+        metric_name,
+        period_grain,
+        period_start,
+        case
+            when period_grain = 'week' then 'week'
+            when {{ day_of_week }} = 5 then 'saturday'
+            when {{ day_of_week }} = 6 then 'sunday'
+            else 'weekday'
+        end as period_type
+    from center_periods
+
+),
+
+prior_periods_ranked as (
+
+    {#- each period with the center's periods of the trailing_periods weeks before it, those
+        of its own type ranked latest first; a closed day has no center row and is skipped -#}
     select
         current_periods.metric_name,
         current_periods.period_grain,
         current_periods.period_start,
         prior_periods.period_start as prior_period_start,
+        current_periods.period_type = prior_periods.period_type as is_same_type,
+        row_number() over (
+            partition by
+                current_periods.metric_name,
+                current_periods.period_grain,
+                current_periods.period_start,
+                prior_periods.period_type
+            order by prior_periods.period_start desc
+        ) as recency_rank,
         case
             when current_periods.period_grain = 'day'
-                then {{ dbt.dateadd('day', -trailing_periods, 'current_periods.period_start') }}
+                then {{ dbt.dateadd('day', -dispersion_days, 'current_periods.period_start') }}
             else {{ dbt.dateadd('day', -7 * trailing_periods, 'current_periods.period_start') }}
-        end <= prior_periods.period_start as is_baseline_period
-    from center_periods as current_periods
-    inner join center_periods as prior_periods
+        end <= prior_periods.period_start as is_dispersion_period
+    from center_period_types as current_periods
+    inner join center_period_types as prior_periods
         on
             current_periods.metric_name = prior_periods.metric_name
             and current_periods.period_grain = prior_periods.period_grain
             and current_periods.period_start > prior_periods.period_start
-            and case
-                when current_periods.period_grain = 'day'
-                    then {{ dbt.dateadd('day', -dispersion_days, 'current_periods.period_start') }}
-                else {{ dbt.dateadd('day', -7 * trailing_periods, 'current_periods.period_start') }}
-            end <= prior_periods.period_start
+            and {{ dbt.dateadd('day', -7 * trailing_periods, 'current_periods.period_start') }}
+            <= prior_periods.period_start
 
 ),
 
-center_reason_trailing as (
+baseline_windows as (
+
+    {#- each period with the center's periods of its baseline (the latest trailing_periods of
+        its own type) and of its dispersion window (the calendar days or weeks before it) -#}
+    select
+        metric_name,
+        period_grain,
+        period_start,
+        prior_period_start,
+        is_same_type and recency_rank <= {{ trailing_periods }} as is_baseline_period,
+        is_dispersion_period
+    from prior_periods_ranked
+    where (is_same_type and recency_rank <= {{ trailing_periods }}) or is_dispersion_period
+
+),
+
+center_stratum_trailing as (
 
     select
         baseline_windows.metric_name,
         baseline_windows.period_grain,
         baseline_windows.period_start,
-        center_reason_periods.contact_reason,
-        sum(center_reason_periods.numerator) as numerator,
-        sum(center_reason_periods.denominator) as denominator,
-        sum(center_reason_periods.squared_numerator) as squared_numerator
+        center_stratum_periods.mix_stratum,
+        sum(center_stratum_periods.numerator) as numerator,
+        sum(center_stratum_periods.denominator) as denominator,
+        sum(center_stratum_periods.squared_numerator) as squared_numerator
     from baseline_windows
-    inner join center_reason_periods
+    inner join center_stratum_periods
         on
-            baseline_windows.metric_name = center_reason_periods.metric_name
-            and baseline_windows.period_grain = center_reason_periods.period_grain
-            and baseline_windows.prior_period_start = center_reason_periods.period_start
+            baseline_windows.metric_name = center_stratum_periods.metric_name
+            and baseline_windows.period_grain = center_stratum_periods.period_grain
+            and baseline_windows.prior_period_start = center_stratum_periods.period_start
     where baseline_windows.is_baseline_period
     group by
         baseline_windows.metric_name,
         baseline_windows.period_grain,
         baseline_windows.period_start,
-        center_reason_periods.contact_reason
+        center_stratum_periods.mix_stratum
 
 ),
 
@@ -212,7 +271,7 @@ center_trailing_sums as (
         sum(numerator) as numerator,
         sum(denominator) as denominator,
         sum(squared_numerator) as squared_numerator
-    from center_reason_trailing
+    from center_stratum_trailing
     group by metric_name, period_grain, period_start
 
 ),
@@ -237,20 +296,20 @@ center_trailing as (
 
 ),
 
-reason_rates as (
+stratum_rates as (
 
     select
         metric_name,
         period_grain,
         period_start,
-        contact_reason,
-        {{ ccm_safe_divide('numerator', 'denominator') }} as reason_rate
-    from center_reason_trailing
-    where contact_reason is not null
+        mix_stratum,
+        {{ ccm_safe_divide('numerator', 'denominator') }} as stratum_rate
+    from center_stratum_trailing
+    where mix_stratum is not null
 
 ),
 
-member_reason_observations as (
+member_stratum_observations as (
 
     {#- the judged period's own sums, and the sums of each period of its baseline window, which
         are judged against the same expected rates to measure the members' dispersion -#}
@@ -261,60 +320,61 @@ member_reason_observations as (
         period_start as observed_period_start,
         drilldown_level,
         member_id,
-        contact_reason,
+        mix_stratum,
         numerator,
         denominator
-    from member_reason_sums
+    from member_stratum_sums
     union all
     select
         baseline_windows.metric_name,
         baseline_windows.period_grain,
         baseline_windows.period_start,
-        member_reason_sums.period_start as observed_period_start,
-        member_reason_sums.drilldown_level,
-        member_reason_sums.member_id,
-        member_reason_sums.contact_reason,
-        member_reason_sums.numerator,
-        member_reason_sums.denominator
+        member_stratum_sums.period_start as observed_period_start,
+        member_stratum_sums.drilldown_level,
+        member_stratum_sums.member_id,
+        member_stratum_sums.mix_stratum,
+        member_stratum_sums.numerator,
+        member_stratum_sums.denominator
     from baseline_windows
-    inner join member_reason_sums
+    inner join member_stratum_sums
         on
-            baseline_windows.metric_name = member_reason_sums.metric_name
-            and baseline_windows.period_grain = member_reason_sums.period_grain
-            and baseline_windows.prior_period_start = member_reason_sums.period_start
+            baseline_windows.metric_name = member_stratum_sums.metric_name
+            and baseline_windows.period_grain = member_stratum_sums.period_grain
+            and baseline_windows.prior_period_start = member_stratum_sums.period_start
+    where baseline_windows.is_dispersion_period
 
 ),
 
-member_reason_expected as (
+member_stratum_expected as (
 
     select
-        member_reason_observations.metric_name,
-        member_reason_observations.period_grain,
-        member_reason_observations.period_start,
-        member_reason_observations.observed_period_start,
-        member_reason_observations.drilldown_level,
-        member_reason_observations.member_id,
-        member_reason_observations.numerator,
-        member_reason_observations.denominator,
-        member_reason_observations.denominator
-        * coalesce(reason_rates.reason_rate, center_trailing.overall_rate) as expected_numerator,
+        member_stratum_observations.metric_name,
+        member_stratum_observations.period_grain,
+        member_stratum_observations.period_start,
+        member_stratum_observations.observed_period_start,
+        member_stratum_observations.drilldown_level,
+        member_stratum_observations.member_id,
+        member_stratum_observations.numerator,
+        member_stratum_observations.denominator,
+        member_stratum_observations.denominator
+        * coalesce(stratum_rates.stratum_rate, center_trailing.overall_rate) as expected_numerator,
         case
-            when reason_rates.reason_rate is not null
-                then member_reason_observations.denominator
+            when stratum_rates.stratum_rate is not null
+                then member_stratum_observations.denominator
             else 0
-        end as reason_matched_denominator
-    from member_reason_observations
+        end as stratum_matched_denominator
+    from member_stratum_observations
     left join center_trailing
         on
-            member_reason_observations.metric_name = center_trailing.metric_name
-            and member_reason_observations.period_grain = center_trailing.period_grain
-            and member_reason_observations.period_start = center_trailing.period_start
-    left join reason_rates
+            member_stratum_observations.metric_name = center_trailing.metric_name
+            and member_stratum_observations.period_grain = center_trailing.period_grain
+            and member_stratum_observations.period_start = center_trailing.period_start
+    left join stratum_rates
         on
-            member_reason_observations.metric_name = reason_rates.metric_name
-            and member_reason_observations.period_grain = reason_rates.period_grain
-            and member_reason_observations.period_start = reason_rates.period_start
-            and member_reason_observations.contact_reason = reason_rates.contact_reason
+            member_stratum_observations.metric_name = stratum_rates.metric_name
+            and member_stratum_observations.period_grain = stratum_rates.period_grain
+            and member_stratum_observations.period_start = stratum_rates.period_start
+            and member_stratum_observations.mix_stratum = stratum_rates.mix_stratum
 
 ),
 
@@ -330,8 +390,8 @@ member_sums as (
         sum(numerator) as numerator,
         sum(denominator) as denominator,
         sum(expected_numerator) as expected_numerator,
-        sum(reason_matched_denominator) as reason_matched_denominator
-    from member_reason_expected
+        sum(stratum_matched_denominator) as stratum_matched_denominator
+    from member_stratum_expected
     group by
         metric_name,
         period_grain,
@@ -357,7 +417,7 @@ member_charts as (
         member_sums.numerator,
         member_sums.denominator,
         member_sums.expected_numerator,
-        member_sums.reason_matched_denominator,
+        member_sums.stratum_matched_denominator,
         case
             when member_sums.metric_name = 'cost_per_resolution'
                 then {{ ccm_safe_divide('member_sums.denominator', 'member_sums.numerator') }}
@@ -392,7 +452,7 @@ member_sigmas as (
         numerator,
         denominator,
         expected_numerator,
-        reason_matched_denominator,
+        stratum_matched_denominator,
         charted_value,
         charted_baseline,
         case
@@ -420,7 +480,7 @@ member_z_scores as (
         numerator,
         denominator,
         expected_numerator,
-        reason_matched_denominator,
+        stratum_matched_denominator,
         charted_baseline,
         within_sigma,
         (charted_value - charted_baseline) / nullif(within_sigma, 0) as z_score
@@ -465,8 +525,9 @@ limits as (
         case
             when member_z_scores.expected_numerator is null or member_z_scores.denominator = 0
                 then null
-            when member_z_scores.reason_matched_denominator > 0 then 'center_reason_mix'
-            else 'center_overall'
+            when member_z_scores.stratum_matched_denominator = 0 then 'center_overall'
+            when member_z_scores.metric_name = 'cost_per_resolution' then 'center_channel_mix'
+            else 'center_reason_mix'
         end as baseline_kind,
         {{ ccm_safe_divide('member_z_scores.expected_numerator', 'member_z_scores.denominator') }}
             as baseline_value,
