@@ -103,6 +103,8 @@ REFUSED = {
         "cxi",
     },
     "fct_metric_drilldown": {
+        "baseline_value",
+        "expected_numerator",
         "center_value",
         "dispersion_factor",
         "lower_control_limit",
@@ -128,7 +130,9 @@ REFUSED = {
 """The fact marts' numeric columns nobody declares additive or a ratio, each for a reason: a
 setting (sl_target, cxi weights), a stock (headcount), a count of channels, a minimum,
 maximum, median or spread, a mean or an index published with its parts beside it (nps, cxi),
-an interval's staffing figures, the meta marts' delivered records (provenance, not metrics)."""
+an interval's staffing figures, the drill-down's baselines and control limits (per member and
+period, not summable across them), the meta marts' delivered records (provenance, not
+metrics)."""
 
 
 def test_fact_columns_not_declared_are_the_known_ones(warehouse):
