@@ -204,9 +204,9 @@ def load(
 
     `replace` lets a re-delivery remove rows (see `_write_batch`); `settings` holds the clock
     skew tolerance and the volume band. `runtime` reuses the Great Expectations context of an
-    earlier run (tests, benchmarks). Batches stream through in groups of at most
-    `group_batches` of one source (`BatchRun.run`), so memory is bounded by the largest
-    group, not by the landing folder."""
+    earlier run (tests, benchmarks). Batches stream through in groups of one source (at most
+    `group_batches` batches, `store.GROUP_ROWS` rows: `BatchRun.run`), so memory is bounded by
+    the largest group, not by the landing folder."""
     discovery = discover(landing, sources, day)
     con = connect(db)
     try:

@@ -1,11 +1,12 @@
 """Where validated batches end up: the warehouse's `raw` schema, and the one batch loop.
 
 Every guard run (`ccmetrics load`, `ccmetrics check`, `ccmetrics load --corrections`) goes
-through `BatchRun`: batches are read a group at a time (at most `GROUP_BATCHES` of one source),
-validated together, and each outcome is handed to the run's store step (write it, or only
-count it for `check`); every batch ends as one `Reconciliation` in the run's report and, when
-the run writes, in `raw._load_reconciliation`. This module also holds the raw schema's table
-names and definitions and the writes every path shares (good rows, quarantine, the log).
+through `BatchRun`: batches are read a group at a time (consecutive days of one source, up to
+`GROUP_ROWS` rows), validated together, and each outcome is handed to the run's store step
+(write it, or only count it for `check`); every batch ends as one `Reconciliation` in the
+run's report and, when the run writes, in `raw._load_reconciliation`. This module also holds
+the raw schema's table names and definitions and the writes every path shares (good rows,
+quarantine, the log).
 """
 
 from __future__ import annotations
@@ -43,9 +44,12 @@ ACCEPTED_STATUSES = ("loaded", "loaded_with_quarantine")
 ACCEPTED_SQL = ", ".join(f"'{status}'" for status in ACCEPTED_STATUSES)
 """The same, as a SQL list."""
 REFUSED_SHRINK = "refused_shrink"
-GROUP_BATCHES = 4
-"""Batches of one source validated together: Great Expectations costs a fixed time per run,
-so a few days share one, but memory holds one group only."""
+GROUP_ROWS = 250_000
+"""Rows of one source's consecutive batches validated together: Great Expectations costs a
+fixed time per run and expectation (most of a load of small days), so days share a run until
+their rows reach this; memory holds one group only."""
+GROUP_BATCHES = 31
+"""At most this many batches (a month of days) to a group, however small."""
 
 QUARANTINE_DDL = f"""
 create table if not exists {RAW}.{QUARANTINE} (
@@ -321,17 +325,13 @@ def store_outcome(
         )
 
 
-def by_source(batches: list[Batch], group_batches: int) -> list[list[Batch]]:
-    """Consecutive batches of one source, at most `group_batches` to a group, in load order."""
-    size = max(1, group_batches)
+def by_source(batches: list[Batch]) -> list[Batch]:
+    """The batches of each source together, sources in order of first appearance, each
+    source's batches in their given (load) order."""
     grouped: dict[str, list[Batch]] = {}
     for batch in batches:
         grouped.setdefault(batch.source.name, []).append(batch)
-    return [
-        members[first : first + size]
-        for members in grouped.values()
-        for first in range(0, len(members), size)
-    ]
+    return [batch for members in grouped.values() for batch in members]
 
 
 class BatchRun:
@@ -381,24 +381,35 @@ class BatchRun:
         batches: list[Batch],
         store: Store,
         group_batches: int = GROUP_BATCHES,
+        group_rows: int = GROUP_ROWS,
         skip: Skip | None = None,
     ) -> None:
-        """Read, validate and store `batches`, one group at a time: a group is written before
-        the next one is read, so memory holds one group, never a whole source."""
-        for group in by_source(batches, group_batches):
-            started = utcnow()
-            raws: list[RawBatch] = []
-            for batch in group:
-                sha = file_sha256(batch.path) if self.logged else None
-                settled = skip(batch, sha) if skip is not None and sha is not None else None
-                if settled is not None:
-                    self.settle(settled, sha, started)
-                    continue
-                try:
-                    raws.append(self.validator.read(batch))
-                except BatchRejected as exc:
-                    self.settle(rejection(batch, exc, 0), sha, started)
-            self.validate_group(raws, store, started)
+        """Read, validate and store `batches` in groups of one source: a group closes at
+        `group_batches` batches or `group_rows` rows and is written before the next batch is
+        read, so memory holds one group (at most one file beyond `group_rows`)."""
+        group: list[RawBatch] = []
+        source = ""
+        started = utcnow()
+        for batch in by_source(batches):
+            if batch.source.name != source:
+                if group:
+                    self.validate_group(group, store, started)
+                group, source, started = [], batch.source.name, utcnow()
+            sha = file_sha256(batch.path) if self.logged else None
+            settled = skip(batch, sha) if skip is not None and sha is not None else None
+            if settled is not None:
+                self.settle(settled, sha, started)
+                continue
+            try:
+                group.append(self.validator.read(batch))
+            except BatchRejected as exc:
+                self.settle(rejection(batch, exc, 0), sha, started)
+                continue
+            if len(group) >= group_batches or sum(len(raw.frame) for raw in group) >= group_rows:
+                self.validate_group(group, store, started)
+                group, started = [], utcnow()
+        if group:
+            self.validate_group(group, store, started)
 
     def validate_group(
         self,

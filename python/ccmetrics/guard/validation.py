@@ -2,7 +2,7 @@
 reasons. Works the same for `check` (nothing written) and `load`.
 
 Each file gets its own batch suite run (columns, volume). The rows of the accepted files of a
-group (a few consecutive files of one source, `store.GROUP_BATCHES`) are then validated
+group (consecutive files of one source, up to `store.GROUP_ROWS` rows) are then validated
 together in one rows-suite run, because Great Expectations costs a fixed time per expectation
 and run; each row carries its file and day, so every check stays per batch.
 """
