@@ -200,7 +200,9 @@ lint: venv
 		CCMETRICS_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests analyses
 
 # make bench SCALE=20 DAYS=120 generates, loads and builds a center of that size (10 M
-# contacts) in a scratch folder; without them, the demo month (30 days at scale 1).
+# contacts) in a scratch folder; without them, the demo month (30 days at scale 1). Parts alone:
+# python -m ccmetrics.bench load --days 10 --scale 0.5 (ccmetrics load / plain DuckDB insert),
+# python -m ccmetrics.bench scorecard --db PATH (scorecard latency over a published file).
 bench: venv venv-spark
 	$(BIN)/python -m ccmetrics.bench --out bench/results.md \
 		$(if $(SCALE),--scale $(SCALE)) $(if $(DAYS),--days $(DAYS))
