@@ -24,6 +24,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -127,24 +128,30 @@ class HeadlineSection:
     headlines: tuple[Headline, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SemanticLayer:
-    """What the readers take from the semantic manifest."""
+    """What the readers take from the semantic manifest. The manifest is read once per
+    object (a catalog holds one per version of the published file): the scorecard asks for
+    its headlines several times a run."""
 
     manifest: Mapping[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def metrics(self) -> dict[str, Mapping[str, Any]]:
         return {metric["name"]: metric for metric in self.manifest.get("metrics", [])}
 
-    def measures(self) -> dict[str, tuple[str, Mapping[str, Any], Mapping[str, Any]]]:
-        """Measure name -> (mart, measure, semantic model)."""
+    @cached_property
+    def _measures(self) -> dict[str, tuple[str, Mapping[str, Any], Mapping[str, Any]]]:
         found = {}
         for model in self.manifest.get("semantic_models", []):
             mart = (model.get("node_relation") or {}).get("alias", "")
             for measure in model.get("measures", []):
                 found[measure["name"]] = (mart, measure, model)
         return found
+
+    def measures(self) -> dict[str, tuple[str, Mapping[str, Any], Mapping[str, Any]]]:
+        """Measure name -> (mart, measure, semantic model)."""
+        return self._measures
 
     def additive_columns(self) -> set[tuple[str, str]]:
         """(mart, column) of every column a measure sums: re-aggregated by summing."""
@@ -219,8 +226,15 @@ class SemanticLayer:
                     return dimension.get("expr") or name
         raise RegistryError(f"no dimension {name!r} in the semantic layer")
 
+    @cached_property
+    def _sections(self) -> tuple[HeadlineSection, ...]:
+        return self._declared_sections()
+
     def headline_sections(self) -> tuple[HeadlineSection, ...]:
         """The sections of headline metrics, in their declared order."""
+        return self._sections
+
+    def _declared_sections(self) -> tuple[HeadlineSection, ...]:
         declared: list[tuple[Headline, Mapping[str, Any]]] = []
         for name, metric in self.metrics.items():
             meta = ((metric.get("config") or {}).get("meta") or {}).get("ccmetrics") or {}
