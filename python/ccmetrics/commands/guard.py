@@ -1,8 +1,9 @@
 """`ccmetrics check`, `ccmetrics load` and `ccmetrics quarantine`: the quality guard's commands.
 
-Thin wrappers over `ccmetrics.loader` and `ccmetrics.guard`; Great Expectations is imported
-only once a batch is validated. Exit codes: 0 all good, 1 rows failed (check only), 2 a batch
-was rejected or a re-delivery refused (or the landing root is missing).
+Thin wrappers over `ccmetrics.loader` and `ccmetrics.guard` (`guard.store` opens the
+warehouse); Great Expectations is imported only once a batch is validated. Exit codes: 0 all
+good, 1 rows failed (check only), 2 a batch was rejected or a re-delivery refused (or the
+landing root is missing).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import typer
 
 if TYPE_CHECKING:
     from ccmetrics.guard.rules import GuardSettings
-    from ccmetrics.loader import Reconciliation, RunReport
+    from ccmetrics.guard.store import Reconciliation, RunReport
 
 ROW_FAILURES = 1
 BATCH_FAILURE = 2
@@ -307,7 +308,7 @@ def register(app: typer.Typer) -> None:
         """Export open quarantined rows to fix, then re-load with `load --corrections`."""
         from ccmetrics.contract import source as contract_source
         from ccmetrics.guard.quarantine import export_quarantine
-        from ccmetrics.loader import connect
+        from ccmetrics.guard.store import connect
 
         with _clean_errors():
             con = connect(db, read_only=True)
@@ -323,7 +324,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Show the open quarantine: file, row and reasons."""
         from ccmetrics.guard.quarantine import open_quarantine
-        from ccmetrics.loader import connect
+        from ccmetrics.guard.store import connect
 
         with _clean_errors():
             con = connect(db, read_only=True)
