@@ -23,8 +23,9 @@
 
     Incremental runs recompute whole reporting days: the lookback, plus the longest FCR
     window (a chain's FCR flags change until its window is complete), plus one day for the
-    shift between UTC and the reporting day. The UTC filters on each event's own time reach
-    the upstream views' scans, so only those days are read and cut. #}
+    shift between UTC and the reporting day. Each event is filtered on its own UTC time from
+    a day earlier; the engine applies these filters beneath the views, below the unnest that
+    cuts the agent states, so an incremental run cuts the agent states of those days only. #}
 
 {%- set measures = ccm_queue_additive_measures() -%}
 {%- set queue_measures = measures[:8] -%}
