@@ -29,32 +29,14 @@ agent_days as (
 
 ),
 
-agent_channel_handling as (
-
-    select
-        agent_id,
-        {{ ccm_reporting_date('ended_at') }} as reporting_date,
-        channel,
-        sum(
-            coalesce(talk_seconds, 0) + coalesce(hold_seconds, 0) + coalesce(acw_seconds, 0)
-        ) as handle_seconds
-    from {{ ref('stg_acd__contacts') }}
-    where agent_id is not null and connected_at is not null
-    group by agent_id, {{ ccm_reporting_date('ended_at') }}, channel
-
-),
-
 agent_handling_shares as (
 
     select
         agent_id,
         reporting_date,
         channel,
-        handle_seconds / sum(handle_seconds) over (
-            partition by agent_id, reporting_date
-        ) as handling_share
-    from agent_channel_handling
-    where handle_seconds > 0
+        handling_share
+    from {{ ref('int_agent_days_handling_split') }}
 
 ),
 

@@ -14,8 +14,8 @@
       numerator, and each resolved handled chain of the agent as the denominator. Platform,
       telephony and other costs have no team or agent, so the drill-down compares the
       attributable part; fct_cost_daily carries the full center metric. The labor of an
-      agent-day is split over the channels the agent handled that day by handle time (as
-      int_costs_allocated splits it), and a resolution has its chain's last channel, so that
+      agent-day is split over the channels the agent handled that day by handle time
+      (int_agent_days_handling_split, as cost allocation splits it), and a resolution has its chain's last channel, so that
       the drill-down can expect a chat agent's cost of the center's chat resolutions; an
       agent-day without handling keeps its labor whole without a channel.
     Every other event has the channel of its contact (csat: of the rated contact or bot
@@ -103,29 +103,14 @@ offered_segments as (
 
 ),
 
-agent_channel_handling as (
-
-    select
-        agent_id,
-        {{ ccm_reporting_date('ended_at') }} as reporting_date,
-        channel,
-        sum(handle_seconds) as handle_seconds
-    from segments
-    where agent_id is not null and connected_at is not null and handle_seconds > 0
-    group by agent_id, {{ ccm_reporting_date('ended_at') }}, channel
-
-),
-
 agent_channel_shares as (
 
     select
         agent_id,
         reporting_date,
         channel,
-        handle_seconds / sum(handle_seconds) over (
-            partition by agent_id, reporting_date
-        ) as handling_share
-    from agent_channel_handling
+        handling_share
+    from {{ ref('int_agent_days_handling_split') }}
 
 ),
 
