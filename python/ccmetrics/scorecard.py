@@ -623,6 +623,15 @@ def format_value(value: float | None, unit: Unit) -> str:
     return f"{value:,.1f}"
 
 
+CHANGE_FORMATS: dict[str, tuple[float, int, str]] = {
+    "rate": (100.0, 1, " pp"),
+    "count": (1.0, 0, ""),
+    "money": (1.0, 2, ""),
+    "seconds": (1.0, 1, " s"),
+}
+"""How a change is shown per unit: scale, decimals, suffix (others: one decimal, no suffix)."""
+
+
 def format_delta(figure: Figure) -> str:
     return format_change(figure.current, figure.previous, figure.headline)
 
@@ -633,18 +642,13 @@ def format_change(current: float | None, previous: float | None, headline: Headl
     if current is None or previous is None:
         return "-"
     delta = current - previous
-    unit = headline.unit
-    if unit == "rate":
-        text = f"{delta * 100:+.1f} pp"
-    elif unit == "count":
-        text = f"{delta:+,.0f}"
-    elif unit == "money":
-        text = f"{delta:+,.2f}"
-    elif unit == "seconds":
-        text = f"{delta:+,.1f} s"
-    else:
-        text = f"{delta:+,.1f}"
-    if delta == 0 or headline.higher_is_better is None:
+    scale, decimals, suffix = CHANGE_FORMATS.get(headline.unit, (1.0, 1, ""))
+    shown = round(delta * scale, decimals)
+    if shown == 0:
+        # a change that rounds to nothing is shown unsigned and unjudged, never "-0.0 worse"
+        return f"{0:.{decimals}f}{suffix}"
+    text = f"{shown:+,.{decimals}f}{suffix}"
+    if headline.higher_is_better is None:
         return text
     better = (delta > 0) == headline.higher_is_better
     return f"{text} {'better' if better else 'worse'}"

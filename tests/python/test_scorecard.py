@@ -428,3 +428,34 @@ def test_fcr_window_labels_come_from_the_build_parameters():
         "72h": "72 h",
         "7d": "7 d",
     }
+
+
+@pytest.mark.parametrize(
+    ("unit", "current", "previous", "better", "shown"),
+    [
+        ("rate", 0.94321, 0.94349, True, "0.0 pp"),  # -0.03 pp: no sign, no verdict
+        ("rate", 0.9430, 0.9440, True, "-0.1 pp worse"),
+        ("seconds", 12.04, 12.0, False, "0.0 s"),
+        ("seconds", 12.06, 12.0, False, "+0.1 s worse"),
+        ("money", 3.901, 3.9, False, "0.00"),
+        ("count", 100.4, 100.0, None, "0"),
+        ("count", 149.0, 100.0, None, "+49"),
+        ("score", 70.0, 72.5, True, "-2.5 worse"),
+    ],
+)
+def test_a_change_that_rounds_to_nothing_is_shown_without_sign_or_verdict(
+    unit, current, previous, better, shown
+):
+    from ccmetrics.registry import Headline
+    from ccmetrics.scorecard import format_change
+
+    headline = Headline(
+        metric="m",
+        label="m",
+        section="s",
+        order=1,
+        unit=unit,
+        formula=None,
+        higher_is_better=better,
+    )
+    assert format_change(current, previous, headline) == shown
