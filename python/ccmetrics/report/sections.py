@@ -15,6 +15,8 @@ from ccmetrics.report.model import Chart, Section, Table, Tile
 from ccmetrics.scorecard import LABOR, window_labels
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from ccmetrics.provenance import Provenance
     from ccmetrics.report.warehouse import ReportSource as Warehouse
 
@@ -62,6 +64,26 @@ NO_DAYS = "Not shown: no complete reporting day in the period."
 def _unavailable(warehouse: Warehouse, sources: tuple[str, ...]) -> str | None:
     """Why a section or tile that needs `sources` shows nothing: "no schedules delivered"."""
     return warehouse.provenance.unavailable(sources)
+
+
+def _why_not_shown(
+    warehouse: Warehouse,
+    table: str,
+    needed: Iterable[str],
+    span: Span | None,
+    sources: tuple[str, ...] = (),
+) -> str | None:
+    """The note a section shows instead of its charts: a landing source it needs was never
+    delivered, its mart lacks a column, or there is no complete reporting day."""
+    undelivered = _unavailable(warehouse, sources) if sources else None
+    if undelivered:
+        return f"Not available: {undelivered}."
+    reason = warehouse.missing(table, needed)
+    if reason:
+        return f"Not shown: {reason}."
+    if span is None:
+        return NO_DAYS
+    return None
 
 
 def _within(expression: str, span: Span) -> str:
@@ -112,11 +134,9 @@ def service_level_section(warehouse: Warehouse, span: Span | None) -> Section:
         "service_level_denominator",
         "offered",
     )
-    reason = warehouse.missing(table, needed)
-    if reason:
-        return Section(key, title, intro, notes=(f"Not shown: {reason}.",))
-    if span is None:
-        return Section(key, title, intro, notes=(NO_DAYS,))
+    note = _why_not_shown(warehouse, table, needed, span)
+    if note:
+        return Section(key, title, intro, notes=(note,))
     notes: list[str] = []
     if target is None:
         notes.append("No target drawn: the build published no sl_target (dim_build_parameters).")
@@ -230,11 +250,9 @@ def response_section(warehouse: Warehouse, span: Span | None) -> Section:
         "first_response_seconds_sum",
         "response_target_seconds",
     )
-    reason = warehouse.missing(table, needed)
-    if reason:
-        return Section(key, title, intro, notes=(f"Not shown: {reason}.",))
-    if span is None:
-        return Section(key, title, intro, notes=(NO_DAYS,))
+    note = _why_not_shown(warehouse, table, needed, span)
+    if note:
+        return Section(key, title, intro, notes=(note,))
     frame = warehouse.query(
         f"""
         select
@@ -297,11 +315,9 @@ def fcr_section(warehouse: Warehouse, span: Span | None) -> Section:
     needed = ["channel"]
     for window in labels:
         needed += [f"fcr_resolved_{window}", f"fcr_eligible_{window}"]
-    reason = warehouse.missing(table, needed)
-    if reason:
-        return Section(key, title, intro, notes=(f"Not shown: {reason}.",))
-    if span is None:
-        return Section(key, title, intro, notes=(NO_DAYS,))
+    note = _why_not_shown(warehouse, table, needed, span)
+    if note:
+        return Section(key, title, intro, notes=(note,))
     labels["default"] = (
         f"default ({labels['default']})"
         if warehouse.provenance.parameters.get("fcr_window_hours") is not None
@@ -426,9 +442,6 @@ def bot_section(warehouse: Warehouse, span: Span | None) -> Section:
         "the FCR window, over sessions whose window is complete (right-censored sessions are "
         "left out). Handoff: sessions transferred to a human, over all sessions."
     )
-    undelivered = _unavailable(warehouse, ("bot_sessions",))
-    if undelivered:
-        return Section(key, title, intro, notes=(f"Not available: {undelivered}.",))
     table = BOT_MART
     needed = (
         "reporting_date",
@@ -438,11 +451,9 @@ def bot_section(warehouse: Warehouse, span: Span | None) -> Section:
         "bot_resolutions",
         "bot_resolution_eligible",
     )
-    reason = warehouse.missing(table, needed)
-    if reason:
-        return Section(key, title, intro, notes=(f"Not shown: {reason}.",))
-    if span is None:
-        return Section(key, title, intro, notes=(NO_DAYS,))
+    note = _why_not_shown(warehouse, table, needed, span, ("bot_sessions",))
+    if note:
+        return Section(key, title, intro, notes=(note,))
     rates = """
             sum(bot_resolutions) / nullif(sum(bot_resolution_eligible), 0) as resolution,
             sum(bot_handoffs) / nullif(sum(bot_sessions), 0) as handoff,
@@ -501,9 +512,6 @@ def cost_section(warehouse: Warehouse, span: Span | None) -> Section:
         "window is not resolved. The cost per resolution of the period, human and AI, is on "
         "the Cost cards above."
     )
-    undelivered = _unavailable(warehouse, COST_SOURCES)
-    if undelivered:
-        return Section(key, title, intro, notes=(f"Not available: {undelivered}.",))
     table = COST_MART
     needed = (
         "reporting_date",
@@ -519,11 +527,9 @@ def cost_section(warehouse: Warehouse, span: Span | None) -> Section:
         "ai_platform_cost",
         "other_cost",
     )
-    reason = warehouse.missing(table, needed)
-    if reason:
-        return Section(key, title, intro, notes=(f"Not shown: {reason}.",))
-    if span is None:
-        return Section(key, title, intro, notes=(NO_DAYS,))
+    note = _why_not_shown(warehouse, table, needed, span, COST_SOURCES)
+    if note:
+        return Section(key, title, intro, notes=(note,))
     relation = warehouse.relation(table)
     complete = _within("reporting_date", span)
     per_resolution = warehouse.query(
@@ -608,11 +614,9 @@ def drilldown_section(warehouse: Warehouse, span: Span | None, limit: int = 25) 
         "is_flagged_high",
         "is_complete_period",
     )
-    reason = warehouse.missing(table, needed)
-    if reason:
-        return Section(key, title, intro, notes=(f"Not shown: {reason}.",))
-    if span is None:
-        return Section(key, title, intro, notes=(NO_DAYS,))
+    note = _why_not_shown(warehouse, table, needed, span)
+    if note:
+        return Section(key, title, intro, notes=(note,))
     relation = warehouse.relation(table)
     days = _within("period_start", span)
     counts = warehouse.query(
