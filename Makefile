@@ -100,8 +100,11 @@ test: venv
 	$(DEMO_TARGET_FINGERPRINT) | cmp -s - $(CI_TARGET)/demo_target.before \
 		|| { echo "make test changed the demo's target/ (mf and ccmetrics publish read it)"; exit 1; }
 
+# Two workers, one test file each at a time (--dist loadfile), so that a file's module-scoped
+# center is built once: the tests are dominated by generating, loading and building centers,
+# which run side by side on the two cores.
 test-python: venv
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 test-dbt: test-dbt-default $(addprefix test-dbt-vars-,$(VARSETS)) test-dbt-native
 
