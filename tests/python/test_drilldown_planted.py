@@ -7,11 +7,13 @@ default-window FCR falls from about 0.9 to about 0.45 for exactly one Monday-to-
 The center has two full weeks: a clean one, then the planted one.
 
 Every member is judged against the center's previous periods of the same grain (days: of the
-same type, weekday, Saturday or Sunday) re-weighted to the member's own contact-reason mix. So
-the clean week, the first week, cannot be judged (no weekly limits at all) and is the baseline
-of the planted week; at daily grain the clean weekdays after the first are judged against the
-clean weekdays before them, which is where a team whose reasons resolve less often by nature
-(voice_b) must not be flagged.
+same type, Monday, Tuesday to Friday, Saturday or Sunday, and only with 2 earlier days of it)
+re-weighted to the member's own contact-reason mix. So the clean week, the first week, cannot be
+judged (no weekly limits at all) and is the baseline of the planted week; at daily grain the
+clean Thursday and Friday are judged against the clean Tuesday and Wednesday, which is where a
+team whose reasons resolve less often by nature (voice_b) must not be flagged. The planted
+Monday has one earlier Monday only and is not judged: the daily flags start on the planted
+Tuesday.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ PLANTED_QUEUE = "tech_support"
 CLEAN_WEEK = "2026-10-05"
 PLANTED_WEEK = "2026-10-12"
 PLANTED_DAYS = [str(day.date()) for day in pd.date_range(PLANTED_WEEK, periods=7)]
+# The planted Monday has a single earlier Monday (drilldown_min_baseline_days is 2).
+FIRST_JUDGED_PLANTED_DAY = PLANTED_DAYS[1]
+JUDGED_CLEAN_DAYS = ["2026-10-08", "2026-10-09"]
 DAYS = 14
 SCALE = 0.2
 SEED = 5
@@ -139,9 +144,10 @@ def test_clean_week_is_not_judged_and_clean_days_do_not_flag_the_planted_team(
 ) -> None:
     """The issue this method fixes: voice_b serves reasons that resolve less often, so against
     the center as a whole it looked low in every normal period. The clean week is the first
-    week and has no weekly baseline (the first period cannot be judged); the clean weekdays
-    after the first have one, and there the team must be judged at its own reason mix. The
-    first Saturday and Sunday have no earlier day of their type: no limits."""
+    week and has no weekly baseline (the first period cannot be judged); the clean Thursday
+    and Friday have two earlier days of their type, and there the team must be judged at its
+    own reason mix. Monday, Tuesday, Wednesday and the first Saturday and Sunday have fewer
+    than two: no limits."""
     weeks = fcr_rows(planted_center.db_path, "week", "team")
     clean_week = weeks[weeks["period_start"] == CLEAN_WEEK]
     assert len(clean_week) == 4
@@ -150,8 +156,8 @@ def test_clean_week_is_not_judged_and_clean_days_do_not_flag_the_planted_team(
     clean_days = days[(days["period_start"] > CLEAN_WEEK) & (days["period_start"] < PLANTED_WEEK)]
     team_days = clean_days[clean_days["member_id"] == PLANTED_TEAM]
     assert len(team_days) == 6
-    weekdays = team_days[pd.to_datetime(team_days["period_start"]).dt.day_of_week < 5]
-    assert len(weekdays) == 4
+    weekdays = team_days[team_days["period_start"].isin(JUDGED_CLEAN_DAYS)]
+    assert len(weekdays) == 2
     assert weekdays["lower_control_limit"].notna().all()
     assert team_days.loc[~team_days.index.isin(weekdays.index), "lower_control_limit"].isna().all()
     assert flagged_low(clean_days) == set()
@@ -164,31 +170,36 @@ def test_clean_week_is_not_judged_and_clean_days_do_not_flag_the_planted_team(
     assert (expected_gap < 0).all()
 
 
-def test_daily_team_flags_start_on_the_first_planted_day(planted_center: BuiltCenter) -> None:
-    """The center's 4 previous weekdays are a weekday's baseline, so from the second planted
-    day on they contain planted days and the expected FCR of the team's reasons falls with
-    them: only the first planted day is guaranteed to flag the team (in this run it stays
-    flagged all week). For the same reason the other teams may look better than a baseline
-    that the broken team dragged down for the reasons they share with it (digital is flagged
-    high on later planted days here), so only low flags are excluded for them."""
+def test_daily_team_flags_start_on_the_first_judged_planted_day(
+    planted_center: BuiltCenter,
+) -> None:
+    """The planted Monday is not judged (one earlier Monday). The center's previous Tuesday to
+    Friday days are the baseline of the planted Tuesday; from the planted Wednesday on they
+    contain planted days and the expected FCR of the team's reasons falls with them: only the
+    first judged planted day is guaranteed to flag the team. For the same reason the other
+    teams may look better than a baseline that the broken team dragged down for the reasons
+    they share with it, so only low flags are excluded for them."""
     teams = fcr_rows(planted_center.db_path, "day", "team")
-    assert (PLANTED_DAYS[0], PLANTED_TEAM) in flagged_low(teams)
+    planted_monday = teams[teams["period_start"] == PLANTED_DAYS[0]]
+    assert len(planted_monday) == 4
+    assert planted_monday["lower_control_limit"].isna().all()
+    assert (FIRST_JUDGED_PLANTED_DAY, PLANTED_TEAM) in flagged_low(teams)
     assert flagged_low(teams[teams["member_id"] != PLANTED_TEAM]) == set()
     assert {day for day, _ in flagged_low(teams)} <= set(PLANTED_DAYS)
 
 
-def test_center_flags_the_planted_week_and_the_first_planted_day(
+def test_center_flags_the_planted_week_and_the_first_judged_planted_day(
     planted_center: BuiltCenter,
 ) -> None:
     """The center is judged against its own previous periods re-weighted to the current
-    reason mix. The clean week is its baseline for the planted week. At daily grain the 4
-    previous weekdays start to include planted days from the second day on, so the center flag
-    fades within the week and only the team level keeps the problem in sight (asserted: the
-    first day only)."""
+    reason mix. The clean week is its baseline for the planted week. At daily grain the
+    previous days of the type start to include planted days from the planted Wednesday on, so
+    the center flag fades within the week and only the team level keeps the problem in sight
+    (asserted: the first judged day only)."""
     weeks = fcr_rows(planted_center.db_path, "week", "center")
     assert flagged_low(weeks) == {(PLANTED_WEEK, "center")}
     days = fcr_rows(planted_center.db_path, "day", "center")
-    assert (PLANTED_DAYS[0], "center") in flagged_low(days)
+    assert (FIRST_JUDGED_PLANTED_DAY, "center") in flagged_low(days)
     clean_days = days[days["period_start"] < PLANTED_WEEK]
     assert flagged_low(clean_days) == set()
     assert flagged_high(clean_days) == set()

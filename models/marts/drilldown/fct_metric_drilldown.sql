@@ -4,11 +4,12 @@
 
     Baseline (indirect standardisation): every member, the center included, is judged against
     what the CENTER achieved over its previous 4 periods of the same grain and type, within
-    the 4 weeks before (weeks for week rows; for day rows the previous 4 weekdays for Monday
-    to Friday, the previous 4 Saturdays, or Sundays, for a weekend day: weekends are staffed
-    and used differently, so a weekend day judged against weekdays was flagged for being a
-    weekend; a closed day has no center row and is skipped), re-weighted to the member's own
-    mix in the current period: its contact reasons, or for cost_per_resolution its channels.
+    the 4 weeks before (weeks for week rows; for day rows the previous 4 days of its type,
+    Monday, Tuesday to Friday, Saturday or Sunday: weekends are staffed and used differently,
+    and Monday clears the weekend's written backlog, so such a day judged against other days
+    was flagged for its type; a closed day has no center row and is skipped), re-weighted to
+    the member's own mix in the current period: its contact reasons, or for
+    cost_per_resolution its channels.
     Comparing with the same-period center instead flags a team whose reasons
     resolve less often by nature in every normal period, and lets one broken team drag the
     center down so that everybody else looks better than usual.
@@ -20,8 +21,8 @@
     - expected_numerator = sum over r of the member's current denominator for r x p_r, and
       baseline_value = expected_numerator / the member's denominator. A reason row gets its
       own center history; the center row its history re-weighted to today's mix.
-    No center data in the prior periods of the type (the first period, the first Saturday)
-    means no limits and no flags. A lasting problem enters the daily baseline from its second
+    Fewer than var drilldown_min_baseline_days earlier days of the type (the first two
+    Mondays, Saturdays, ...), or no earlier week, means no limits and no flags. A lasting problem enters the daily baseline from its second
     day, so daily flags can fade
     while the weekly rows (baseline: the previous weeks) keep it in sight.
     Limits, Laney p'/u' charts: baseline +- 3 x dispersion_factor x sigma, n = the member's
@@ -170,18 +171,20 @@ center_periods as (
 
 center_period_types as (
 
-    {#- a day's baseline holds days of its own type: Saturdays, Sundays, or Monday to Friday
-        (day_of_week counts the days since the Monday 1900-01-01, kept in 0..6 whatever sign
-        an engine gives the remainder); weeks are all alike -#}
+    {#- a day's baseline holds days of its own type: Mondays (they clear the weekend's
+        written backlog), Tuesday to Friday, Saturdays or Sundays (day_of_week counts the days
+        since the Monday 1900-01-01, kept in 0..6 whatever sign an engine gives the
+        remainder); weeks are all alike -#}
     select
         metric_name,
         period_grain,
         period_start,
         case
             when period_grain = 'week' then 'week'
+            when {{ day_of_week }} = 0 then 'monday'
             when {{ day_of_week }} = 5 then 'saturday'
             when {{ day_of_week }} = 6 then 'sunday'
-            else 'weekday'
+            else 'tuesday_to_friday'
         end as period_type
     from center_periods
 
@@ -221,18 +224,43 @@ prior_periods_ranked as (
 
 ),
 
-baseline_windows as (
+prior_periods_counted as (
 
-    {#- each period with the center's periods of its baseline (the latest trailing_periods of
-        its own type) and of its dispersion window (the calendar days or weeks before it) -#}
     select
         metric_name,
         period_grain,
         period_start,
         prior_period_start,
-        is_same_type and recency_rank <= {{ trailing_periods }} as is_baseline_period,
-        is_dispersion_period
+        is_same_type,
+        recency_rank,
+        is_dispersion_period,
+        sum(case when is_same_type then 1 else 0 end) over (
+            partition by metric_name, period_grain, period_start
+        ) as same_type_periods
     from prior_periods_ranked
+
+),
+
+baseline_windows as (
+
+    {#- each period with the center's periods of its baseline (the latest trailing_periods of
+        its own type) and of its dispersion window (the calendar days or weeks before it).
+        A day's baseline needs var drilldown_min_baseline_days days of its type: one day
+        carries that day's own swings into every member's expectation (the second Saturday
+        judged against the first alone); a week's baseline holds whole weeks. -#}
+    select
+        metric_name,
+        period_grain,
+        period_start,
+        prior_period_start,
+        is_same_type
+        and recency_rank <= {{ trailing_periods }}
+        and (
+            period_grain = 'week'
+            or same_type_periods >= {{ var('drilldown_min_baseline_days') }}
+        ) as is_baseline_period,
+        is_dispersion_period
+    from prior_periods_counted
     where (is_same_type and recency_rank <= {{ trailing_periods }}) or is_dispersion_period
 
 ),
