@@ -96,7 +96,8 @@ demo: venv
 test: venv
 	mkdir -p $(CI_TARGET)
 	$(DEMO_TARGET_FINGERPRINT) > $(CI_TARGET)/demo_target.before
-	$(MAKE) --no-print-directory lint test-python test-dbt
+	$(MAKE) --no-print-directory -j2 --output-sync=target lint test-dbt
+	$(MAKE) --no-print-directory test-python
 	$(DEMO_TARGET_FINGERPRINT) | cmp -s - $(CI_TARGET)/demo_target.before \
 		|| { echo "make test changed the demo's target/ (mf and ccmetrics publish read it)"; exit 1; }
 
@@ -106,6 +107,9 @@ test: venv
 test-python: venv
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
+# Each build has its own database and target folder, so `make -j2` runs two side by side (as
+# `make test` does): a dbt build of the small fixture is mostly single-threaded Python (parsing,
+# one node after another), and two of them take about the time of one.
 test-dbt: test-dbt-default $(addprefix test-dbt-vars-,$(VARSETS)) test-dbt-native
 
 # The fixture center under the defaults: models, data tests with hand-computed values and unit
@@ -118,7 +122,7 @@ test-dbt-default: venv
 		CCMETRICS_DUCKDB_PATH=$${CCMETRICS_DUCKDB_PATH:-warehouse/ci.duckdb} \
 		$(BIN)/dbt build --target ci --full-refresh
 	rm -rf $(CI_TARGET)/mf_project && mkdir -p $(CI_TARGET)/mf_project
-	for entry in dbt_project.yml models macros seeds tests analyses; do \
+	for entry in dbt_project.yml .dbtignore models macros seeds tests analyses; do \
 		ln -s $(CURDIR)/$$entry $(CI_TARGET)/mf_project/$$entry; done
 	ln -s $(CURDIR)/$(CI_TARGET)/default $(CI_TARGET)/mf_project/target
 	db=$$(realpath -m $${CCMETRICS_DUCKDB_PATH:-warehouse/ci.duckdb}) \

@@ -85,7 +85,7 @@ class Probe:
         self.db_path = work / "probe.duckdb"
         self.env = dbt_env(self.db_path, work)
         self.project.mkdir()
-        for entry in ("dbt_project.yml", "models", "macros", "tests", "analyses"):
+        for entry in ("dbt_project.yml", ".dbtignore", "models", "macros", "tests", "analyses"):
             (self.project / entry).symlink_to(ROOT / entry)
         (self.project / "seeds").mkdir()
         # dbt does not walk a symlinked folder below seeds/: the fixtures are copied

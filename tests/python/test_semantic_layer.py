@@ -18,7 +18,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SPEC = ROOT.parent / "shared" / "METRICS.md"
-PROJECT_ENTRIES = ("dbt_project.yml", "models", "macros", "seeds", "tests", "analyses")
+PROJECT_ENTRIES = (
+    "dbt_project.yml",
+    ".dbtignore",
+    "models",
+    "macros",
+    "seeds",
+    "tests",
+    "analyses",
+)
 
 # METRICS.md names that the semantic layer publishes under more specific names: the generation-1
 # cost_per_contact (labor only) is labor_cost_per_contact, qa has two metrics, and so on.
