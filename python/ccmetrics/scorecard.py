@@ -25,13 +25,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-import sqlglot
 from sqlglot import exp
 
 from ccmetrics.catalog import Catalog, CatalogError
 from ccmetrics.provenance import META_MARTS, WEEKDAYS, Provenance, read_provenance
 from ccmetrics.registry import Formula, Headline, HeadlineSection, Term, Unit
-from ccmetrics.sqlbuild import BatchQuery, Filter, Period, Read, build_batch
+from ccmetrics.sqlbuild import BatchQuery, Filter, Period, Read, build_batch, derived_tree
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -316,7 +315,7 @@ def evaluate_derived(
     """A derived metric's expression, as the semantic manifest states it, evaluated by the
     database over its inputs' values per label: the definition is never restated here."""
     names = [name for name, _ in formula.inputs]
-    expression = derived_expression(formula.expr, names)
+    expression = derived_tree(formula.expr, names).sql(dialect="duckdb")
     rows = ", ".join(
         "(" + ", ".join(["?"] + ["cast(? as double)"] * len(names)) + ")" for _ in labels
     )
@@ -325,37 +324,6 @@ def evaluate_derived(
     values = [v for label in labels for v in (label, *(inputs[n].get(label) for n in names))]
     found = dict(connection.execute(statement, values).fetchall()) if labels else {}
     return {label: None if _missing(found.get(label)) else float(found[label]) for label in labels}
-
-
-def derived_expression(expr: str, names: Sequence[str]) -> str:
-    """The derived metric's expression as DuckDB SQL, refused unless it is arithmetic over
-    the metric's own inputs (no table, no subquery, no function beyond plain arithmetic)."""
-    allowed = (
-        exp.Column,
-        exp.Identifier,
-        exp.Literal,
-        exp.Paren,
-        exp.Binary,
-        exp.Neg,
-        exp.Nullif,
-        exp.Coalesce,
-        exp.Case,
-        exp.If,
-        exp.Null,
-        exp.Boolean,
-        exp.Not,
-        exp.Is,
-    )
-    try:
-        tree = sqlglot.parse_one(expr, read="duckdb")
-    except sqlglot.errors.ParseError as error:
-        raise CatalogError(f"derived metric expression {expr!r} does not parse: {error}") from None
-    for node in tree.walk():
-        if not isinstance(node, allowed):
-            raise CatalogError(f"derived metric expression {expr!r}: {node.key} not allowed")
-        if isinstance(node, exp.Column) and (node.table or node.name not in names):
-            raise CatalogError(f"derived metric expression {expr!r}: unknown input {node.sql()}")
-    return tree.sql(dialect="duckdb")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
-from ccmetrics.catalog import INTEGER_TYPE, Catalog, Mart
+from ccmetrics.catalog import INTEGER_TYPE, Catalog, CatalogError, Mart
+from ccmetrics.registry import Formula, RegistryError, Term
 
 GRAINS = ("day", "week", "month", "quarter", "year", "all")
 OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "in", "not in", "is null", "is not null")
@@ -241,7 +242,13 @@ def build(spec: QuerySpec, catalog: Catalog) -> BuiltQuery:
     needs_time = (
         spec.grain != "all" or spec.start is not None or spec.end is not None or bool(spec.periods)
     )
-    mart = catalog.resolve(spec.metrics, spec.dimensions, needs_time=needs_time, mart=spec.mart)
+    derived = derived_formulas(spec.metrics, catalog, spec.mart)
+    plain = [name for name in spec.metrics if name not in derived]
+    parts = [term.column for formula in derived.values() for term in formula.all_terms()]
+    home = _derived_home(derived, spec.mart)
+    mart = catalog.resolve(
+        list(dict.fromkeys(plain + parts)), spec.dimensions, needs_time=needs_time, mart=home
+    )
     params: dict[str, Scalar] = {}
 
     def bind(value: Scalar) -> exp.Placeholder:
@@ -275,7 +282,7 @@ def build(spec: QuerySpec, catalog: Catalog) -> BuiltQuery:
         groups.append(_column(dimension))
         selections.append(_column(dimension))
         names.append(dimension)
-    for name in _output_metrics(spec.metrics, mart):
+    for name in _output_metrics(plain, mart):
         metric = mart.metrics[name]
         if metric.kind == "ratio":
             assert metric.numerator is not None and metric.denominator is not None
@@ -290,6 +297,10 @@ def build(spec: QuerySpec, catalog: Catalog) -> BuiltQuery:
             # DuckDB widens sum(bigint) to a 128-bit decimal; keep counts as plain integers.
             total = "bigint" if INTEGER_TYPE.match(mart.columns[name]) else "double"
             value = exp.cast(exp.Sum(this=_column(name)), total)
+        selections.append(exp.alias_(value, name, quoted=True))
+        names.append(name)
+    for name, formula in derived.items():
+        value = exp.cast(_formula_value(formula, mart, bind), "double")
         selections.append(exp.alias_(value, name, quoted=True))
         names.append(name)
 
@@ -325,6 +336,110 @@ def build(spec: QuerySpec, catalog: Catalog) -> BuiltQuery:
     if spec.limit is not None:
         query = query.limit(exp.Literal.number(spec.limit), copy=False)
     return BuiltQuery(query, params, mart, tuple(names))
+
+
+def derived_formulas(
+    metrics: Iterable[str], catalog: Catalog, mart: str | None = None
+) -> dict[str, Formula]:
+    """The requested names that are the semantic layer's derived metrics (CXI, NPS), which no
+    mart column re-aggregates: a mart's column of that name that can be summed or is a
+    declared ratio wins (in `mart` when one is pinned)."""
+    scope = [catalog.marts[mart]] if mart in catalog.marts else list(catalog.marts.values())
+    found: dict[str, Formula] = {}
+    for name in metrics:
+        if any(name in each.queryable_metrics() for each in scope):
+            continue
+        try:
+            formula = catalog.semantic.formula(name)
+        except RegistryError:
+            continue
+        if formula.kind == "derived":
+            found[name] = formula
+    return found
+
+
+def _derived_home(derived: Mapping[str, Formula], mart: str | None) -> str | None:
+    """The one mart every part of the derived metrics is in (a query reads one mart)."""
+    homes = {home for formula in derived.values() for home in formula.marts()}
+    if mart is not None:
+        homes.add(mart)
+    if len(homes) > 1:
+        names = ", ".join(derived)
+        raise QueryError(
+            f"{names}: the parts are in {', '.join(sorted(homes))}, and a query reads one mart;"
+            " query the parts on their own marts, or use the scorecard"
+        )
+    return next(iter(homes), None)
+
+
+def _formula_value(formula: Formula, mart: Mart, bind: Any) -> exp.Expression:
+    """A metric as the semantic layer defines it, aggregated from the mart's summed columns:
+    a sum, a ratio of two sums, or a derived expression over such inputs."""
+    if formula.kind == "sum":
+        return _term_sum(formula.terms[0], mart, bind)
+    if formula.kind == "ratio":
+        numerator, denominator = (_term_sum(term, mart, bind) for term in formula.terms)
+        return exp.Div(
+            this=exp.cast(numerator, "double"),
+            expression=exp.Nullif(this=denominator, expression=exp.Literal.number(0)),
+        )
+    inputs = {name: _formula_value(item, mart, bind) for name, item in formula.inputs}
+    tree = derived_tree(formula.expr, list(inputs))
+    return exp.Paren(
+        this=tree.transform(
+            lambda node: (
+                exp.Paren(this=inputs[node.name].copy()) if isinstance(node, exp.Column) else node
+            ),
+            copy=False,
+        )
+    )
+
+
+def _term_sum(term: Term, mart: Mart, bind: Any) -> exp.Expression:
+    """sum(column), over the rows of the term's filters (a metric's `channel = 'phone'`)."""
+    if mart.metrics.get(term.column) is None or mart.metrics[term.column].kind != "sum":
+        raise QueryError(f"{term.column} of {mart.name} is not a column the marts declare additive")
+    value: exp.Expression = _column(term.column)
+    conditions = []
+    for column, op, filter_value in term.where:
+        if column not in mart.dimensions:
+            raise QueryError(f"{mart.name} has no dimension {column!r} to filter {term.column} by")
+        conditions.append(_condition(Filter(column, op, filter_value), bind))
+    if conditions:
+        value = exp.Case().when(exp.and_(*conditions, copy=False), value, copy=False)
+    return exp.Sum(this=value)
+
+
+def derived_tree(expr: str, names: Sequence[str]) -> exp.Expression:
+    """A derived metric's expression, as the semantic manifest states it, refused unless it
+    is arithmetic over the metric's own inputs (no table, no subquery, no function beyond
+    plain arithmetic)."""
+    allowed = (
+        exp.Column,
+        exp.Identifier,
+        exp.Literal,
+        exp.Paren,
+        exp.Binary,
+        exp.Neg,
+        exp.Nullif,
+        exp.Coalesce,
+        exp.Case,
+        exp.If,
+        exp.Null,
+        exp.Boolean,
+        exp.Not,
+        exp.Is,
+    )
+    try:
+        tree = sqlglot.parse_one(expr, read="duckdb")
+    except SqlglotError as error:
+        raise CatalogError(f"derived metric expression {expr!r} does not parse: {error}") from None
+    for node in tree.walk():
+        if not isinstance(node, allowed):
+            raise CatalogError(f"derived metric expression {expr!r}: {node.key} not allowed")
+        if isinstance(node, exp.Column) and (node.table or node.name not in names):
+            raise CatalogError(f"derived metric expression {expr!r}: unknown input {node.sql()}")
+    return tree
 
 
 @dataclass(frozen=True)

@@ -206,6 +206,36 @@ def test_cxi_uses_the_weights_the_build_was_run_with(center, readers):
     assert _tiles(report)[("Generation 4 - value creation", "CXI")].number == pytest.approx(built)
 
 
+def test_derived_headlines_equal_ccmetrics_query_by_their_own_name(center, readers):
+    """CXI and NPS are expressions over their inputs: `ccmetrics query cxi` evaluates the
+    manifest's expression over the summed parts, as the scorecard does, with the build's
+    weights; a derived metric whose parts are in two marts is refused with the reason."""
+    card, _ = readers
+    start, end = card.periods.current
+    options = ["-g", "all", "--start", f"{start:%Y-%m-%d}", "--end", f"{end:%Y-%m-%d}"]
+    one_mart = [
+        f
+        for f in card.figures
+        if f.headline.formula.kind == "derived" and len(f.headline.formula.marts()) == 1
+    ]
+    assert {f.headline.metric for f in one_mart} >= {"cxi", "nps"}
+    for figure in one_mart:
+        rows = _query(center, figure.headline.metric, *options)
+        assert len(rows) == 1, rows
+        assert rows[0][figure.headline.metric] == pytest.approx(figure.current, rel=1e-9)
+    with duckdb.connect(str(center["working"]), read_only=True) as con:
+        by_hand = _cxi_by_hand(con, start, end, WEIGHTS)
+    assert _query(center, "cxi", *options)[0]["cxi"] == pytest.approx(by_hand, rel=1e-9)
+    weekly = _query(center, "nps", "-g", "week", "-d", "channel")
+    assert len(weekly) > 1
+    assert all(row["nps"] is None or -100 <= row["nps"] <= 100 for row in weekly)
+    refused = CliRunner().invoke(
+        app, ["query", "automation_rate", "--db", str(center["db"])], env={}
+    )
+    assert refused.exit_code != 0
+    assert "fct_automation_daily, fct_bot_daily, and a query reads one mart" in refused.output
+
+
 def test_fcr_windows_are_labelled_from_the_build_parameters(center, readers):
     card, report = readers
     with duckdb.connect(str(center["working"]), read_only=True) as con:

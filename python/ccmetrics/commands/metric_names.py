@@ -6,8 +6,9 @@ The semantic layer (the semantic manifest the marts were published with, see
 (`asa_seconds`). A semantic metric is an alias of the mart column that holds the same thing:
 a simple metric of the column its measure sums, a ratio metric of the mart's ratio column
 over the same numerator and denominator columns. Metrics with no such column (derived,
-filtered) are not aliased. A query by an alias reads the alias's mart: two marts may name
-different things `interactions`.
+filtered) are not aliased; a derived one (CXI, NPS) is queried by its own name and computed
+from the summed columns of its inputs (`ccmetrics.sqlbuild.derived_formulas`). A query by an
+alias reads the alias's mart: two marts may name different things `interactions`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from ccmetrics.catalog import Catalog, CatalogError
 from ccmetrics.registry import Formula, RegistryError, SemanticLayer
+from ccmetrics.sqlbuild import derived_formulas
 
 MAX_SUGGESTIONS = 5
 
@@ -82,7 +84,8 @@ def resolve_metrics(
         # The semantic layer's name wins over a same-named column of another mart
         # (`fcr_rate` is the queue marts' default-window FCR, not fct_cxi_daily's component),
         # unless the mart asked for has that column.
-        if name in pinned or (name in known and name not in aliases):
+        derived = bool(derived_formulas([name], catalog, mart))
+        if name in pinned or (name in known and name not in aliases) or derived:
             columns.append(name)
         elif name in aliases:
             home, column = aliases[name]
@@ -91,7 +94,8 @@ def resolve_metrics(
             mart = home
             columns.append(column)
         else:
-            suggestions = nearest(name, catalog.metric_names() + tuple(aliases))
+            derived = derived_formulas(catalog.semantic.metrics, catalog)
+            suggestions = nearest(name, catalog.metric_names() + tuple(aliases) + tuple(derived))
             hint = f"did you mean {', '.join(suggestions)}?" if suggestions else "no similar name"
             raise CatalogError(
                 f"unknown metric {name!r}; {hint} (all names: ccmetrics query --list)"
