@@ -283,21 +283,7 @@ def build(spec: QuerySpec, catalog: Catalog) -> BuiltQuery:
         selections.append(_column(dimension))
         names.append(dimension)
     for name in _output_metrics(plain, mart):
-        metric = mart.metrics[name]
-        if metric.kind == "ratio":
-            assert metric.numerator is not None and metric.denominator is not None
-            value: exp.Expression = exp.Div(
-                this=exp.cast(exp.Sum(this=_column(metric.numerator)), "double"),
-                expression=exp.Nullif(
-                    this=exp.Sum(this=_column(metric.denominator)),
-                    expression=exp.Literal.number(0),
-                ),
-            )
-        else:
-            # DuckDB widens sum(bigint) to a 128-bit decimal; keep counts as plain integers.
-            total = "bigint" if INTEGER_TYPE.match(mart.columns[name]) else "double"
-            value = exp.cast(exp.Sum(this=_column(name)), total)
-        selections.append(exp.alias_(value, name, quoted=True))
+        selections.append(exp.alias_(_aggregate(mart, name), name, quoted=True))
         names.append(name)
     for name, formula in derived.items():
         value = exp.cast(_formula_value(formula, mart, bind), "double")
@@ -379,10 +365,7 @@ def _formula_value(formula: Formula, mart: Mart, bind: Any) -> exp.Expression:
         return _term_sum(formula.terms[0], mart, bind)
     if formula.kind == "ratio":
         numerator, denominator = (_term_sum(term, mart, bind) for term in formula.terms)
-        return exp.Div(
-            this=exp.cast(numerator, "double"),
-            expression=exp.Nullif(this=denominator, expression=exp.Literal.number(0)),
-        )
+        return _ratio(numerator, denominator)
     inputs = {name: _formula_value(item, mart, bind) for name, item in formula.inputs}
     tree = derived_tree(formula.expr, list(inputs))
     return exp.Paren(
@@ -554,15 +537,20 @@ def _aggregate(mart: Mart, name: str) -> exp.Expression:
     metric = mart.metrics[name]
     if metric.kind == "ratio":
         assert metric.numerator is not None and metric.denominator is not None
-        return exp.Div(
-            this=exp.cast(exp.Sum(this=_column(metric.numerator)), "double"),
-            expression=exp.Nullif(
-                this=exp.Sum(this=_column(metric.denominator)), expression=exp.Literal.number(0)
-            ),
+        return _ratio(
+            exp.Sum(this=_column(metric.numerator)), exp.Sum(this=_column(metric.denominator))
         )
     # DuckDB widens sum(bigint) to a 128-bit decimal; keep counts as plain integers.
     total = "bigint" if INTEGER_TYPE.match(mart.columns[name]) else "double"
     return exp.cast(exp.Sum(this=_column(name)), total)
+
+
+def _ratio(numerator: exp.Expression, denominator: exp.Expression) -> exp.Expression:
+    """sum / sum as a double, null where the denominator sums to 0: never a mean of rates."""
+    return exp.Div(
+        this=exp.cast(numerator, "double"),
+        expression=exp.Nullif(this=denominator, expression=exp.Literal.number(0)),
+    )
 
 
 def _output_metrics(metrics: Sequence[str], mart: Mart) -> list[str]:
