@@ -45,25 +45,13 @@
     no such build is recorded every batch counts as changed. When either table is missing (the
     `ci` target builds from seeds) only the lookback applies. -#}
 {% macro ccm_changed_days_cutoff(extra_days=0) -%}
-    {%- if not execute -%}
-        {{- return(none) -}}
-    {%- endif -%}
-    {%- set present = run_query(
-        "select count(*) from information_schema.tables where "
-        ~ "(table_schema = 'raw' and table_name = '_load_reconciliation') "
-        ~ "or (table_schema = 'ccmetrics_meta' and table_name = 'build_runs')"
-    ).columns[0].values()[0] -%}
-    {%- if present | int < 2 -%}
+    {%- if not ccm_load_log_present() -%}
         {{- return(none) -}}
     {%- endif -%}
     {%- set changed_sql -%}
         select cast(min(batches.batch_date) as {{ dbt.type_string() }})
         from raw._load_reconciliation as batches
-        cross join (
-            select max(started_at) as started_at
-            from ccmetrics_meta.build_runs
-            where status = 'success' and command in ('build', 'run', 'retry')
-        ) as last_build
+        cross join ({{ ccm_last_successful_build_started() }}) as last_build
         where
             batches.status in ('loaded', 'loaded_with_quarantine', 'corrected')
             and batches.batch_date is not null

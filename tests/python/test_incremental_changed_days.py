@@ -1,4 +1,5 @@
-"""A normal (incremental) build after an old day changed equals a full refresh, every mart.
+"""A normal (incremental) build after an old day changed equals a full refresh, every mart and
+every staging table.
 
 The center is 24 days long; each change lands on a day older than the 8-day lookback, so only
 the changed-days cutoff (ccm_changed_days_cutoff) makes the incremental models re-process it.
@@ -96,21 +97,27 @@ def center(tmp_path_factory: pytest.TempPathFactory) -> Center:
 
 
 def _marts(db_path: Path) -> dict[str, pd.DataFrame]:
+    """Every mart, and every staging model stored as a table (the incremental ones)."""
     with duckdb.connect(str(db_path), read_only=True) as connection:
         tables = connection.sql(
             """
-            select table_name
+            select table_schema || '.' || table_name
             from information_schema.tables
             where
-                table_schema = 'marts'
-                and table_type = 'BASE TABLE'
-                and (table_name like 'fct\\_%' escape '\\' or table_name like 'dim\\_%' escape '\\')
+                table_type = 'BASE TABLE'
+                and (
+                    table_schema = 'marts'
+                    and (
+                        table_name like 'fct\\_%' escape '\\'
+                        or table_name like 'dim\\_%' escape '\\'
+                    )
+                    or table_schema = 'staging'
+                )
             order by 1
             """
         ).fetchall()
         return {
-            name: connection.sql(f"select * from marts.{name} order by all").df()
-            for (name,) in tables
+            name: connection.sql(f"select * from {name} order by all").df() for (name,) in tables
         }
 
 
@@ -145,7 +152,12 @@ def _assert_normal_build_equals_full_refresh(db_path: Path, tmp_path: Path) -> N
     incremental = _marts(db_path)
     full = _marts(full_path)
     assert sorted(incremental) == sorted(full)
-    assert {"fct_queue_daily", "fct_queue_intervals"} <= set(full)
+    assert {
+        "marts.fct_queue_daily",
+        "marts.fct_queue_intervals",
+        "staging.stg_acd__contacts",
+        "staging.stg_wfm__agents",
+    } <= set(full)
     for name, frame in full.items():
         pd.testing.assert_frame_equal(
             incremental[name].reset_index(drop=True),
@@ -252,3 +264,46 @@ def test_late_day_between_loaded_days(center: Center, tmp_path: Path) -> None:
     load(late, db_path, env)
     _assert_normal_build_equals_full_refresh(db_path, tmp_path)
     assert not _queue_days(db_path, day).equals(_queue_days(center.db_path, day))
+
+
+def _dbt_status(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / "dbt"), *args, "--target", "dev", "--exclude", "resource_type:unit_test"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_an_incremental_build_tests_the_reprocessed_days_only(
+    center: Center, tmp_path: Path
+) -> None:
+    """A duplicate planted in the staged contacts of an old, unchanged day is outside what an
+    incremental build re-processed: its data tests pass, and `dbt test` (everything) finds it."""
+    db_path, env = _loaded_copy(center, tmp_path)
+    old_day = center.days[-1 - REDELIVERED_BACK]
+    with duckdb.connect(str(db_path)) as connection:
+        connection.execute(
+            "insert into staging.stg_acd__contacts "
+            "select * from staging.stg_acd__contacts where batch_date = ? limit 1",
+            [old_day],
+        )
+    late_day = center.days[-1 - LATE_BACK]
+    late = tmp_path / "late"
+    _link_day(center.generated, late, late_day)
+    load(late, db_path, env)
+
+    built = _dbt_status(env, "build", "--select", "stg_acd__contacts")
+    assert built.returncode == 0, built.stdout[-4000:]
+    compiled = next(
+        (tmp_path / "incremental" / "target" / "run").rglob(
+            "unique_stg_acd__contacts_contact_id.sql"
+        )
+    )
+    assert "batch_date in (" in compiled.read_text()
+
+    tested_everything = _dbt_status(env, "test", "--select", "stg_acd__contacts")
+    assert tested_everything.returncode == 1
+    assert "unique_stg_acd__contacts_contact_id" in tested_everything.stdout

@@ -1,3 +1,5 @@
+{{ config(materialized=ccm_staging_materialization('agent_states', by_batch_day=false)) }}
+
 with
 
 source as (

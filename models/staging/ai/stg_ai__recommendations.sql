@@ -1,8 +1,20 @@
+{{
+    config(
+        materialized=ccm_staging_materialization(hashes_pii=false),
+        incremental_strategy='delete+insert',
+        unique_key='recommendation_id',
+        on_schema_change='fail',
+        meta={'incremental_tests': {'batch_date_of': 'ai_recommendations'}},
+        post_hook="{{ ccm_staging_remove_vanished(source('ai', 'ai_recommendations'), 'recommendation_id') }}"
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('ai', 'ai_recommendations') }}
+    {{ ccm_staging_changed_keys(source('ai', 'ai_recommendations'), 'recommendation_id') }}
 
 ),
 
@@ -22,7 +34,8 @@ renamed as (
         cast(offered_at as timestamp) as offered_at,
         cast(product_code as string) as product_code,
         cast(accepted as boolean) as accepted,
-        cast(revenue as double) as revenue
+        cast(revenue as double) as revenue,
+        cast(_batch_date as date) as batch_date
     from latest_versions
 
 )

@@ -1,3 +1,5 @@
+{{ config(materialized=ccm_staging_materialization('bot_sessions', by_batch_day=false)) }}
+
 with
 
 source as (

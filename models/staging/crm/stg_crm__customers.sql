@@ -1,10 +1,20 @@
-{{ config(materialized=ccm_pii_staging_materialization()) }}
+{{
+    config(
+        materialized=ccm_staging_materialization(hashes_pii=true),
+        incremental_strategy='delete+insert',
+        unique_key='customer_id',
+        on_schema_change='fail',
+        meta={'incremental_tests': {'batch_date_of': 'customers'}},
+        post_hook="{{ ccm_staging_remove_vanished(source('crm', 'customers'), 'customer_id') }}"
+    )
+}}
 
 with
 
 source as (
 
     select * from {{ source('crm', 'customers') }}
+    {{ ccm_staging_changed_keys(source('crm', 'customers'), 'customer_id') }}
 
 ),
 
@@ -25,7 +35,8 @@ renamed as (
         {{ ccm_hash_pii('phone') }} as phone_hash,
         cast(created_at as timestamp) as created_at,
         cast(churned_at as timestamp) as churned_at,
-        cast(record_updated_at as timestamp) as record_updated_at
+        cast(record_updated_at as timestamp) as record_updated_at,
+        cast(_batch_date as date) as batch_date
     from latest_versions
 
 )

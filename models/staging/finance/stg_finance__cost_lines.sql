@@ -1,8 +1,20 @@
+{{
+    config(
+        materialized=ccm_staging_materialization(hashes_pii=false),
+        incremental_strategy='delete+insert',
+        unique_key='cost_line_id',
+        on_schema_change='fail',
+        meta={'incremental_tests': {'batch_date_of': 'cost_lines'}},
+        post_hook="{{ ccm_staging_remove_vanished(source('finance', 'cost_lines'), 'cost_line_id') }}"
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('finance', 'cost_lines') }}
+    {{ ccm_staging_changed_keys(source('finance', 'cost_lines'), 'cost_line_id') }}
 
 ),
 
@@ -19,7 +31,8 @@ renamed as (
         cast(cost_date as date) as cost_date,
         cast(category as string) as category,
         cast(channel as string) as channel,
-        cast(amount as double) as amount
+        cast(amount as double) as amount,
+        cast(_batch_date as date) as batch_date
     from latest_versions
 
 )

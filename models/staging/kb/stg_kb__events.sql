@@ -1,8 +1,20 @@
+{{
+    config(
+        materialized=ccm_staging_materialization(hashes_pii=false),
+        incremental_strategy='delete+insert',
+        unique_key='kb_event_id',
+        on_schema_change='fail',
+        meta={'incremental_tests': {'batch_date_of': 'kb_events'}},
+        post_hook="{{ ccm_staging_remove_vanished(source('kb', 'kb_events'), 'kb_event_id') }}"
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('kb', 'kb_events') }}
+    {{ ccm_staging_changed_keys(source('kb', 'kb_events'), 'kb_event_id') }}
 
 ),
 
@@ -22,7 +34,8 @@ renamed as (
         cast(contact_id as string) as contact_id,
         cast(bot_session_id as string) as bot_session_id,
         cast(article_id as string) as article_id,
-        cast(article_used as boolean) as article_used
+        cast(article_used as boolean) as article_used,
+        cast(_batch_date as date) as batch_date
     from latest_versions
 
 )

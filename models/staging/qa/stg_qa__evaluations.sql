@@ -1,8 +1,20 @@
+{{
+    config(
+        materialized=ccm_staging_materialization(hashes_pii=false),
+        incremental_strategy='delete+insert',
+        unique_key='evaluation_id',
+        on_schema_change='fail',
+        meta={'incremental_tests': {'batch_date_of': 'qa_evaluations'}},
+        post_hook="{{ ccm_staging_remove_vanished(source('qa', 'qa_evaluations'), 'evaluation_id') }}"
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('qa', 'qa_evaluations') }}
+    {{ ccm_staging_changed_keys(source('qa', 'qa_evaluations'), 'evaluation_id') }}
 
 ),
 
@@ -22,7 +34,8 @@ renamed as (
         cast(evaluated_at as timestamp) as evaluated_at,
         cast(score as double) as score,
         cast(fatal_errors as bigint) as fatal_errors,
-        cast(non_fatal_errors as bigint) as non_fatal_errors
+        cast(non_fatal_errors as bigint) as non_fatal_errors,
+        cast(_batch_date as date) as batch_date
     from latest_versions
 
 )

@@ -1,8 +1,20 @@
+{{
+    config(
+        materialized=ccm_staging_materialization(hashes_pii=false),
+        incremental_strategy='delete+insert',
+        unique_key='survey_id',
+        on_schema_change='fail',
+        meta={'incremental_tests': {'batch_date_of': 'surveys'}},
+        post_hook="{{ ccm_staging_remove_vanished(source('survey', 'surveys'), 'survey_id') }}"
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('survey', 'surveys') }}
+    {{ ccm_staging_changed_keys(source('survey', 'surveys'), 'survey_id') }}
 
 ),
 
@@ -21,7 +33,8 @@ renamed as (
         cast(customer_id as string) as customer_id,
         cast(responded_at as timestamp) as responded_at,
         cast(csat_score as bigint) as csat_score,
-        cast(nps_score as bigint) as nps_score
+        cast(nps_score as bigint) as nps_score,
+        cast(_batch_date as date) as batch_date
     from latest_versions
 
 )

@@ -1,8 +1,20 @@
+{{
+    config(
+        materialized=ccm_staging_materialization(hashes_pii=false),
+        incremental_strategy='delete+insert',
+        unique_key='agent_id',
+        on_schema_change='fail',
+        meta={'incremental_tests': {'batch_date_of': 'agents'}},
+        post_hook="{{ ccm_staging_remove_vanished(source('wfm', 'agents'), 'agent_id') }}"
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('wfm', 'agents') }}
+    {{ ccm_staging_changed_keys(source('wfm', 'agents'), 'agent_id') }}
 
 ),
 
@@ -23,7 +35,8 @@ renamed as (
         cast(hire_date as date) as hire_date,
         cast(leave_date as date) as leave_date,
         cast(hourly_cost as double) as hourly_cost,
-        cast(record_updated_at as timestamp) as record_updated_at
+        cast(record_updated_at as timestamp) as record_updated_at,
+        cast(_batch_date as date) as batch_date
     from latest_versions
 
 )

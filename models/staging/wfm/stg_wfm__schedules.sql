@@ -1,8 +1,20 @@
+{{
+    config(
+        materialized=ccm_staging_materialization(hashes_pii=false),
+        incremental_strategy='delete+insert',
+        unique_key='schedule_id',
+        on_schema_change='fail',
+        meta={'incremental_tests': {'batch_date_of': 'schedules'}},
+        post_hook="{{ ccm_staging_remove_vanished(source('wfm', 'schedules'), 'schedule_id') }}"
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('wfm', 'schedules') }}
+    {{ ccm_staging_changed_keys(source('wfm', 'schedules'), 'schedule_id') }}
 
 ),
 
@@ -19,7 +31,8 @@ renamed as (
         cast(agent_id as string) as agent_id,
         cast(activity as string) as activity,
         cast(starts_at as timestamp) as starts_at,
-        cast(ends_at as timestamp) as ends_at
+        cast(ends_at as timestamp) as ends_at,
+        cast(_batch_date as date) as batch_date
     from latest_versions
 
 )

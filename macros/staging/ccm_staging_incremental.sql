@@ -1,0 +1,100 @@
+{#- How a landing staging model (one row per key, the latest version) is materialized.
+
+    DuckDB: computed once per run instead of in every model and test that reads staging. An
+    incremental model when the entity is read from the landing files alone and `by_batch_day`
+    (the model carries batch_date): a run re-stages only the keys the loader changed since the
+    last successful build (ccm_staging_changed_keys). Otherwise a table: a native system
+    unioned in (var source_systems) is staged by models of its own, and agent states and bot
+    sessions carry no batch_date (their native rows have none).
+    Spark: as before, a table when the model hashes PII (Spark refuses a stored view calling the
+    session's function), otherwise a view. -#}
+{% macro ccm_staging_materialization(entity=none, hashes_pii=false, by_batch_day=true) -%}
+    {{ return(adapter.dispatch('ccm_staging_materialization', 'ccmetrics')(
+        entity, hashes_pii, by_batch_day
+    )) }}
+{%- endmacro %}
+
+{% macro default__ccm_staging_materialization(entity, hashes_pii, by_batch_day) -%}
+    {%- if by_batch_day and (entity is none or ccm_enabled_systems(entity) == ['landing']) -%}
+        {{ return('incremental') }}
+    {%- endif -%}
+    {{ return('table') }}
+{%- endmacro %}
+
+{% macro spark__ccm_staging_materialization(entity, hashes_pii, by_batch_day) -%}
+    {{ return('table' if hashes_pii else 'view') }}
+{%- endmacro %}
+
+{#- True when the loader's batch log and dbt's build log both exist: without them (the ci
+    target builds raw from seeds) nothing says what changed, and everything is re-processed. -#}
+{% macro ccm_load_log_present() -%}
+    {%- if not execute -%}
+        {{- return(false) -}}
+    {%- endif -%}
+    {%- set present = run_query(
+        "select count(*) from information_schema.tables where "
+        ~ "(table_schema = 'raw' and table_name = '_load_reconciliation') "
+        ~ "or (table_schema = 'ccmetrics_meta' and table_name = 'build_runs')"
+    ).columns[0].values()[0] -%}
+    {{- return(present | int >= 2) -}}
+{%- endmacro %}
+
+{#- A select of when the last successful build, run or retry started (null when none is
+    recorded): it left every incremental model consistent with the batches loaded before. -#}
+{% macro ccm_last_successful_build_started() -%}
+    select max(started_at) as started_at
+    from ccmetrics_meta.build_runs
+    where status = 'success' and command in ('build', 'run', 'retry')
+{%- endmacro %}
+
+{#- A select of the batch_dates of the raw table `source_relation` the loader changed since the
+    last successful build: loaded (loaded, loaded_with_quarantine) or corrected from the
+    quarantine. The loader logs each batch under its raw table's name. -#}
+{% macro ccm_changed_batch_dates(source_relation) -%}
+    select batches.batch_date
+    from raw._load_reconciliation as batches
+    cross join ({{ ccm_last_successful_build_started() }}) as last_build
+    where
+        batches.source = '{{ source_relation.identifier }}'
+        and batches.status in ('loaded', 'loaded_with_quarantine', 'corrected')
+        and batches.batch_date is not null
+        and (last_build.started_at is null or batches.finished_at >= last_build.started_at)
+{%- endmacro %}
+
+{#- The where clause that limits an incremental staging model's source rows to the keys whose
+    latest version may have changed, all versions of each: the keys of every row loaded since
+    the last successful build, and the keys staged from a day re-delivered or corrected since
+    (a re-delivery may have removed their latest version). Empty on a full build or without the
+    load log. -#}
+{% macro ccm_staging_changed_keys(source_relation, key) -%}
+    {%- if is_incremental() and ccm_load_log_present() -%}
+        where {{ key }} in (
+            select loaded.{{ key }}
+            from {{ source_relation }} as loaded
+            cross join ({{ ccm_last_successful_build_started() }}) as last_build
+            where last_build.started_at is null or loaded._loaded_at >= last_build.started_at
+            union
+            select staged.{{ key }}
+            from {{ this }} as staged
+            where staged.batch_date in ({{ ccm_changed_batch_dates(source_relation) }})
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook of an incremental staging model: delete+insert replaces the keys the run staged,
+    but a key whose every version a re-delivery removed is staged by no run. Such a key was
+    staged from a changed day (every day without the load log). -#}
+{% macro ccm_staging_remove_vanished(source_relation, key) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where
+            {%- if ccm_load_log_present() %}
+            batch_date in ({{ ccm_changed_batch_dates(source_relation) }}) and
+            {%- endif %}
+            {{ key }} not in (
+                select present.{{ key }}
+                from {{ source_relation }} as present
+                where present.{{ key }} is not null
+            )
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,68 @@
+{#- dbt wraps the model of every generic data test in get_where_subquery; this project's version
+    adds, to the test's own `where` config, the scope of ccm_incremental_test_scope: on an
+    incremental `dbt build` the tests of an incremental model read the rows that run
+    re-processed, not its whole history. -#}
+{% macro get_where_subquery(relation) -%}
+    {%- set conditions = [] -%}
+    {%- set where = config.get('where') -%}
+    {%- if where -%}
+        {%- do conditions.append('(' ~ where ~ ')') -%}
+    {%- endif -%}
+    {%- set scope = ccm_incremental_test_scope(relation) -%}
+    {%- if scope -%}
+        {%- do conditions.append(scope) -%}
+    {%- endif -%}
+    {%- if conditions -%}
+        {%- do return(
+            '(select * from ' ~ relation ~ ' where ' ~ conditions | join(' and ') ~ ') dbt_subquery'
+        ) -%}
+    {%- endif -%}
+    {%- do return(relation) -%}
+{%- endmacro %}
+
+{#- The condition limiting a data test to the rows the current run re-processed, or none (the
+    whole model is tested). Only on an incremental `dbt build` (not --full-refresh; `dbt test`
+    always tests everything) with the load log present, and only for an incremental model that
+    declares in meta.incremental_tests what it re-processes:
+    - batch_date_of: <raw table>: an incremental staging model re-stages the keys of the
+      batch_dates the loader changed since the last successful build (ccm_changed_batch_dates);
+    - since: <column>: a model re-processed from the incremental cutoff; its rows from the
+      changed days' cutoff (ccm_changed_days_cutoff) or from the lookback before its latest day
+      plus the longest FCR window and a day, whichever is earlier. -#}
+{% macro ccm_incremental_test_scope(relation) -%}
+    {%- if not execute or flags.FULL_REFRESH or invocation_args_dict.get('which') != 'build' -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set tested = graph.nodes.get(model.attached_node or '') -%}
+    {%- if tested is none or tested.resource_type != 'model' or tested.alias != relation.identifier -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set declared = tested.config.get('meta', {}).get('incremental_tests') -%}
+    {%- if declared is none or tested.config.materialized != 'incremental' or not ccm_load_log_present() -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- if declared.get('batch_date_of') -%}
+        {%- set raw_table = api.Relation.create(
+            database=relation.database, schema='raw', identifier=declared['batch_date_of']
+        ) -%}
+        {{- return('batch_date in (' ~ ccm_changed_batch_dates(raw_table) ~ ')') -}}
+    {%- endif -%}
+    {%- set column = declared['since'] -%}
+    {%- set lookback = dbt.dateadd(
+        'day',
+        -(var('incremental_lookback_days') | int + ccm_fcr_longest_window_days() | int + 1),
+        'cast(cast(max(' ~ column ~ ') as date) as ' ~ dbt.type_timestamp() ~ ')'
+    ) -%}
+    {%- set changed = ccm_changed_days_cutoff() -%}
+    {%- set cutoff_sql = lookback if changed is none else 'least(' ~ lookback ~ ', ' ~ changed ~ ')' -%}
+    {%- set cutoff = run_query(
+        'select cast(' ~ cutoff_sql ~ ' as ' ~ dbt.type_string() ~ ') from ' ~ relation
+    ).columns[0].values()[0] -%}
+    {%- if cutoff is none -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {{- return(
+        'cast(' ~ column ~ ' as ' ~ dbt.type_timestamp() ~ ") >= cast('" ~ cutoff ~ "' as "
+        ~ dbt.type_timestamp() ~ ')'
+    ) -}}
+{%- endmacro %}
