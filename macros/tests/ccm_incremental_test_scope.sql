@@ -23,7 +23,8 @@
 {#- The condition limiting a data test to the rows the current run re-processed, or none (the
     whole model is tested). Only on an incremental `dbt build` (not --full-refresh; `dbt test`
     always tests everything) with the load log present, and only for an incremental model that
-    declares in meta.incremental_tests what it re-processes:
+    declares in meta.incremental_tests what it re-processes, or for a raw table the loader fills
+    (ccm_source_test_scope):
     - batch_date_of: <raw table>: an incremental staging model re-stages the keys of the
       batch_dates the loader changed since the last successful build (ccm_changed_batch_dates);
     - since: <column>: a model re-processed from the incremental cutoff; its rows from the
@@ -34,7 +35,10 @@
         {{- return(none) -}}
     {%- endif -%}
     {%- set tested = graph.nodes.get(model.attached_node or '') -%}
-    {%- if tested is none or tested.resource_type != 'model' or tested.alias != relation.identifier -%}
+    {%- if tested is none -%}
+        {{- return(ccm_source_test_scope(relation)) -}}
+    {%- endif -%}
+    {%- if tested.resource_type != 'model' or tested.alias != relation.identifier -%}
         {{- return(none) -}}
     {%- endif -%}
     {%- set declared = tested.config.get('meta', {}).get('incremental_tests') -%}
@@ -65,4 +69,16 @@
         'cast(' ~ column ~ ' as ' ~ dbt.type_timestamp() ~ ") >= cast('" ~ cutoff ~ "' as "
         ~ dbt.type_timestamp() ~ ')'
     ) -}}
+{%- endmacro %}
+
+{#- The scope of a data test on a raw table (a source): the rows of the batch_dates the loader
+    changed since the last successful build, as the loader logs each batch under its raw
+    table's name; none without the load log. -#}
+{% macro ccm_source_test_scope(relation) -%}
+    {%- for unique_id in model.depends_on.nodes if unique_id.startswith('source.') -%}
+        {%- if graph.sources[unique_id].identifier == relation.identifier and ccm_load_log_present() -%}
+            {{- return('_batch_date in (' ~ ccm_changed_batch_dates(relation) ~ ')') -}}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return(none) -}}
 {%- endmacro %}

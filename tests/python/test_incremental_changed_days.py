@@ -281,7 +281,8 @@ def test_an_incremental_build_tests_the_reprocessed_days_only(
     center: Center, tmp_path: Path
 ) -> None:
     """A duplicate planted in the staged contacts of an old, unchanged day is outside what an
-    incremental build re-processed: its data tests pass, and `dbt test` (everything) finds it."""
+    incremental build re-processed: its data tests pass, and `dbt test` (everything) finds it.
+    The build's tests of staging and of the raw contacts read the changed batch days."""
     db_path, env = _loaded_copy(center, tmp_path)
     old_day = center.days[-1 - REDELIVERED_BACK]
     with duckdb.connect(str(db_path)) as connection:
@@ -295,14 +296,13 @@ def test_an_incremental_build_tests_the_reprocessed_days_only(
     _link_day(center.generated, late, late_day)
     load(late, db_path, env)
 
-    built = _dbt_status(env, "build", "--select", "stg_acd__contacts")
+    built = _dbt_status(env, "build", "--select", "stg_acd__contacts", "source:acd.contacts")
     assert built.returncode == 0, built.stdout[-4000:]
-    compiled = next(
-        (tmp_path / "incremental" / "target" / "run").rglob(
-            "unique_stg_acd__contacts_contact_id.sql"
-        )
-    )
-    assert "batch_date in (" in compiled.read_text()
+    compiled = tmp_path / "incremental" / "target" / "run"
+    staged = next(compiled.rglob("unique_stg_acd__contacts_contact_id.sql")).read_text()
+    raw = next(compiled.rglob("source_not_null_acd_contacts_contact_id.sql")).read_text()
+    assert "batch_date in (" in staged
+    assert "_batch_date in (" in raw
 
     tested_everything = _dbt_status(env, "test", "--select", "stg_acd__contacts")
     assert tested_everything.returncode == 1
