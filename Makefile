@@ -207,12 +207,14 @@ lint: venv
 		CCMETRICS_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests analyses
 
 # make bench SCALE=20 DAYS=120 generates, loads and builds a center of that size (10 M
-# contacts) in a scratch folder; without them, the demo month (30 days at scale 1). Parts alone:
+# contacts) in a scratch folder; without them, the demo month (30 days at scale 1). SPARK=0
+# leaves out the full build on Spark (about 7x DuckDB's). Parts alone:
 # python -m ccmetrics.bench load --days 10 --scale 0.5 (ccmetrics load / plain DuckDB insert),
 # python -m ccmetrics.bench scorecard --db PATH (scorecard latency over a published file).
-bench: venv venv-spark
+bench: venv $(if $(filter 0,$(SPARK)),,venv-spark)
 	$(BIN)/python -m ccmetrics.bench --out bench/results.md \
-		$(if $(SCALE),--scale $(SCALE)) $(if $(DAYS),--days $(DAYS))
+		$(if $(SCALE),--scale $(SCALE)) $(if $(DAYS),--days $(DAYS)) \
+		$(if $(filter 0,$(SPARK)),--no-spark)
 
 clean:
 	rm -rf target logs warehouse data .pytest_cache

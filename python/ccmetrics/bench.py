@@ -65,6 +65,28 @@ def machine() -> str:
     )
 
 
+def code_version() -> str:
+    """The commit the benchmark ran on, marked when the work tree had uncommitted changes."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=project_dir(),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=project_dir(),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"{commit} with uncommitted changes" if dirty else commit
+
+
 def _gib(size: int) -> str:
     return f"{size / 2**30:.2f} GiB"
 
@@ -318,8 +340,9 @@ def load_ratio(days: int, scale: float, work: Path) -> list[str]:
     ]
 
 
-def run_benchmarks(days: int, scale: float, work: Path) -> list[str]:
+def run_benchmarks(days: int, scale: float, work: Path, spark: bool = True) -> list[str]:
     runner = Runner(work)
+    version = code_version()
     landing = work / "landing"
     generation = generate(runner, landing, days, scale)
     machine_before = machine()
@@ -364,7 +387,7 @@ def run_benchmarks(days: int, scale: float, work: Path) -> list[str]:
         "full-refresh build", "build", "--full-refresh", "--exclude", "resource_type:unit_test"
     )
     floor, contacts = sort_floor(runner.db_path)
-    spark = runner.spark_build()
+    spark_build = runner.spark_build() if spark else None
     runner.ccmetrics("publish", "publish")
     latency = measure_scorecard(work / "published" / "bench.duckdb", runs=10)
     ten_million_minutes = generation.seconds / 60 * 10_000_000 / max(contacts, 1)
@@ -374,9 +397,10 @@ def run_benchmarks(days: int, scale: float, work: Path) -> list[str]:
         f"Generated center: {days} days at scale {scale} (seed default), {contacts:,} "
         "contacts. Written by `make bench"
         + ("" if (days, scale) == (30, 1.0) else f" SCALE={scale:g} DAYS={days}")
-        + "`; every ratio is two timings from this one run. The goals are issue 10's, set for "
-        "10 M contacts (scale 20, 120 days); at a smaller scale the fixed costs (process "
-        "start, dbt parsing) weigh more.",
+        + ("" if spark else " SPARK=0")
+        + f"` on commit {version}; every ratio is two timings from this one run. The goals "
+        "are issue 10's, set for 10 M contacts (scale 20, 120 days); at a smaller scale the "
+        "fixed costs (process start, dbt parsing) weigh more.",
         "",
         f"Machine at the start: {machine_before}.  ",
         f"Machine at the end: {machine()}.",
@@ -404,11 +428,13 @@ def run_benchmarks(days: int, scale: float, work: Path) -> list[str]:
         f"{in_process.seconds:.1f} / {incremental.seconds:.1f} | |",
         (
             f"| the same full build on Apache Spark (local PySpark, same cores; unit tests left "
-            f"out of both) / on DuckDB | {spark.seconds / full.seconds:.1f} | | "
-            f"{spark.seconds:.1f} / {full.seconds:.1f} | {spark.load:.2f} / {full.load:.2f} |"
-            if spark is not None
-            else "| the same full build on Apache Spark / on DuckDB | not measured: run "
-            "`make venv-spark` first | | | |"
+            f"out of both) / on DuckDB | {spark_build.seconds / full.seconds:.1f} | | "
+            f"{spark_build.seconds:.1f} / {full.seconds:.1f} | "
+            f"{spark_build.load:.2f} / {full.load:.2f} |"
+            if spark_build is not None
+            else "| the same full build on Apache Spark / on DuckDB | not measured: "
+            + ("run `make venv-spark` first" if spark else "left out (`SPARK=0`)")
+            + " | | | |"
         ),
         f"| generating {days} days / full-refresh build | "
         f"{generation.seconds / full.seconds:.2f} | | "
@@ -441,6 +467,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("bench/results.md"))
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--no-spark", action="store_true", help="leave out the full build on Spark")
     parts = parser.add_subparsers(dest="part", title="parts (all of them without one)")
     load = parts.add_parser("load", help="generate, then ccmetrics load / plain DuckDB insert")
     # Given after `load` or before it; SUPPRESS keeps the main parser's value when absent.
@@ -459,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
         if arguments.part == "load":
             print("\n".join(load_ratio(arguments.days, arguments.scale, work)))
             return 0
-        lines = run_benchmarks(arguments.days, arguments.scale, work)
+        lines = run_benchmarks(arguments.days, arguments.scale, work, not arguments.no_spark)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     arguments.out.parent.mkdir(parents=True, exist_ok=True)
