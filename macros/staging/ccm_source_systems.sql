@@ -51,8 +51,9 @@
 {#- The canonical rows of `entity`: the landing contract's (the CTE `landing_cte`, kept only
     when `landing` is enabled) and those of every enabled native system (its staging model
     stg_<system>__<entity>), with the same `columns` and a column source_system naming the
-    system each row came from. -#}
-{% macro ccm_union_systems(entity, landing_cte, columns) -%}
+    system each row came from. The `landing_dates` among the columns (a landing file's day, such
+    as batch_date) are null in a native system's rows. -#}
+{% macro ccm_union_systems(entity, landing_cte, columns, landing_dates=[]) -%}
     {%- set enabled = ccm_enabled_systems(entity) -%}
     select
         {%- for column in columns %}
@@ -67,7 +68,11 @@
     union all
     select
         {%- for column in columns %}
+        {%- if column in landing_dates %}
+        cast(null as date) as {{ column }},
+        {%- else %}
         {{ column }},
+        {%- endif %}
         {%- endfor %}
         '{{ system }}' as source_system
     from {{ ref('stg_' ~ system ~ '__' ~ entity) }}

@@ -1,27 +1,24 @@
 {#- How a landing staging model (one row per key, the latest version) is materialized.
 
     DuckDB: computed once per run instead of in every model and test that reads staging. An
-    incremental model when the entity is read from the landing files alone and `by_batch_day`
-    (the model carries batch_date): a run re-stages only the keys the loader changed since the
-    last successful build (ccm_staging_changed_keys). Otherwise a table: a native system
-    unioned in (var source_systems) is staged by models of its own, and agent states and bot
-    sessions carry no batch_date (their native rows have none).
+    incremental model while the entity is read from the landing files alone: a run re-stages
+    only the keys the loader changed since the last successful build (ccm_staging_changed_keys).
+    A table while a native system is unioned in (var source_systems): its rows come from
+    staging models of their own, which the load log does not describe.
     Spark: as before, a table when the model hashes PII (Spark refuses a stored view calling the
     session's function), otherwise a view. -#}
-{% macro ccm_staging_materialization(entity=none, hashes_pii=false, by_batch_day=true) -%}
-    {{ return(adapter.dispatch('ccm_staging_materialization', 'ccmetrics')(
-        entity, hashes_pii, by_batch_day
-    )) }}
+{% macro ccm_staging_materialization(entity=none, hashes_pii=false) -%}
+    {{ return(adapter.dispatch('ccm_staging_materialization', 'ccmetrics')(entity, hashes_pii)) }}
 {%- endmacro %}
 
-{% macro default__ccm_staging_materialization(entity, hashes_pii, by_batch_day) -%}
-    {%- if by_batch_day and (entity is none or ccm_enabled_systems(entity) == ['landing']) -%}
+{% macro default__ccm_staging_materialization(entity, hashes_pii) -%}
+    {%- if entity is none or ccm_enabled_systems(entity) == ['landing'] -%}
         {{ return('incremental') }}
     {%- endif -%}
     {{ return('table') }}
 {%- endmacro %}
 
-{% macro spark__ccm_staging_materialization(entity, hashes_pii, by_batch_day) -%}
+{% macro spark__ccm_staging_materialization(entity, hashes_pii) -%}
     {{ return('table' if hashes_pii else 'view') }}
 {%- endmacro %}
 
@@ -83,9 +80,14 @@
 
 {#- Post-hook of an incremental staging model: delete+insert replaces the keys the run staged,
     but a key whose every version a re-delivery removed is staged by no run. Such a key was
-    staged from a changed day (every day without the load log). -#}
-{% macro ccm_staging_remove_vanished(source_relation, key) -%}
+    staged from a changed day (every day without the load log). A model that unions native
+    systems (`unioned`) is incremental only while the landing files are its one system, so the
+    rows of another system, left by a build with it enabled, are removed as well. -#}
+{% macro ccm_staging_remove_vanished(source_relation, key, unioned=false) -%}
     {%- if is_incremental() -%}
+        {%- if unioned %}
+        delete from {{ this }} where source_system <> 'landing';
+        {%- endif %}
         delete from {{ this }}
         where
             {%- if ccm_load_log_present() %}

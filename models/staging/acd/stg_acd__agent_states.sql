@@ -1,10 +1,22 @@
-{{ config(materialized=ccm_staging_materialization('agent_states', by_batch_day=false)) }}
+{{
+    config(
+        materialized=ccm_staging_materialization('agent_states'),
+        incremental_strategy='delete+insert',
+        unique_key='state_interval_id',
+        on_schema_change='fail',
+        meta={'incremental_tests': {'batch_date_of': 'agent_states'}},
+        post_hook="{{ ccm_staging_remove_vanished(
+            source('acd', 'agent_states'), 'state_interval_id', unioned=true
+        ) }}"
+    )
+}}
 
 with
 
 source as (
 
     select * from {{ source('acd', 'agent_states') }}
+    {{ ccm_staging_changed_keys(source('acd', 'agent_states'), 'state_interval_id') }}
 
 ),
 
@@ -21,7 +33,8 @@ landing_renamed as (
         cast(agent_id as string) as agent_id,
         cast(state as string) as state,
         cast(started_at as timestamp) as started_at,
-        cast(ended_at as timestamp) as ended_at
+        cast(ended_at as timestamp) as ended_at,
+        cast(_batch_date as date) as batch_date
     from latest_versions
 
 ),
@@ -34,7 +47,8 @@ unioned as (
         'state',
         'started_at',
         'ended_at',
-    ]) }}
+        'batch_date',
+    ], landing_dates=['batch_date']) }}
 
 )
 

@@ -5,7 +5,9 @@
         unique_key='contact_id',
         on_schema_change='fail',
         meta={'incremental_tests': {'batch_date_of': 'contacts'}},
-        post_hook="{{ ccm_staging_remove_vanished(source('acd', 'contacts'), 'contact_id') }}"
+        post_hook="{{ ccm_staging_remove_vanished(
+            source('acd', 'contacts'), 'contact_id', unioned=true
+        ) }}"
     )
 }}
 

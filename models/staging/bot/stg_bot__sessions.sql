@@ -1,10 +1,22 @@
-{{ config(materialized=ccm_staging_materialization('bot_sessions', by_batch_day=false)) }}
+{{
+    config(
+        materialized=ccm_staging_materialization('bot_sessions'),
+        incremental_strategy='delete+insert',
+        unique_key='bot_session_id',
+        on_schema_change='fail',
+        meta={'incremental_tests': {'batch_date_of': 'bot_sessions'}},
+        post_hook="{{ ccm_staging_remove_vanished(
+            source('bot', 'bot_sessions'), 'bot_session_id', unioned=true
+        ) }}"
+    )
+}}
 
 with
 
 source as (
 
     select * from {{ source('bot', 'bot_sessions') }}
+    {{ ccm_staging_changed_keys(source('bot', 'bot_sessions'), 'bot_session_id') }}
 
 ),
 
@@ -31,7 +43,8 @@ landing_renamed as (
         cast(handoff_contact_id as string) as handoff_contact_id,
         cast(kb_lookups as bigint) as kb_lookups,
         cast(generative_ai as boolean) as generative_ai,
-        cast(record_updated_at as timestamp) as record_updated_at
+        cast(record_updated_at as timestamp) as record_updated_at,
+        cast(_batch_date as date) as batch_date
     from latest_versions
 
 ),
@@ -52,7 +65,8 @@ unioned as (
         'kb_lookups',
         'generative_ai',
         'record_updated_at',
-    ]) }}
+        'batch_date',
+    ], landing_dates=['batch_date']) }}
 
 )
 
