@@ -6,8 +6,9 @@ sorting the raw contacts in the same file, `ccmetrics load` vs a plain DuckDB in
 same files, validating a day vs building it, the same build on Spark vs on DuckDB); seconds,
 peak memory and the machine's load are printed beside them. One command generates, loads and
 builds a center of any size in a scratch folder:
-`python -m ccmetrics.bench --out bench/results.md [--days 30] [--scale 1]` (`make bench
-SCALE=20 DAYS=120` for the 10 M-contact center of issue 10's goals). Its parts run alone:
+`python -m ccmetrics.bench --out bench/results.md [--days 30] [--scale 1] [--no-spark]` (`make
+bench SCALE=20 DAYS=120 SPARK=0` for the 10 M-contact center of issue 10's goals, without the
+Spark build). Its parts run alone:
 `python -m ccmetrics.bench load [--days 30] [--scale 1]` (generate, then `ccmetrics load` vs
 the plain insert) and `python -m ccmetrics.bench scorecard [--db PATH] [--runs 20]` (the
 scorecard's latency over a published file; exits 1 if a run takes a second or more).
