@@ -78,14 +78,18 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Post-hook of an incremental staging model: delete+insert replaces the keys the run staged,
-    but a key whose every version a re-delivery removed is staged by no run. Such a key was
-    staged from a changed day (every day without the load log). A model that unions native
-    systems (`unioned`) is incremental only while the landing files are its one system, so the
-    rows of another system, left by a build with it enabled, are removed as well. -#}
-{% macro ccm_staging_remove_vanished(source_relation, key, unioned=false) -%}
+{#- Post-hook of every staging model (dbt_project.yml), acting on the incremental ones: delete+insert
+    replaces the keys the run staged (the model's unique_key), but a key whose every version a
+    re-delivery removed is staged by no run. Such a key was staged from a changed day (every day
+    without the load log). A model that unions native systems (its raw table is one of
+    ccm_systems_delivering's entities) is incremental only while the landing files are its one
+    system, so the rows of another system, left by a build with it enabled, are removed too. -#}
+{% macro ccm_staging_remove_vanished() -%}
     {%- if is_incremental() -%}
-        {%- if unioned %}
+        {%- set source_name, table_name = model.sources[0] -%}
+        {%- set source_relation = source(source_name, table_name) -%}
+        {%- set key = config.get('unique_key') -%}
+        {%- if table_name in ccm_systems_delivering() %}
         delete from {{ this }} where source_system <> 'landing';
         {%- endif %}
         delete from {{ this }}

@@ -22,14 +22,14 @@
 
 {#- The condition limiting a data test to the rows the current run re-processed, or none (the
     whole model is tested). Only on an incremental `dbt build` (not --full-refresh; `dbt test`
-    always tests everything) with the load log present, and only for an incremental model that
-    declares in meta.incremental_tests what it re-processes, or for a raw table the loader fills
-    (ccm_source_test_scope):
-    - batch_date_of: <raw table>: an incremental staging model re-stages the keys of the
+    always tests everything) with the load log present, and only for these:
+    - an incremental staging model (the models that read a source): it re-stages the keys of the
       batch_dates the loader changed since the last successful build (ccm_changed_batch_dates);
-    - since: <column>: a model re-processed from the incremental cutoff; its rows from the
-      changed days' cutoff (ccm_changed_days_cutoff) or from the lookback before its latest day
-      plus the longest FCR window and a day, whichever is earlier. -#}
+    - an incremental model re-processed from the incremental cutoff, whose
+      meta.incremental_tests_since names its time column: its rows from the changed days'
+      cutoff (ccm_changed_days_cutoff) or from the lookback before its latest day plus the
+      longest FCR window and a day, whichever is earlier;
+    - a raw table the loader fills (ccm_source_test_scope). -#}
 {% macro ccm_incremental_test_scope(relation) -%}
     {%- if not execute or flags.FULL_REFRESH or invocation_args_dict.get('which') != 'build' -%}
         {{- return(none) -}}
@@ -41,17 +41,19 @@
     {%- if tested.resource_type != 'model' or tested.alias != relation.identifier -%}
         {{- return(none) -}}
     {%- endif -%}
-    {%- set declared = tested.config.get('meta', {}).get('incremental_tests') -%}
-    {%- if declared is none or tested.config.materialized != 'incremental' or not ccm_load_log_present() -%}
+    {%- if tested.config.materialized != 'incremental' or not ccm_load_log_present() -%}
         {{- return(none) -}}
     {%- endif -%}
-    {%- if declared.get('batch_date_of') -%}
+    {%- if tested.sources -%}
         {%- set raw_table = api.Relation.create(
-            database=relation.database, schema='raw', identifier=declared['batch_date_of']
+            database=relation.database, schema='raw', identifier=tested.sources[0][1]
         ) -%}
         {{- return('batch_date in (' ~ ccm_changed_batch_dates(raw_table) ~ ')') -}}
     {%- endif -%}
-    {%- set column = declared['since'] -%}
+    {%- set column = tested.config.get('meta', {}).get('incremental_tests_since') -%}
+    {%- if column is none -%}
+        {{- return(none) -}}
+    {%- endif -%}
     {%- set lookback = dbt.dateadd(
         'day',
         -(var('incremental_lookback_days') | int + ccm_fcr_longest_window_days() | int + 1),

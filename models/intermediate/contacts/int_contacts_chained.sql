@@ -4,7 +4,7 @@
         incremental_strategy='delete+insert',
         unique_key='contact_id',
         on_schema_change='fail',
-        meta={'incremental_tests': {'since': 'started_at'}},
+        meta={'incremental_tests_since': 'started_at'},
         post_hook="{{ ccm_incremental_remove_vanished(
             'started_at', 'contact_id', 'select contact_id from ' ~ ref('stg_acd__contacts')
         ) }}"

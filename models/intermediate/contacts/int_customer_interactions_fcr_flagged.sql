@@ -4,7 +4,7 @@
         incremental_strategy='delete+insert',
         unique_key='interaction_id',
         on_schema_change='fail',
-        meta={'incremental_tests': {'since': 'ended_at'}},
+        meta={'incremental_tests_since': 'ended_at'},
         post_hook="{{ ccm_incremental_remove_vanished(
             'ended_at',
             'interaction_id',

@@ -4,7 +4,7 @@
         incremental_strategy='delete+insert',
         unique_key='reporting_date',
         on_schema_change='fail',
-        meta={'incremental_tests': {'since': 'reporting_date'}},
+        meta={'incremental_tests_since': 'reporting_date'},
         pre_hook="{{ ccm_incremental_clear_days(
             'reporting_date', extra_days=ccm_fcr_longest_window_days() + 1, where='offered > 0'
         ) }}"

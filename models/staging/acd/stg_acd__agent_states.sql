@@ -1,13 +1,7 @@
 {{
     config(
         materialized=ccm_staging_materialization('agent_states'),
-        incremental_strategy='delete+insert',
-        unique_key='state_interval_id',
-        on_schema_change='fail',
-        meta={'incremental_tests': {'batch_date_of': 'agent_states'}},
-        post_hook="{{ ccm_staging_remove_vanished(
-            source('acd', 'agent_states'), 'state_interval_id', unioned=true
-        ) }}"
+        unique_key='state_interval_id'
     )
 }}
 

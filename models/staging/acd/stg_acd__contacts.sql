@@ -1,13 +1,7 @@
 {{
     config(
         materialized=ccm_staging_materialization('contacts', hashes_pii=true),
-        incremental_strategy='delete+insert',
-        unique_key='contact_id',
-        on_schema_change='fail',
-        meta={'incremental_tests': {'batch_date_of': 'contacts'}},
-        post_hook="{{ ccm_staging_remove_vanished(
-            source('acd', 'contacts'), 'contact_id', unioned=true
-        ) }}"
+        unique_key='contact_id'
     )
 }}
 

@@ -1,11 +1,7 @@
 {{
     config(
-        materialized=ccm_staging_materialization(hashes_pii=false),
-        incremental_strategy='delete+insert',
-        unique_key='recommendation_id',
-        on_schema_change='fail',
-        meta={'incremental_tests': {'batch_date_of': 'ai_recommendations'}},
-        post_hook="{{ ccm_staging_remove_vanished(source('ai', 'ai_recommendations'), 'recommendation_id') }}"
+        materialized=ccm_staging_materialization(),
+        unique_key='recommendation_id'
     )
 }}
 

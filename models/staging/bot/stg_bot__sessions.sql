@@ -1,15 +1,4 @@
-{{
-    config(
-        materialized=ccm_staging_materialization('bot_sessions'),
-        incremental_strategy='delete+insert',
-        unique_key='bot_session_id',
-        on_schema_change='fail',
-        meta={'incremental_tests': {'batch_date_of': 'bot_sessions'}},
-        post_hook="{{ ccm_staging_remove_vanished(
-            source('bot', 'bot_sessions'), 'bot_session_id', unioned=true
-        ) }}"
-    )
-}}
+{{ config(materialized=ccm_staging_materialization('bot_sessions'), unique_key='bot_session_id') }}
 
 with
 

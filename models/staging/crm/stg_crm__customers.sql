@@ -1,13 +1,4 @@
-{{
-    config(
-        materialized=ccm_staging_materialization(hashes_pii=true),
-        incremental_strategy='delete+insert',
-        unique_key='customer_id',
-        on_schema_change='fail',
-        meta={'incremental_tests': {'batch_date_of': 'customers'}},
-        post_hook="{{ ccm_staging_remove_vanished(source('crm', 'customers'), 'customer_id') }}"
-    )
-}}
+{{ config(materialized=ccm_staging_materialization(hashes_pii=true), unique_key='customer_id') }}
 
 with
 

@@ -1,13 +1,4 @@
-{{
-    config(
-        materialized=ccm_staging_materialization(hashes_pii=false),
-        incremental_strategy='delete+insert',
-        unique_key='cost_line_id',
-        on_schema_change='fail',
-        meta={'incremental_tests': {'batch_date_of': 'cost_lines'}},
-        post_hook="{{ ccm_staging_remove_vanished(source('finance', 'cost_lines'), 'cost_line_id') }}"
-    )
-}}
+{{ config(materialized=ccm_staging_materialization(), unique_key='cost_line_id') }}
 
 with
 

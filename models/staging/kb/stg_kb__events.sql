@@ -1,13 +1,4 @@
-{{
-    config(
-        materialized=ccm_staging_materialization(hashes_pii=false),
-        incremental_strategy='delete+insert',
-        unique_key='kb_event_id',
-        on_schema_change='fail',
-        meta={'incremental_tests': {'batch_date_of': 'kb_events'}},
-        post_hook="{{ ccm_staging_remove_vanished(source('kb', 'kb_events'), 'kb_event_id') }}"
-    )
-}}
+{{ config(materialized=ccm_staging_materialization(), unique_key='kb_event_id') }}
 
 with
 

@@ -1,13 +1,4 @@
-{{
-    config(
-        materialized=ccm_staging_materialization(hashes_pii=false),
-        incremental_strategy='delete+insert',
-        unique_key='evaluation_id',
-        on_schema_change='fail',
-        meta={'incremental_tests': {'batch_date_of': 'qa_evaluations'}},
-        post_hook="{{ ccm_staging_remove_vanished(source('qa', 'qa_evaluations'), 'evaluation_id') }}"
-    )
-}}
+{{ config(materialized=ccm_staging_materialization(), unique_key='evaluation_id') }}
 
 with
 

@@ -1,13 +1,4 @@
-{{
-    config(
-        materialized=ccm_staging_materialization(hashes_pii=false),
-        incremental_strategy='delete+insert',
-        unique_key='survey_id',
-        on_schema_change='fail',
-        meta={'incremental_tests': {'batch_date_of': 'surveys'}},
-        post_hook="{{ ccm_staging_remove_vanished(source('survey', 'surveys'), 'survey_id') }}"
-    )
-}}
+{{ config(materialized=ccm_staging_materialization(), unique_key='survey_id') }}
 
 with
 

@@ -1,13 +1,4 @@
-{{
-    config(
-        materialized=ccm_staging_materialization(hashes_pii=false),
-        incremental_strategy='delete+insert',
-        unique_key='schedule_id',
-        on_schema_change='fail',
-        meta={'incremental_tests': {'batch_date_of': 'schedules'}},
-        post_hook="{{ ccm_staging_remove_vanished(source('wfm', 'schedules'), 'schedule_id') }}"
-    )
-}}
+{{ config(materialized=ccm_staging_materialization(), unique_key='schedule_id') }}
 
 with
 
