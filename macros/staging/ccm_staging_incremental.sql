@@ -23,8 +23,14 @@
 {%- endmacro %}
 
 {#- True when the loader's batch log and dbt's build log both exist: without them (the ci
-    target builds raw from seeds) nothing says what changed, and everything is re-processed. -#}
+    target builds raw from seeds) nothing says what changed, and everything is re-processed.
+    Always false on Spark: the loader writes DuckDB, and dbt's build log is DuckDB's
+    (ccm_build_run_is_recorded). -#}
 {% macro ccm_load_log_present() -%}
+    {{ return(adapter.dispatch('ccm_load_log_present', 'ccmetrics')()) }}
+{%- endmacro %}
+
+{% macro default__ccm_load_log_present() -%}
     {%- if not execute -%}
         {{- return(false) -}}
     {%- endif -%}
@@ -34,6 +40,10 @@
         ~ "or (table_schema = 'ccmetrics_meta' and table_name = 'build_runs')"
     ).columns[0].values()[0] -%}
     {{- return(present | int >= 2) -}}
+{%- endmacro %}
+
+{% macro spark__ccm_load_log_present() -%}
+    {{- return(false) -}}
 {%- endmacro %}
 
 {#- A select of when the last successful build, run or retry started (null when none is
