@@ -50,7 +50,7 @@ from ccmetrics.private_files import creating_private_files
 if TYPE_CHECKING:
     import duckdb
 
-    from ccmetrics.guard.gx_runtime import GxRuntime
+    from ccmetrics.guard.check_results import Runtime
     from ccmetrics.guard.validation import BatchOutcome
 
 __all__ = [
@@ -195,7 +195,7 @@ def load(
     docs_dir: Path | None = None,
     force: bool = False,
     progress: Progress | None = None,
-    runtime: GxRuntime | None = None,
+    runtime: Runtime | None = None,
     settings: GuardSettings | None = None,
     replace: bool = False,
     group_batches: int = GROUP_BATCHES,
@@ -261,7 +261,7 @@ def check(
     db: Path | None = None,
     docs_dir: Path | None = None,
     progress: Progress | None = None,
-    runtime: GxRuntime | None = None,
+    runtime: Runtime | None = None,
     settings: GuardSettings | None = None,
     group_batches: int = GROUP_BATCHES,
 ) -> RunReport:

@@ -18,13 +18,12 @@ import pytest
 import typer
 import yaml
 from conftest import BIN, ROOT, dbt_env
-from corpus.runtime import shared_runtime
 from corpus.warehouse import query
 from typer.testing import CliRunner
 
 from ccmetrics.commands import mapping as mapping_commands
-from ccmetrics.guard.gx_runtime import GxRuntime
 from ccmetrics.guard.reading import discover
+from ccmetrics.guard.sql_runtime import SqlRuntime
 from ccmetrics.loader import RAW, RECONCILIATION, load
 from ccmetrics.mapping import MappingError, apply_mapping, load_mapping
 from ccmetrics.mapping.clock import local_day_bounds
@@ -465,8 +464,8 @@ def test_map_check_exits_2_on_a_bad_mapping_or_file(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def gx() -> GxRuntime:
-    return shared_runtime()
+def engine() -> SqlRuntime:
+    return SqlRuntime()
 
 
 BANK_DAY2 = "\r\n".join(
@@ -522,12 +521,12 @@ def test_discovery_of_csv_folders(tmp_path: Path) -> None:
 
 
 def test_load_quarantines_unmapped_values_naming_file_line_and_value(
-    tmp_path: Path, gx: GxRuntime
+    tmp_path: Path, engine: SqlRuntime
 ) -> None:
     landing = tmp_path / "landing"
     _bank_landing(landing)
     db = tmp_path / "wh.duckdb"
-    report = load(landing, db=db, runtime=gx)
+    report = load(landing, db=db, runtime=engine)
     assert [
         (b.source_file, b.rows_read, b.rows_loaded, b.rows_quarantined, b.status)
         for b in report.batches
@@ -586,16 +585,16 @@ def test_load_quarantines_unmapped_values_naming_file_line_and_value(
          dt.date(2026, 3, 2), "csv/bank/2026-03-02.csv", 4),
     ]  # fmt: skip
     # The same files again: unchanged (the digest covers the export and its mapping).
-    again = load(landing, db=db, runtime=gx)
+    again = load(landing, db=db, runtime=engine)
     assert {b.status for b in again.batches} == {"unchanged"}
     mapping = landing / "csv" / "bank" / "mapping.yml"
     mapping.write_text(mapping.read_text().replace("LOA: loan_question", "LOA: loans"))
-    changed = load(landing, db=db, runtime=gx, sources=("contacts",), day=dt.date(2026, 3, 2))
+    changed = load(landing, db=db, runtime=engine, sources=("contacts",), day=dt.date(2026, 3, 2))
     assert [(b.status, b.rows_replaced) for b in changed.batches] == [("loaded", 6)]
 
 
 def test_a_mapped_export_and_landing_contacts_of_one_day_never_replace_each_other(
-    tmp_path: Path, gx: GxRuntime
+    tmp_path: Path, engine: SqlRuntime
 ) -> None:
     landing = tmp_path / "landing"
     _bank_landing(landing)
@@ -610,7 +609,7 @@ def test_a_mapped_export_and_landing_contacts_of_one_day_never_replace_each_othe
     ).to_csv(landing_file, index=False)
 
     # Both in one landing: neither loads, the message names both.
-    report = load(landing, db=db, runtime=gx)
+    report = load(landing, db=db, runtime=engine)
     rejected = [b for b in report.batches if b.status == "rejected"]
     assert [(b.source_file, b.check) for b in rejected] == [
         ("contacts/2026-03-02.csv", "single delivery")
@@ -624,11 +623,11 @@ def test_a_mapped_export_and_landing_contacts_of_one_day_never_replace_each_othe
 
     # Loaded in two runs: the second is refused, the first's rows stay.
     landing_file.rename(tmp_path / "held.csv")
-    load(landing, db=db, runtime=gx)
+    load(landing, db=db, runtime=engine)
     before = query(db, f"select * exclude (_loaded_at) from {RAW}.contacts order by all")
     (tmp_path / "held.csv").rename(landing_file)
     shutil.rmtree(landing / "csv")
-    report = load(landing, db=db, runtime=gx)
+    report = load(landing, db=db, runtime=engine)
     (refused,) = report.batches
     assert (refused.source_file, refused.status, refused.check) == (
         "contacts/2026-03-02.csv",
@@ -640,13 +639,15 @@ def test_a_mapped_export_and_landing_contacts_of_one_day_never_replace_each_othe
     assert after == before
 
 
-def test_an_invalid_mapping_rejects_its_files_naming_the_key(tmp_path: Path, gx: GxRuntime) -> None:
+def test_an_invalid_mapping_rejects_its_files_naming_the_key(
+    tmp_path: Path, engine: SqlRuntime
+) -> None:
     landing = tmp_path / "landing"
     _bank_landing(landing)
     mapping = landing / "csv" / "bank" / "mapping.yml"
     mapping.write_text(mapping.read_text().replace("constant: phone", "constant: phne"))
     mapping.write_text(mapping.read_text().replace("  channel:\n", "  chanel:\n"))
-    report = load(landing, db=tmp_path / "wh.duckdb", runtime=gx)
+    report = load(landing, db=tmp_path / "wh.duckdb", runtime=engine)
     assert [(b.source, b.source_file, b.status, b.check) for b in report.batches] == [
         ("contacts", "csv/bank/2026-03-02.csv", "rejected", "mapping"),
         ("contacts", "csv/bank/2026-03-03.csv", "rejected", "mapping"),
@@ -656,7 +657,7 @@ def test_an_invalid_mapping_rejects_its_files_naming_the_key(tmp_path: Path, gx:
     )
 
 
-def test_a_dst_day_is_checked_as_the_mappings_local_day(tmp_path: Path, gx: GxRuntime) -> None:
+def test_a_dst_day_is_checked_as_the_mappings_local_day(tmp_path: Path, engine: SqlRuntime) -> None:
     landing = tmp_path / "landing"
     folder = landing / "csv" / "features"
     folder.mkdir(parents=True)
@@ -664,7 +665,7 @@ def test_a_dst_day_is_checked_as_the_mappings_local_day(tmp_path: Path, gx: GxRu
     shutil.copy(SPRING, folder / "2026-03-29.csv")
     shutil.copy(FALL, folder / "2026-10-25.csv")
     db = tmp_path / "wh.duckdb"
-    report = load(landing, db=db, runtime=gx)
+    report = load(landing, db=db, runtime=engine)
     # Spring: s6, s7 (unmapped, unreadable) and s8 (disposition none) are quarantined; s1,
     # started 23:10 UTC the day before, is on the local day. Fall: all four rows, from 23:30
     # UTC the day before to 22:59 UTC, are on the 25-hour local day.
@@ -681,7 +682,7 @@ def test_a_dst_day_is_checked_as_the_mappings_local_day(tmp_path: Path, gx: GxRu
 
 
 def test_dbt_build_on_the_bank_export_gives_hand_worked_queue_numbers(
-    tmp_path: Path, gx: GxRuntime
+    tmp_path: Path, engine: SqlRuntime
 ) -> None:
     """The bank example of 2026-03-02 (UTC dates; Berlin is UTC+1), default vars (20 s
     threshold, 5 s short abandons, negative abandon treatment):
@@ -700,7 +701,7 @@ def test_dbt_build_on_the_bank_export_gives_hand_worked_queue_numbers(
     shutil.copy(BANK_MAPPING, folder / "mapping.yml")
     shutil.copy(BANK_CSV, folder / "2026-03-02.csv")
     db = tmp_path / "wh.duckdb"
-    (batch,) = load(landing, db=db, runtime=gx).batches
+    (batch,) = load(landing, db=db, runtime=engine).batches
     assert (batch.rows_read, batch.rows_loaded) == (6, 6)
     build = subprocess.run(
         [

@@ -12,12 +12,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from corpus.runtime import shared_runtime
 from corpus.valid_day import DAY, typed_parquet, valid_day, write_day
 from corpus.warehouse import query
 
 from ccmetrics.contract import SOURCES, SOURCES_BY_NAME
-from ccmetrics.guard.gx_runtime import GxRuntime
+from ccmetrics.guard.sql_runtime import SqlRuntime
 from ccmetrics.loader import RAW, RunReport, load
 
 BASE_DAYS = 4
@@ -27,13 +26,12 @@ NEW = NEW_DAY.isoformat()
 
 
 @pytest.fixture(scope="module")
-def gx() -> GxRuntime:
-    """One Great Expectations context for the module: suites are built once."""
-    return shared_runtime()
+def engine() -> SqlRuntime:
+    return SqlRuntime()
 
 
 @pytest.fixture(scope="module")
-def baseline(tmp_path_factory: pytest.TempPathFactory, gx: GxRuntime) -> tuple[Path, Path]:
+def baseline(tmp_path_factory: pytest.TempPathFactory, engine: SqlRuntime) -> tuple[Path, Path]:
     """Four good days, a week apart, loaded: enough history for the volume check."""
     root = tmp_path_factory.mktemp("baseline")
     landing = root / "landing"
@@ -41,7 +39,7 @@ def baseline(tmp_path_factory: pytest.TempPathFactory, gx: GxRuntime) -> tuple[P
         day = DAY + dt.timedelta(weeks=offset)
         write_day(landing, valid_day(day), day, fmt="csv" if offset % 2 else "parquet")
     db = root / "base.duckdb"
-    report = load(landing, db=db, runtime=gx)
+    report = load(landing, db=db, runtime=engine)
     assert not report.rejected and not report.row_issues
     return landing, db
 
@@ -156,7 +154,7 @@ BATCH_FAILURES: dict[str, tuple[Callable[[Path], None], str, str]] = {
 
 @pytest.mark.parametrize("case", sorted(BATCH_FAILURES))
 def test_batch_failure_is_rejected_and_changes_nothing(
-    case: str, center: tuple[Path, Path], gx: GxRuntime
+    case: str, center: tuple[Path, Path], engine: SqlRuntime
 ) -> None:
     landing, db = center
     make, check, detail = BATCH_FAILURES[case]
@@ -165,7 +163,7 @@ def test_batch_failure_is_rejected_and_changes_nothing(
     make(path)
     before = snapshot(db)
 
-    report = load(landing, db=db, sources=("contacts",), runtime=gx)
+    report = load(landing, db=db, sources=("contacts",), runtime=engine)
 
     (rejected,) = report.rejected
     assert rejected.source_file == f"contacts/{NEW}.{fmt}"
@@ -178,28 +176,30 @@ def test_batch_failure_is_rejected_and_changes_nothing(
     assert list(logged.source_file) == [f"contacts/{NEW}.{fmt}"]
 
 
-def test_same_day_as_csv_and_parquet_is_rejected(center: tuple[Path, Path], gx: GxRuntime) -> None:
+def test_same_day_as_csv_and_parquet_is_rejected(
+    center: tuple[Path, Path], engine: SqlRuntime
+) -> None:
     landing, db = center
     write_day(landing, {"contacts": new_frames()["contacts"]}, NEW_DAY, fmt="csv")
     write_day(landing, {"contacts": new_frames()["contacts"]}, NEW_DAY, fmt="parquet")
     before = snapshot(db)
-    report = load(landing, db=db, sources=("contacts",), runtime=gx)
+    report = load(landing, db=db, sources=("contacts",), runtime=engine)
     (rejected,) = report.rejected
     assert rejected.check == "single delivery"
     assert f"contacts/{NEW}.csv and contacts/{NEW}.parquet" in rejected.message
     assert snapshot(db) == before
 
 
-def test_badly_named_file_is_rejected(center: tuple[Path, Path], gx: GxRuntime) -> None:
+def test_badly_named_file_is_rejected(center: tuple[Path, Path], engine: SqlRuntime) -> None:
     landing, db = center
     new_frames()["contacts"].to_csv(landing / "contacts" / "yesterday.csv", index=False)
-    report = load(landing, db=db, sources=("contacts",), runtime=gx)
+    report = load(landing, db=db, sources=("contacts",), runtime=engine)
     (rejected,) = report.rejected
     assert rejected.check == "file name"
     assert "YYYY-MM-DD" in rejected.message
 
 
-def test_volume_collapse_is_rejected(tmp_path: Path, gx: GxRuntime) -> None:
+def test_volume_collapse_is_rejected(tmp_path: Path, engine: SqlRuntime) -> None:
     landing = tmp_path / "landing"
     big = valid_day(DAY)["agent_states"]
     for offset in range(4):
@@ -210,10 +210,10 @@ def test_volume_collapse_is_rejected(tmp_path: Path, gx: GxRuntime) -> None:
         frame["ended_at"] = frame["ended_at"].str.replace(DAY.isoformat(), day.isoformat())
         write_day(landing, {"agent_states": frame, "agents": valid_day(day)["agents"]}, day)
     db = tmp_path / "wh.duckdb"
-    assert not load(landing, db=db, runtime=gx).rejected
+    assert not load(landing, db=db, runtime=engine).rejected
     tiny = valid_day(NEW_DAY)["agent_states"].iloc[:1]
     write_day(landing, {"agent_states": tiny}, NEW_DAY)
-    (rejected,) = load(landing, db=db, runtime=gx).rejected
+    (rejected,) = load(landing, db=db, runtime=engine).rejected
     assert rejected.check == "volume"
     assert "found 1 rows" in rejected.message
 
@@ -228,11 +228,11 @@ def _quarantine(db: Path) -> dict[int, list[str]]:
 
 
 def _load_one(
-    landing: Path, db: Path, gx: GxRuntime, frame: pd.DataFrame, sources: tuple[str, ...]
+    landing: Path, db: Path, engine: SqlRuntime, frame: pd.DataFrame, sources: tuple[str, ...]
 ) -> RunReport:
     """Load a new day whose last source's file is `frame` (the sources before it valid)."""
     write_day(landing, {**new_frames(), sources[-1]: frame}, NEW_DAY)
-    report = load(landing, db=db, sources=sources, runtime=gx)
+    report = load(landing, db=db, sources=sources, runtime=engine)
     assert not report.rejected
     assert_adds_up(report, db)
     return report
@@ -309,7 +309,7 @@ ROW_FAULTS = {case: spec[:4] for case, spec in ROW_FAULTS_EXPECTED.items()}
 
 @pytest.fixture(scope="module")
 def faulty_day(
-    baseline: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory, gx: GxRuntime
+    baseline: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory, engine: SqlRuntime
 ) -> tuple[Path, RunReport, dict[str, int]]:
     """One new day whose files hold the valid rows plus one faulty copy of a row per case."""
     landing, db = baseline
@@ -329,7 +329,7 @@ def faulty_day(
         frames[source] = pd.concat([frame, copy], ignore_index=True)
         rows[case] = len(frames[source])
     write_day(root / "landing", frames, NEW_DAY)
-    report = load(root / "landing", db=root / "wh.duckdb", runtime=gx)
+    report = load(root / "landing", db=root / "wh.duckdb", runtime=engine)
     return root / "wh.duckdb", report, rows
 
 
@@ -361,21 +361,23 @@ def test_bad_row_is_quarantined_with_its_reasons(
 
 
 def test_injection_payload_is_kept_as_text_not_run(
-    center: tuple[Path, Path], gx: GxRuntime
+    center: tuple[Path, Path], engine: SqlRuntime
 ) -> None:
     landing, db = center
     frame = new_frames()["contacts"]
     frame.loc[3, "contact_reason"] = "x'); drop table raw.contacts; --"
-    _load_one(landing, db, gx, frame, ("contacts",))
+    _load_one(landing, db, engine, frame, ("contacts",))
     (row_json,) = query(db, f"select row_json from {RAW}._quarantine")[0]
     assert json.loads(row_json)["contact_reason"] == "x'); drop table raw.contacts; --"
     assert query(db, f"select count(*) from {RAW}.contacts")[0][0] == BASE_DAYS * 4 + 3
 
 
-def test_extra_column_is_reported_and_not_loaded(center: tuple[Path, Path], gx: GxRuntime) -> None:
+def test_extra_column_is_reported_and_not_loaded(
+    center: tuple[Path, Path], engine: SqlRuntime
+) -> None:
     landing, db = center
     frame = new_frames()["contacts"].assign(sentiment="happy")
-    report = _load_one(landing, db, gx, frame, ("contacts",))
+    report = _load_one(landing, db, engine, frame, ("contacts",))
     assert report.warnings == [
         f"contacts/{NEW}.csv: unexpected extra columns ['sentiment'] (not loaded)"
     ]
@@ -384,14 +386,14 @@ def test_extra_column_is_reported_and_not_loaded(center: tuple[Path, Path], gx: 
 
 
 def test_duplicate_keys_with_different_content_are_quarantined(
-    center: tuple[Path, Path], gx: GxRuntime
+    center: tuple[Path, Path], engine: SqlRuntime
 ) -> None:
     landing, db = center
     frame = new_frames()["surveys"]
     changed = frame.iloc[[0]].assign(csat_score="1")
     exact = frame.iloc[[1]]
     both = pd.concat([frame, changed, exact], ignore_index=True)
-    _load_one(landing, db, gx, both, ("contacts", "bot_sessions", "surveys"))
+    _load_one(landing, db, engine, both, ("contacts", "bot_sessions", "surveys"))
     quarantined = _quarantine(db)
     assert sorted(quarantined) == [1, 3]
     assert all(_checks(r) == {"unique_key"} for r in quarantined.values())
@@ -403,7 +405,7 @@ def test_duplicate_keys_with_different_content_are_quarantined(
 
 
 def test_timestamps_with_offsets_across_daylight_saving_are_stored_in_utc(
-    tmp_path: Path, gx: GxRuntime
+    tmp_path: Path, engine: SqlRuntime
 ) -> None:
     # Central Europe leaves summer time on 2026-10-25 at 01:00 UTC: local 02:30 happens twice.
     day = dt.date(2026, 10, 25)
@@ -420,7 +422,7 @@ def test_timestamps_with_offsets_across_daylight_saving_are_stored_in_utc(
     ]
     write_day(tmp_path / "landing", {"agents": frames["agents"], "agent_states": states}, day)
     db = tmp_path / "wh.duckdb"
-    report = load(tmp_path / "landing", db=db, runtime=gx)
+    report = load(tmp_path / "landing", db=db, runtime=engine)
     assert not report.rejected
     stored = query(
         db, f"select _source_row, started_at, ended_at from {RAW}.agent_states order by 1"

@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from corpus.runtime import shared_runtime
 from corpus.valid_day import DAY, valid_day, write_day
 from corpus.warehouse import query
 
 from ccmetrics.contract import DEFAULT_UNKNOWN_CUSTOMER_IDS, source, unknown_customer_ids
-from ccmetrics.guard.gx_runtime import GxRuntime
 from ccmetrics.guard.quarantine import export_quarantine, load_corrections
 from ccmetrics.guard.rules import GuardSettings
+from ccmetrics.guard.sql_runtime import SqlRuntime
 from ccmetrics.loader import RAW, RECONCILIATION, check, connect, load
 
 D = DAY.strftime("%m%d")
@@ -25,8 +24,8 @@ FILE = f"contacts/{DAY}.csv"
 
 
 @pytest.fixture(scope="module")
-def gx() -> GxRuntime:
-    return shared_runtime()
+def engine() -> SqlRuntime:
+    return SqlRuntime()
 
 
 def open_reasons(db: Path, source: str) -> dict[int, list[str]]:
@@ -53,7 +52,7 @@ def with_rows(
 
 
 def test_unidentified_callers_are_loaded_and_only_real_ids_are_checked(
-    tmp_path: Path, gx: GxRuntime
+    tmp_path: Path, engine: SqlRuntime
 ) -> None:
     frames = valid_day(DAY)
     contacts = frames["contacts"]
@@ -66,7 +65,7 @@ def test_unidentified_callers_are_loaded_and_only_real_ids_are_checked(
     write_day(tmp_path / "landing", frames, DAY)
     db = tmp_path / "wh.duckdb"
 
-    report = load(tmp_path / "landing", db=db, runtime=gx)
+    report = load(tmp_path / "landing", db=db, runtime=engine)
 
     assert not report.rejected
     assert open_reasons(db, "bot_sessions") == {}
@@ -89,7 +88,9 @@ def test_unknown_customer_ids_are_read_from_the_dbt_project(tmp_path: Path) -> N
     assert set(unknown_customer_ids()) == {"0", "anonymous", "unknown"}
 
 
-def test_ivr_hang_ups_and_calls_routed_straight_to_an_agent(tmp_path: Path, gx: GxRuntime) -> None:
+def test_ivr_hang_ups_and_calls_routed_straight_to_an_agent(
+    tmp_path: Path, engine: SqlRuntime
+) -> None:
     frames = valid_day(DAY)
     ivr = {"disposition": "ivr_abandoned", "queue_id": None, "connected_at": None}
     contacts = with_rows(
@@ -102,7 +103,7 @@ def test_ivr_hang_ups_and_calls_routed_straight_to_an_agent(tmp_path: Path, gx: 
     write_day(tmp_path / "landing", {"contacts": contacts}, DAY)
     db = tmp_path / "wh.duckdb"
 
-    report = load(tmp_path / "landing", db=db, runtime=gx)
+    report = load(tmp_path / "landing", db=db, runtime=engine)
 
     assert report.warnings == [
         f"{FILE}: 1 answered contacts have no queued_at: counted as offered with a zero wait "
@@ -120,7 +121,7 @@ def test_ivr_hang_ups_and_calls_routed_straight_to_an_agent(tmp_path: Path, gx: 
 
 
 def test_clock_skew_within_the_tolerance_is_clamped_and_counted(
-    tmp_path: Path, gx: GxRuntime, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, engine: SqlRuntime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     frames = valid_day(DAY)
     contacts = frames["contacts"]
@@ -145,7 +146,7 @@ def test_clock_skew_within_the_tolerance_is_clamped_and_counted(
     )
     con.close()
 
-    report = load(landing, db=db, runtime=gx)
+    report = load(landing, db=db, runtime=engine)
 
     (batch,) = report.batches
     assert (batch.rows_loaded, batch.rows_quarantined, batch.rows_clamped) == (3, 1, 2)
@@ -163,7 +164,7 @@ def test_clock_skew_within_the_tolerance_is_clamped_and_counted(
     assert "order: ended_at 10:59:50 is before started_at 11:00:00" in reasons
     assert "order: ended_at 10:59:50 is before queued_at 11:00:05" in reasons
 
-    strict = check([landing], db=db, runtime=gx, settings=GuardSettings(clock_skew_seconds=0))
+    strict = check([landing], db=db, runtime=engine, settings=GuardSettings(clock_skew_seconds=0))
     assert [row for _, row, _ in strict.row_issues] == [1, 2, 4]
     assert "order: connected_at 09:00:08 is before queued_at 09:00:10" in strict.row_issues[0][2]
 
@@ -175,7 +176,7 @@ def test_clock_skew_within_the_tolerance_is_clamped_and_counted(
 
 
 def test_contacts_alone_load_and_references_apply_once_delivered(
-    tmp_path: Path, gx: GxRuntime
+    tmp_path: Path, engine: SqlRuntime
 ) -> None:
     frames = valid_day(DAY)
     landing = tmp_path / "landing"
@@ -183,7 +184,7 @@ def test_contacts_alone_load_and_references_apply_once_delivered(
     write_day(landing, {name: frames[name] for name in only}, DAY)
     db = tmp_path / "wh.duckdb"
 
-    report = load(landing, db=db, runtime=gx)
+    report = load(landing, db=db, runtime=engine)
 
     assert not report.rejected and report.row_issues == []
     assert report.total("rows_loaded") == 4 + 2 + 2 + 2
@@ -192,14 +193,16 @@ def test_contacts_alone_load_and_references_apply_once_delivered(
     later = DAY + dt.timedelta(days=1)
     customers = valid_day(later)["customers"].iloc[[0]]  # c1 only
     write_day(landing, {"customers": customers, "contacts": valid_day(later)["contacts"]}, later)
-    report = load(landing, db=db, runtime=gx)
+    report = load(landing, db=db, runtime=engine)
     assert {(file, row) for file, row, _ in report.row_issues} == {
         (f"contacts/{later}.csv", 3),
         (f"contacts/{later}.csv", 4),
     }
 
 
-def test_reasons_show_the_values_but_never_personal_data(tmp_path: Path, gx: GxRuntime) -> None:
+def test_reasons_show_the_values_but_never_personal_data(
+    tmp_path: Path, engine: SqlRuntime
+) -> None:
     frames = valid_day(DAY)
     contacts = with_rows(
         frames["contacts"],
@@ -224,7 +227,7 @@ def test_reasons_show_the_values_but_never_personal_data(tmp_path: Path, gx: GxR
     write_day(landing, {"contacts": contacts, "surveys": surveys}, DAY)
     db = tmp_path / "wh.duckdb"
 
-    load(landing, db=db, runtime=gx)
+    load(landing, db=db, runtime=engine)
 
     reasons = open_reasons(db, "contacts")
     assert reasons[5] == [
@@ -249,7 +252,7 @@ def test_reasons_show_the_values_but_never_personal_data(tmp_path: Path, gx: GxR
     assert "555 0199" not in everything and "Kim" not in everything
 
 
-def test_a_csv_saved_by_excel_loads(tmp_path: Path, gx: GxRuntime) -> None:
+def test_a_csv_saved_by_excel_loads(tmp_path: Path, engine: SqlRuntime) -> None:
     path = tmp_path / "landing" / FILE
     path.parent.mkdir(parents=True)
     valid_day(DAY)["contacts"].to_csv(
@@ -257,7 +260,7 @@ def test_a_csv_saved_by_excel_loads(tmp_path: Path, gx: GxRuntime) -> None:
     )
     assert path.read_bytes().startswith(b"\xef\xbb\xbfcontact_id,")
 
-    report = load(tmp_path / "landing", db=tmp_path / "wh.duckdb", runtime=gx)
+    report = load(tmp_path / "landing", db=tmp_path / "wh.duckdb", runtime=engine)
 
     (batch,) = report.batches
     assert (batch.status, batch.rows_loaded) == ("loaded", 4)
@@ -268,14 +271,14 @@ def test_a_csv_saved_by_excel_loads(tmp_path: Path, gx: GxRuntime) -> None:
 
 
 def test_a_survey_that_arrives_before_its_contact_says_how_to_recheck_it(
-    tmp_path: Path, gx: GxRuntime
+    tmp_path: Path, engine: SqlRuntime
 ) -> None:
     later = DAY + dt.timedelta(days=1)
     landing = tmp_path / "landing"
     write_day(landing, {"contacts": valid_day(DAY)["contacts"]}, DAY)
     write_day(landing, {"surveys": valid_day(later)["surveys"].iloc[[0]]}, later)
     db = tmp_path / "wh.duckdb"
-    load(landing, db=db, runtime=gx)
+    load(landing, db=db, runtime=engine)
     (reason,) = open_reasons(db, "surveys")[1]
     assert reason == (
         f"reference: contact_id 'k{later:%m%d}2' not found in contacts (loaded, or delivered "
@@ -285,13 +288,13 @@ def test_a_survey_that_arrives_before_its_contact_says_how_to_recheck_it(
     )
 
     write_day(landing, {"contacts": valid_day(later)["contacts"]}, later)
-    load(landing, db=db, runtime=gx)
+    load(landing, db=db, runtime=engine)
     recheck = tmp_path / "recheck.csv"
     con = connect(db)
     try:
         assert export_quarantine(con, source("surveys"), recheck) == 1
     finally:
         con.close()
-    (batch,) = load_corrections(recheck, "surveys", db=db, runtime=gx).batches
+    (batch,) = load_corrections(recheck, "surveys", db=db, runtime=engine).batches
     assert (batch.rows_loaded, batch.rows_quarantined) == (1, 0)
     assert open_reasons(db, "surveys") == {}

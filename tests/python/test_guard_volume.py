@@ -11,13 +11,12 @@ import duckdb
 import pandas as pd
 import pytest
 import typer
-from corpus.runtime import shared_runtime
 from typer.testing import CliRunner
 
 from ccmetrics.commands import guard as guard_commands
 from ccmetrics.contract import SOURCES_BY_NAME
-from ccmetrics.guard.gx_runtime import GxRuntime
 from ccmetrics.guard.rules import GuardSettings
+from ccmetrics.guard.sql_runtime import SqlRuntime
 from ccmetrics.loader import check, load
 
 MONDAY = dt.date(2026, 10, 5)
@@ -25,8 +24,8 @@ WEEKS = 3
 
 
 @pytest.fixture(scope="module")
-def gx() -> GxRuntime:
-    return shared_runtime()
+def engine() -> SqlRuntime:
+    return SqlRuntime()
 
 
 def cost_lines(day: dt.date, rows: int) -> pd.DataFrame:
@@ -55,14 +54,14 @@ def weekly_rows(day: dt.date) -> int:
 
 
 @pytest.fixture(scope="module")
-def three_weeks(tmp_path_factory: pytest.TempPathFactory, gx: GxRuntime) -> tuple[Path, Path]:
+def three_weeks(tmp_path_factory: pytest.TempPathFactory, engine: SqlRuntime) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("weeks")
     landing = root / "landing"
     for offset in range(7 * WEEKS):
         day = MONDAY + dt.timedelta(days=offset)
         deliver(landing, day, weekly_rows(day))
     db = root / "wh.duckdb"
-    report = load(landing, db=db, runtime=gx)
+    report = load(landing, db=db, runtime=engine)
     assert report.rejected == []
     assert report.total("rows_loaded") == WEEKS * (5 * 40 + 2)
     # The first two Sundays have fewer than 2 Sundays of history to compare with.
@@ -99,7 +98,10 @@ def test_short_saturdays_and_closed_sundays_load_every_week(
 
 
 def test_a_collapse_is_rejected_and_says_how_to_accept_it(
-    three_weeks: tuple[Path, Path], tmp_path: Path, gx: GxRuntime, monkeypatch: pytest.MonkeyPatch
+    three_weeks: tuple[Path, Path],
+    tmp_path: Path,
+    engine: SqlRuntime,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     landing, db = three_weeks
     monday, tuesday, wednesday = (MONDAY + dt.timedelta(days=7 * WEEKS + i) for i in range(3))
@@ -107,7 +109,9 @@ def test_a_collapse_is_rejected_and_says_how_to_accept_it(
     deliver(landing, wednesday, 0)
 
     report = check(
-        [landing / "cost_lines" / f"{day}.csv" for day in (monday, wednesday)], db=db, runtime=gx
+        [landing / "cost_lines" / f"{day}.csv" for day in (monday, wednesday)],
+        db=db,
+        runtime=engine,
     )
     assert [b.message for b in report.rejected] == [
         f"cost_lines/{monday}.csv: volume failed: expected 8 to 200 rows (median 40 of the last "
@@ -120,7 +124,6 @@ def test_a_collapse_is_rejected_and_says_how_to_accept_it(
 
     app = typer.Typer()
     guard_commands.register(app)
-    monkeypatch.setattr("ccmetrics.guard.gx_runtime.GxRuntime", lambda docs_dir=None: gx)
     result = CliRunner().invoke(
         app,
         [
@@ -146,15 +149,15 @@ def test_a_collapse_is_rejected_and_says_how_to_accept_it(
 
     # A wider band accepts a smaller day without naming it.
     deliver(landing, tuesday, 3)
-    assert load(landing, db=db, runtime=gx).rejected[0].check == "volume"
-    wide = load(landing, db=db, runtime=gx, settings=GuardSettings(volume_band=20))
+    assert load(landing, db=db, runtime=engine).rejected[0].check == "volume"
+    wide = load(landing, db=db, runtime=engine, settings=GuardSettings(volume_band=20))
     assert [(b.source_file, b.status) for b in wide.batches if b.status != "unchanged"] == [
         (f"cost_lines/{tuesday}.csv", "loaded")
     ]
 
 
 def test_load_prints_one_line_per_source_and_every_file_with_verbose(
-    tmp_path: Path, gx: GxRuntime, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, engine: SqlRuntime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     landing = tmp_path / "landing"
     for offset in range(7 * WEEKS):
@@ -164,7 +167,6 @@ def test_load_prints_one_line_per_source_and_every_file_with_verbose(
     deliver(landing, collapse, 3)
     app = typer.Typer()
     guard_commands.register(app)
-    monkeypatch.setattr("ccmetrics.guard.gx_runtime.GxRuntime", lambda docs_dir=None: gx)
     arguments = ["load", "--landing", str(landing), "--db", str(tmp_path / "wh.duckdb")]
 
     result = CliRunner().invoke(app, arguments)

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 import typer
-from corpus.runtime import shared_runtime
 from corpus.valid_day import DAY, valid_day, write_day
 from corpus.warehouse import query
 from typer.testing import CliRunner
 
 from ccmetrics.commands import guard as guard_commands
-from ccmetrics.guard.gx_runtime import GxRuntime
+from ccmetrics.guard.sql_runtime import SqlRuntime
 from ccmetrics.loader import RAW, RECONCILIATION, load
 from ccmetrics.native import NATIVE_SOURCES
 
@@ -22,14 +21,13 @@ FILE = f"contacts/{DAY}.csv"
 
 
 @pytest.fixture(scope="module")
-def gx() -> GxRuntime:
-    return shared_runtime()
+def engine() -> SqlRuntime:
+    return SqlRuntime()
 
 
 @pytest.fixture
-def cli(gx: GxRuntime, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
+def cli(engine: SqlRuntime, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
     """The guard commands, validating with the shared Great Expectations runtime."""
-    monkeypatch.setattr("ccmetrics.guard.gx_runtime.GxRuntime", lambda docs_dir=None: gx)
     app = typer.Typer()
     guard_commands.register(app)
     return app
@@ -40,18 +38,18 @@ def snapshot(db: Path, table: str) -> list[tuple[object, ...]]:
 
 
 def test_a_redelivery_that_would_remove_rows_is_refused_unless_replace(
-    tmp_path: Path, gx: GxRuntime, cli: typer.Typer
+    tmp_path: Path, engine: SqlRuntime, cli: typer.Typer
 ) -> None:
     landing = tmp_path / "landing"
     db = tmp_path / "wh.duckdb"
     contacts = valid_day(DAY)["contacts"]
     write_day(landing, {"contacts": contacts}, DAY)
-    load(landing, db=db, runtime=gx)
+    load(landing, db=db, runtime=engine)
     before = snapshot(db, "contacts")
 
     # An empty file (a source that only sends changes, or a failed export).
     write_day(landing, {"contacts": contacts.iloc[0:0]}, DAY)
-    (refused,) = load(landing, db=db, runtime=gx).refused
+    (refused,) = load(landing, db=db, runtime=engine).refused
     assert refused.message == (
         f"{FILE} would replace 4 loaded rows with 0: refused; rerun with --replace to accept"
     )
@@ -92,13 +90,13 @@ def test_a_redelivery_that_would_remove_rows_is_refused_unless_replace(
 
 
 def test_master_data_is_upserted_never_deleted_by_a_partial_delivery(
-    tmp_path: Path, gx: GxRuntime
+    tmp_path: Path, engine: SqlRuntime
 ) -> None:
     landing = tmp_path / "landing"
     db = tmp_path / "wh.duckdb"
     customers = valid_day(DAY)["customers"]
     write_day(landing, {"customers": customers}, DAY)
-    load(landing, db=db, runtime=gx)
+    load(landing, db=db, runtime=engine)
 
     def stored() -> list[tuple[object, ...]]:
         return query(db, f"select customer_id, segment from {RAW}.customers order by 1, 2")
@@ -106,26 +104,26 @@ def test_master_data_is_upserted_never_deleted_by_a_partial_delivery(
     # The day's file delivered again with one changed customer only.
     changed = customers.iloc[[1]].assign(segment="enterprise", record_updated_at=f"{DAY} 12:00:00")
     write_day(landing, {"customers": changed}, DAY)
-    (batch,) = load(landing, db=db, runtime=gx).batches
+    (batch,) = load(landing, db=db, runtime=engine).batches
     assert (batch.status, batch.rows_loaded, batch.rows_replaced) == ("loaded", 1, 1)
     assert stored() == [("c1", "consumer"), ("c2", "enterprise"), ("c3", "enterprise")]
 
     # No changes today: an empty file deletes nothing.
     write_day(landing, {"customers": customers.iloc[0:0]}, DAY)
-    (batch,) = load(landing, db=db, runtime=gx).batches
+    (batch,) = load(landing, db=db, runtime=engine).batches
     assert (batch.status, batch.rows_loaded, batch.rows_replaced) == ("loaded", 0, 0)
     assert len(stored()) == 3
 
     # Records of another day in this day's file are quarantined, and delete nothing.
     other = valid_day(DAY + dt.timedelta(days=3))["customers"]
     write_day(landing, {"customers": other}, DAY)
-    (batch,) = load(landing, db=db, runtime=gx).batches
+    (batch,) = load(landing, db=db, runtime=engine).batches
     assert (batch.rows_quarantined, batch.rows_replaced) == (3, 0)
     assert len(stored()) == 3
 
     # Only --replace makes the file the whole day.
     write_day(landing, {"customers": customers.iloc[0:0]}, DAY)
-    (batch,) = load(landing, db=db, runtime=gx, replace=True).batches
+    (batch,) = load(landing, db=db, runtime=engine, replace=True).batches
     assert (batch.rows_loaded, batch.rows_replaced) == (0, 3)
     assert stored() == []
 

@@ -8,22 +8,21 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from corpus.runtime import shared_runtime
 from corpus.valid_day import DAY, valid_day, write_day
 from corpus.warehouse import query
 
 from ccmetrics.contract import SOURCES
 from ccmetrics.faults import FaultManifest, plant_bad_rows
-from ccmetrics.guard.gx_runtime import GxRuntime
 from ccmetrics.guard.quarantine import export_quarantine, load_corrections
+from ccmetrics.guard.sql_runtime import SqlRuntime
 from ccmetrics.loader import RAW, connect, load
 
 DAYS = [DAY + dt.timedelta(days=offset) for offset in range(3)]
 
 
 @pytest.fixture(scope="module")
-def gx() -> GxRuntime:
-    return shared_runtime()
+def engine() -> SqlRuntime:
+    return SqlRuntime()
 
 
 def counts(db: Path) -> dict[str, int]:
@@ -41,10 +40,12 @@ def reconciliation_adds_up(db: Path) -> bool:
     )
 
 
-def test_load_creates_every_raw_table_even_without_files(tmp_path: Path, gx: GxRuntime) -> None:
+def test_load_creates_every_raw_table_even_without_files(
+    tmp_path: Path, engine: SqlRuntime
+) -> None:
     (tmp_path / "landing").mkdir()
     db = tmp_path / "wh.duckdb"
-    report = load(tmp_path / "landing", db=db, runtime=gx)
+    report = load(tmp_path / "landing", db=db, runtime=engine)
     assert report.batches == []
     assert counts(db) == {s.name: 0 for s in SOURCES}
     columns = query(
@@ -60,18 +61,18 @@ def test_load_creates_every_raw_table_even_without_files(tmp_path: Path, gx: GxR
     }
 
 
-def test_same_batch_delivered_twice_never_double_counts(tmp_path: Path, gx: GxRuntime) -> None:
+def test_same_batch_delivered_twice_never_double_counts(tmp_path: Path, engine: SqlRuntime) -> None:
     landing = tmp_path / "landing"
     db = tmp_path / "wh.duckdb"
     write_day(landing, valid_day(DAY), DAY)
-    load(landing, db=db, runtime=gx)
+    load(landing, db=db, runtime=engine)
     first = counts(db)
 
-    again = load(landing, db=db, runtime=gx)
+    again = load(landing, db=db, runtime=engine)
     assert {b.status for b in again.batches} == {"unchanged"}
     assert counts(db) == first
 
-    forced = load(landing, db=db, force=True, runtime=gx)
+    forced = load(landing, db=db, force=True, runtime=engine)
     assert {b.status for b in forced.batches} == {"loaded"}
     assert all(b.rows_replaced == b.rows_read for b in forced.batches)
     assert counts(db) == first
@@ -80,20 +81,20 @@ def test_same_batch_delivered_twice_never_double_counts(tmp_path: Path, gx: GxRu
     # replaces the day: no leftovers.
     frames = valid_day(DAY)
     write_day(landing, {"contacts": frames["contacts"].iloc[:3]}, DAY)
-    (refused,) = load(landing, db=db, sources=("contacts",), runtime=gx).refused
+    (refused,) = load(landing, db=db, sources=("contacts",), runtime=engine).refused
     assert refused.message == (
         f"contacts/{DAY}.csv would replace 4 loaded rows with 3: refused; rerun with "
         "--replace to accept"
     )
     assert counts(db) == first
-    (replaced,) = load(landing, db=db, sources=("contacts",), runtime=gx, replace=True).batches
+    (replaced,) = load(landing, db=db, sources=("contacts",), runtime=engine, replace=True).batches
     assert (replaced.status, replaced.rows_loaded, replaced.rows_replaced) == ("loaded", 3, 4)
     assert counts(db)["contacts"] == first["contacts"] - 1
     assert reconciliation_adds_up(db)
 
 
 def test_quarantined_rows_fixed_and_reloaded_are_counted_once(
-    tmp_path: Path, gx: GxRuntime
+    tmp_path: Path, engine: SqlRuntime
 ) -> None:
     landing = tmp_path / "landing"
     db = tmp_path / "wh.duckdb"
@@ -101,7 +102,7 @@ def test_quarantined_rows_fixed_and_reloaded_are_counted_once(
     frames["surveys"].loc[0, "csat_score"] = "9"
     frames["surveys"].loc[1, "nps_score"] = "=1+1"
     write_day(landing, frames, DAY)
-    load(landing, db=db, runtime=gx)
+    load(landing, db=db, runtime=engine)
     assert counts(db)["surveys"] == 0
 
     fixed = tmp_path / "fixed.csv"
@@ -116,7 +117,7 @@ def test_quarantined_rows_fixed_and_reloaded_are_counted_once(
     exported.loc[0, "csat_score"] = "5"
     exported.to_csv(fixed, index=False)
 
-    report = load_corrections(fixed, "surveys", db=db, runtime=gx)
+    report = load_corrections(fixed, "surveys", db=db, runtime=engine)
     (batch,) = report.batches
     assert (batch.rows_read, batch.rows_loaded, batch.rows_quarantined) == (2, 1, 1)
     assert counts(db)["surveys"] == 1
@@ -128,8 +129,8 @@ def test_quarantined_rows_fixed_and_reloaded_are_counted_once(
 
     exported.loc[1, "nps_score"] = "7"
     exported.to_csv(fixed, index=False)
-    load_corrections(fixed, "surveys", db=db, runtime=gx)
-    load_corrections(fixed, "surveys", db=db, runtime=gx)  # twice: still counted once
+    load_corrections(fixed, "surveys", db=db, runtime=engine)
+    load_corrections(fixed, "surveys", db=db, runtime=engine)  # twice: still counted once
     assert counts(db)["surveys"] == 2
     assert query(db, f"select _source_file, _source_row from {RAW}.surveys order by 2") == [
         (f"surveys/{DAY}.csv", 1),
@@ -143,7 +144,7 @@ def test_quarantined_rows_fixed_and_reloaded_are_counted_once(
     assert reconciliation_adds_up(db)
 
 
-def test_planted_faults_are_exactly_what_is_quarantined(tmp_path: Path, gx: GxRuntime) -> None:
+def test_planted_faults_are_exactly_what_is_quarantined(tmp_path: Path, engine: SqlRuntime) -> None:
     landing = tmp_path / "landing"
     for index, day in enumerate(DAYS):
         write_day(landing, valid_day(day), day, fmt="parquet" if index % 2 else "csv")
@@ -153,7 +154,7 @@ def test_planted_faults_are_exactly_what_is_quarantined(tmp_path: Path, gx: GxRu
     assert len(manifest.faults) >= total // 5
 
     db = tmp_path / "wh.duckdb"
-    report = load(landing, db=db, runtime=gx)
+    report = load(landing, db=db, runtime=engine)
 
     assert not report.rejected
     quarantined = set(
@@ -170,7 +171,7 @@ def test_planted_faults_are_exactly_what_is_quarantined(tmp_path: Path, gx: GxRu
 
 
 def test_generated_run_with_planted_faults_quarantines_exactly_them(
-    tmp_path: Path, gx: GxRuntime
+    tmp_path: Path, engine: SqlRuntime
 ) -> None:
     from ccmetrics.generator.config import GeneratorConfig
     from ccmetrics.generator.engine import generate_landing
@@ -181,7 +182,7 @@ def test_generated_run_with_planted_faults_quarantines_exactly_them(
     assert manifest.faults
 
     db = tmp_path / "wh.duckdb"
-    report = load(landing, db=db, runtime=gx)
+    report = load(landing, db=db, runtime=engine)
 
     assert not report.rejected
     quarantined = set(

@@ -7,10 +7,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from corpus.runtime import shared_runtime
 from corpus.valid_day import DAY, valid_day, write_day
 
 from ccmetrics import loader
+from ccmetrics.guard.sql_runtime import SqlRuntime
 from ccmetrics.guard.validation import Validator
 
 
@@ -37,9 +37,7 @@ def test_load_writes_each_group_before_reading_the_next(
     monkeypatch.setattr(Validator, "read", recording_read)
     monkeypatch.setattr(loader, "_write_batch", recording_write)
 
-    report = loader.load(
-        landing, db=tmp_path / "wh.duckdb", runtime=shared_runtime(), group_batches=2
-    )
+    report = loader.load(landing, db=tmp_path / "wh.duckdb", runtime=SqlRuntime(), group_batches=2)
 
     assert [b.status for b in report.batches] == ["loaded"] * 5
     assert events == [

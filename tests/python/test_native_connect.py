@@ -154,7 +154,7 @@ def test_the_seed_holds_the_rows_the_load_writes(tmp_path):
     (landing / "connect" / "ctr").mkdir(parents=True)
     shutil.copy(DELIVERY, landing / "connect" / "ctr" / DELIVERY.name)
     db_path = tmp_path / "w.duckdb"
-    load(landing, db_path, dbt_env(db_path, tmp_path), "--docs-dir", str(tmp_path / "gx"))
+    load(landing, db_path, dbt_env(db_path, tmp_path))
     loaded = _query(
         db_path,
         "select * exclude (_loaded_at, _batch_date), cast(_batch_date as varchar) as _batch_date "
@@ -239,8 +239,6 @@ def loaded_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
             str(work / "landing"),
             "--db",
             str(db_path),
-            "--docs-dir",
-            str(work / "gx"),
             "--verbose",
         ],
         cwd=ROOT,
@@ -340,7 +338,7 @@ def _dbt_run(db_path: Path, work: Path, *extra: str) -> None:
 
 
 def _load(landing: Path, db_path: Path, work: Path) -> None:
-    load(landing, db_path, dbt_env(db_path, work), "--docs-dir", str(work / "gx"))
+    load(landing, db_path, dbt_env(db_path, work))
 
 
 @pytest.fixture(scope="module")

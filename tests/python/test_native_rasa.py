@@ -18,7 +18,6 @@ import pandas as pd
 import pytest
 from conftest import BIN, SYSTEMS_MART, assert_systems_split_the_records, dbt_env, generate, run
 
-from ccmetrics.guard.gx_runtime import GxRuntime
 from ccmetrics.loader import load as load_landing
 from ccmetrics.native.rasa.reader import content_hash, event_at_text, read_events
 from ccmetrics.native.rasa.writer import write_native
@@ -38,12 +37,6 @@ SHOWN = [
     "input_channel",
     "metadata_pairs",
 ]
-
-
-@pytest.fixture(scope="module")
-def gx() -> GxRuntime:
-    """One Great Expectations context for every load of this module (it takes seconds)."""
-    return GxRuntime()
 
 
 def _rows(frame: pd.DataFrame) -> list[tuple[object, ...]]:
@@ -248,7 +241,7 @@ def _differences(name: str, landing: pd.DataFrame, native: pd.DataFrame) -> list
     return found
 
 
-def test_rasa_delivery_gives_the_landing_centers_marts(tmp_path: Path, gx: GxRuntime) -> None:
+def test_rasa_delivery_gives_the_landing_centers_marts(tmp_path: Path) -> None:
     builds: dict[str, Path] = {}
     landing = tmp_path / "landing"
     generate(landing, dbt_env(tmp_path / "landing.duckdb", tmp_path / "landing_dbt"),
@@ -266,7 +259,7 @@ def test_rasa_delivery_gives_the_landing_centers_marts(tmp_path: Path, gx: GxRun
     ):
         db = tmp_path / f"{name}.duckdb"
         env = dbt_env(db, tmp_path / f"{name}_dbt")
-        report = load_landing(tree, db, docs_dir=tmp_path / f"{name}_docs", runtime=gx)
+        report = load_landing(tree, db)
         assert not report.warnings, report.warnings
         run(
             [

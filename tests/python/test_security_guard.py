@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from corpus.runtime import shared_runtime
+from corpus.runtime import shared_gx_runtime
 from corpus.valid_day import DAY, valid_day, write_day
 
 from ccmetrics.guard.gx_runtime import GxRuntime
@@ -33,7 +33,7 @@ LONG_PHONE = "1" * 1_000_000
 
 @pytest.fixture(scope="module")
 def gx() -> GxRuntime:
-    return shared_runtime()
+    return shared_gx_runtime()
 
 
 def _planted_landing(root: Path) -> Path:

@@ -25,6 +25,10 @@ ROW_FAILURES = 1
 BATCH_FAILURE = 2
 MAX_ROWS_SHOWN = 20
 NOT_LOADED = ("rejected", "refused_shrink")
+DOCS_HELP = (
+    "Build Great Expectations Data Docs here: the suites then run in Great Expectations "
+    "(seconds per source) instead of DuckDB."
+)
 
 ClockSkewOption = Annotated[
     float | None,
@@ -66,12 +70,6 @@ def _clean_errors() -> Iterator[None]:
     except (duckdb.Error, OSError, ValueError, KeyError) as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(BATCH_FAILURE) from None
-
-
-def _default_docs_dir(db: Path | None) -> Path:
-    from ccmetrics.paths import warehouse_path
-
-    return (db if db is not None else warehouse_path()).parent / "gx_docs"
 
 
 def _settings(
@@ -201,7 +199,7 @@ def register(app: typer.Typer) -> None:
     def check_command(
         paths: Annotated[list[Path], typer.Argument(help="Landing files or landing roots.")],
         db: Annotated[Path | None, typer.Option(help="Warehouse to check references in.")] = None,
-        docs_dir: Annotated[Path | None, typer.Option(help="Where to build Data Docs.")] = None,
+        docs_dir: Annotated[Path | None, typer.Option(help=DOCS_HELP)] = None,
         clock_skew_seconds: ClockSkewOption = None,
         volume_band: VolumeBandOption = 5.0,
         accept_volume: AcceptVolumeOption = None,
@@ -214,7 +212,7 @@ def register(app: typer.Typer) -> None:
             report = check(
                 paths,
                 db=db,
-                docs_dir=docs_dir or _default_docs_dir(db),
+                docs_dir=docs_dir,
                 progress=_print_batch,
                 settings=settings,
             )
@@ -227,7 +225,7 @@ def register(app: typer.Typer) -> None:
         source: Annotated[list[str] | None, typer.Option(help="Only this source.")] = None,
         day: Annotated[str | None, typer.Option(help="Only this day (YYYY-MM-DD).")] = None,
         db: Annotated[Path | None, typer.Option(help="DuckDB warehouse file.")] = None,
-        docs_dir: Annotated[Path | None, typer.Option(help="Where to build Data Docs.")] = None,
+        docs_dir: Annotated[Path | None, typer.Option(help=DOCS_HELP)] = None,
         force: Annotated[bool, typer.Option(help="Reload files already loaded.")] = False,
         replace: Annotated[
             bool,
@@ -264,7 +262,6 @@ def register(app: typer.Typer) -> None:
                 err=True,
             )
             raise typer.Exit(BATCH_FAILURE)
-        docs = docs_dir or _default_docs_dir(db)
         if corrections is not None:
             from ccmetrics.guard.quarantine import load_corrections
 
@@ -274,7 +271,7 @@ def register(app: typer.Typer) -> None:
                 )
                 raise typer.Exit(BATCH_FAILURE)
             with _clean_errors():
-                report = load_corrections(corrections, sources[0], db=db, docs_dir=docs)
+                report = load_corrections(corrections, sources[0], db=db, docs_dir=docs_dir)
             for rec in report.batches:
                 _print_batch(rec)
         else:
@@ -288,7 +285,7 @@ def register(app: typer.Typer) -> None:
                     db=db,
                     sources=sources,
                     day=only_day,
-                    docs_dir=docs,
+                    docs_dir=docs_dir,
                     force=force,
                     progress=_print_batch if verbose else _print_failed_batch,
                     settings=settings,

@@ -18,11 +18,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ccmetrics.contract import SOURCES_BY_NAME, Source
+from ccmetrics.guard.check_results import CheckResult
 from ccmetrics.private_files import private_files, restrict_tree
 
 if TYPE_CHECKING:
     import pandas as pd
-    from great_expectations.core import ExpectationSuiteValidationResult
+    from great_expectations.core import (
+        ExpectationSuiteValidationResult,
+        ExpectationValidationResult,
+    )
 
 DOCS_SITE = "ccmetrics_guard"
 MAX_SHOWN = 60
@@ -90,6 +94,21 @@ def scrub(result: ExpectationSuiteValidationResult) -> ExpectationSuiteValidatio
     return result
 
 
+def _check_result(item: ExpectationValidationResult) -> CheckResult:
+    details = (item.result or {}).get("details") or {}
+    error = None
+    if item.exception_info and item.exception_info.get("raised_exception"):
+        error = str(item.exception_info.get("exception_message"))
+    return CheckResult(
+        dict(item.expectation_config.meta or {}),
+        bool(item.success),
+        list((item.result or {}).get("unexpected_index_list") or []),
+        (item.result or {}).get("observed_value"),
+        dict(details.get("mismatched") or {}),
+        error,
+    )
+
+
 class GxRuntime:
     """Suites and validation definitions, created once per source and reused for every batch."""
 
@@ -127,28 +146,27 @@ class GxRuntime:
         self._site_dir = docs_dir
 
     def _definition(self, source: Source, kind: str) -> Any:
-        from ccmetrics.guard.suites import batch_suite, rows_suite
+        from ccmetrics.guard.suites import suite
 
         name = f"{source.name}.{kind}"
         if name not in self._definitions:
-            suite = self.context.suites.add(
-                batch_suite(source) if kind == "batch" else rows_suite(source)
-            )
+            added = self.context.suites.add(suite(source, kind))
             asset = self._datasource.add_dataframe_asset(name)
             batch_definition = asset.add_batch_definition_whole_dataframe(name)
             self._definitions[name] = self.context.validation_definitions.add(
-                self._gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
+                self._gx.ValidationDefinition(name=name, data=batch_definition, suite=added)
             )
         return self._definitions[name]
 
     def validate(
         self, source: Source, kind: str, frame: pd.DataFrame, parameters: dict[str, Any]
-    ) -> ExpectationSuiteValidationResult:
-        return self._definition(source, kind).run(
+    ) -> list[CheckResult]:
+        result = self._definition(source, kind).run(
             batch_parameters={"dataframe": frame},
             expectation_parameters=parameters,
             result_format={"result_format": "COMPLETE"},
         )
+        return [_check_result(item) for item in result.results]
 
     def build_docs(self, docs_dir: Path | None = None) -> Path | None:
         """Render the validations since the last call as HTML, scrubbed, into `docs_dir` (or

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
-    from ccmetrics.guard.gx_runtime import GxRuntime
+    from ccmetrics.guard.check_results import Runtime
     from ccmetrics.guard.validation import BatchOutcome
 
 SOURCE_FILE = "_source_file"
@@ -139,7 +139,7 @@ def load_corrections(
     source_name: str,
     db: Path | None = None,
     docs_dir: Path | None = None,
-    runtime: GxRuntime | None = None,
+    runtime: Runtime | None = None,
 ) -> RunReport:
     """Validate and load a corrections file (an edited quarantine export) for one source.
 

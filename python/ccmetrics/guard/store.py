@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
+    from ccmetrics.guard.check_results import Runtime
     from ccmetrics.guard.context_columns import Lookup
-    from ccmetrics.guard.gx_runtime import GxRuntime
     from ccmetrics.guard.rules import GuardSettings
     from ccmetrics.guard.validation import BatchOutcome
 
@@ -334,6 +334,18 @@ def by_source(batches: list[Batch]) -> list[Batch]:
     return [batch for members in grouped.values() for batch in members]
 
 
+def _engine(docs_dir: Path | None) -> Runtime:
+    """DuckDB runs the suites; Great Expectations does when Data Docs are asked for, since the
+    docs render its own results."""
+    if docs_dir is None:
+        from ccmetrics.guard.sql_runtime import SqlRuntime
+
+        return SqlRuntime()
+    from ccmetrics.guard.gx_runtime import GxRuntime
+
+    return GxRuntime(docs_dir)
+
+
 class BatchRun:
     """One guard run: validates batches group by group and settles each in the report.
 
@@ -348,18 +360,17 @@ class BatchRun:
         now: dt.datetime,
         logged: bool,
         docs_dir: Path | None = None,
-        runtime: GxRuntime | None = None,
+        runtime: Runtime | None = None,
         settings: GuardSettings | None = None,
         progress: Progress | None = None,
     ) -> None:
-        from ccmetrics.guard.gx_runtime import GxRuntime
         from ccmetrics.guard.validation import Validator
 
         self.con = con
         self.logged = logged
         self.progress = progress
         self.report = RunReport(uuid.uuid4().hex[:12])
-        self.validator = Validator(con, lookup, runtime or GxRuntime(docs_dir), now, settings)
+        self.validator = Validator(con, lookup, runtime or _engine(docs_dir), now, settings)
 
     @property
     def run_id(self) -> str:

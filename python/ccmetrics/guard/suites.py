@@ -18,6 +18,7 @@ travel with each row (`_source_file`, `_batch_day_start`, `_batch_day_end`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ccmetrics.contract import Source
@@ -66,52 +67,72 @@ def _param(name: str) -> dict[str, str]:
     return {"$PARAMETER": name}
 
 
-def batch_suite(source: Source) -> gx.ExpectationSuite:
-    import great_expectations as gx
-    import great_expectations.expectations as gxe
+@dataclass(frozen=True)
+class Expectation:
+    """One expectation as data: the class of `great_expectations.expectations` it is and its
+    arguments (`meta` included). Great Expectations builds it from this (`to_gx`) and the
+    DuckDB engine (`sql_runtime`) evaluates the same object, so both run one definition."""
 
-    suite = gx.ExpectationSuite(name=f"{source.name}.batch")
+    kind: str
+    kwargs: dict[str, Any]
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return dict(self.kwargs["meta"])
+
+    def to_gx(self) -> Any:
+        import great_expectations.expectations as gxe
+
+        return getattr(gxe, self.kind)(**self.kwargs)
+
+
+def _expect(kind: str, **kwargs: Any) -> Expectation:
+    return Expectation(kind, kwargs)
+
+
+def batch_expectations(source: Source) -> list[Expectation]:
+    """What a file as delivered must hold: the `<source>.batch` suite."""
     delivered = [SOURCE_ROW, *source.column_names]
-    suite.add_expectation(
-        gxe.ExpectTableColumnsToMatchSet(
+    return [
+        _expect(
+            "ExpectTableColumnsToMatchSet",
             column_set=delivered,
             exact_match=False,
             meta=_meta("schema", "every contract column is delivered"),
-        )
-    )
-    suite.add_expectation(
-        gxe.ExpectTableColumnsToMatchSet(
+        ),
+        _expect(
+            "ExpectTableColumnsToMatchSet",
             column_set=delivered,
             exact_match=True,
             meta=_meta("schema_extra", "no column outside the contract", WARNING),
-        )
-    )
-    suite.add_expectation(
-        gxe.ExpectTableRowCountToBeBetween(
+        ),
+        _expect(
+            "ExpectTableRowCountToBeBetween",
             min_value=_param("min_rows"),
             max_value=_param("max_rows"),
             meta=_meta("volume", "row count inside the band around the trailing average"),
-        )
-    )
-    return suite
+        ),
+    ]
 
 
-def _row_expectations(source: Source) -> list[Any]:
-    import great_expectations.expectations as gxe
-
+def row_expectations(source: Source) -> list[Expectation]:
+    """What every typed row (with its context columns) must hold: the `<source>.rows` suite."""
     rules = rules_for(source)
-    found: list[Any] = []
+    found: list[Expectation] = []
     for column in source.columns:
         name = column.name
         if not column.nullable:
             found.append(
-                gxe.ExpectColumnValuesToNotBeNull(
-                    column=name, meta=_meta("not_null", f"{name} is required", column=name)
+                _expect(
+                    "ExpectColumnValuesToNotBeNull",
+                    column=name,
+                    meta=_meta("not_null", f"{name} is required", column=name),
                 )
             )
         if column.enum is not None:
             found.append(
-                gxe.ExpectColumnValuesToBeInSet(
+                _expect(
+                    "ExpectColumnValuesToBeInSet",
                     column=name,
                     value_set=list(column.enum),
                     meta=_meta("enum", f"{name} is one of {', '.join(column.enum)}", column=name),
@@ -119,7 +140,8 @@ def _row_expectations(source: Source) -> list[Any]:
             )
         elif column.type == "string" and column.pii and "email" in name:
             found.append(
-                gxe.ExpectColumnValuesToMatchRegex(
+                _expect(
+                    "ExpectColumnValuesToMatchRegex",
                     column=name,
                     regex=EMAIL_REGEX,
                     meta=_meta(
@@ -129,7 +151,8 @@ def _row_expectations(source: Source) -> list[Any]:
             )
         elif column.type == "string" and column.pii and "phone" in name:
             found.append(
-                gxe.ExpectColumnValuesToMatchRegex(
+                _expect(
+                    "ExpectColumnValuesToMatchRegex",
                     column=name,
                     regex=PHONE_REGEX,
                     meta=_meta(
@@ -139,7 +162,8 @@ def _row_expectations(source: Source) -> list[Any]:
             )
         elif column.type == "string":
             found.append(
-                gxe.ExpectColumnValuesToMatchRegex(
+                _expect(
+                    "ExpectColumnValuesToMatchRegex",
                     column=name,
                     regex=PLAIN_TEXT_REGEX if column.pattern is None else column.pattern.regex,
                     meta=_meta(
@@ -155,7 +179,8 @@ def _row_expectations(source: Source) -> list[Any]:
         if column.max_length is not None and column.enum is None:
             # An enum column is bounded by its values already.
             found.append(
-                gxe.ExpectColumnValueLengthsToBeBetween(
+                _expect(
+                    "ExpectColumnValueLengthsToBeBetween",
                     column=name,
                     max_value=column.max_length,
                     meta=_meta(
@@ -168,7 +193,8 @@ def _row_expectations(source: Source) -> list[Any]:
             )
         if column.references is not None:
             found.append(
-                gxe.ExpectColumnValuesToBeInSet(
+                _expect(
+                    "ExpectColumnValuesToBeInSet",
                     column=known_column(name),
                     value_set=[True],
                     meta=_meta(
@@ -182,7 +208,8 @@ def _row_expectations(source: Source) -> list[Any]:
             )
         if column.type == "timestamp":
             found.append(
-                gxe.ExpectColumnValuesToBeBetween(
+                _expect(
+                    "ExpectColumnValuesToBeBetween",
                     column=name,
                     max_value=_param("now"),
                     meta=_meta("not_future", f"{name} is not in the future", column=name),
@@ -193,7 +220,8 @@ def _row_expectations(source: Source) -> list[Any]:
         [source.key] if source.version_column is None else [source.key, source.version_column]
     )
     found.append(
-        gxe.ExpectCompoundColumnsToBeUnique(
+        _expect(
+            "ExpectCompoundColumnsToBeUnique",
             column_list=[*batch_key, BATCH_COLUMN],
             meta=_meta(
                 "unique_key",
@@ -207,7 +235,8 @@ def _row_expectations(source: Source) -> list[Any]:
         day_rule += f" (or, for a new version, {source.version_column})"
     day_details = {"day_column": source.day_column, "version_column": source.version_column}
     found.append(
-        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+        _expect(
+            "ExpectColumnPairValuesAToBeGreaterThanB",
             column_A=BATCH_TIME_COLUMN,
             column_B=DAY_START_COLUMN,
             or_equal=True,
@@ -216,7 +245,8 @@ def _row_expectations(source: Source) -> list[Any]:
         )
     )
     found.append(
-        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+        _expect(
+            "ExpectColumnPairValuesAToBeGreaterThanB",
             column_A=DAY_END_COLUMN,
             column_B=BATCH_TIME_COLUMN,
             or_equal=True,
@@ -227,7 +257,8 @@ def _row_expectations(source: Source) -> list[Any]:
 
     for bound in rules.bounds:
         found.append(
-            gxe.ExpectColumnValuesToBeBetween(
+            _expect(
+                "ExpectColumnValuesToBeBetween",
                 column=bound.column,
                 min_value=bound.min_value,
                 max_value=bound.max_value,
@@ -242,7 +273,8 @@ def _row_expectations(source: Source) -> list[Any]:
         )
     for order in rules.orders:
         found.append(
-            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            _expect(
+                "ExpectColumnPairValuesAToBeGreaterThanB",
                 column_A=order.later,
                 column_B=order.earlier,
                 or_equal=True,
@@ -257,7 +289,8 @@ def _row_expectations(source: Source) -> list[Any]:
         )
     if rules.span is not None:
         found.append(
-            gxe.ExpectColumnValuesToBeBetween(
+            _expect(
+                "ExpectColumnValuesToBeBetween",
                 column=SPAN_COLUMN,
                 min_value=0,
                 max_value=rules.span.max_seconds,
@@ -273,7 +306,8 @@ def _row_expectations(source: Source) -> list[Any]:
         )
     if rules.exactly_one_of:
         found.append(
-            gxe.ExpectColumnValuesToBeInSet(
+            _expect(
+                "ExpectColumnValuesToBeInSet",
                 column=TARGETS_COLUMN,
                 value_set=[1],
                 meta=_meta(
@@ -285,7 +319,8 @@ def _row_expectations(source: Source) -> list[Any]:
         )
     if rules.rated_after_contact:
         found.append(
-            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            _expect(
+                "ExpectColumnPairValuesAToBeGreaterThanB",
                 column_A=source.day_column,
                 column_B=RATED_ENDED_COLUMN,
                 or_equal=True,
@@ -300,7 +335,8 @@ def _row_expectations(source: Source) -> list[Any]:
     for rule in source.null_when:
         for name in rule.columns:
             found.append(
-                gxe.ExpectColumnValuesToBeInSet(
+                _expect(
+                    "ExpectColumnValuesToBeInSet",
                     column=null_when_column(name),
                     value_set=[True],
                     meta=_meta(
@@ -316,10 +352,12 @@ def _row_expectations(source: Source) -> list[Any]:
     return found
 
 
-def rows_suite(source: Source) -> gx.ExpectationSuite:
+def suite(source: Source, kind: str) -> gx.ExpectationSuite:
+    """The `<source>.<kind>` suite (`batch` or `rows`) as a Great Expectations object."""
     import great_expectations as gx
 
-    suite = gx.ExpectationSuite(name=f"{source.name}.rows")
-    for expectation in _row_expectations(source):
-        suite.add_expectation(expectation)
-    return suite
+    built = gx.ExpectationSuite(name=f"{source.name}.{kind}")
+    expectations = batch_expectations(source) if kind == "batch" else row_expectations(source)
+    for expectation in expectations:
+        built.add_expectation(expectation.to_gx())
+    return built

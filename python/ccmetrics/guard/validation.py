@@ -35,7 +35,7 @@ from ccmetrics.guard.suites import BATCH_COLUMN, DAY_END_COLUMN, DAY_START_COLUM
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ccmetrics.guard.gx_runtime import GxRuntime
+    from ccmetrics.guard.check_results import Runtime
 
 
 @dataclass
@@ -147,7 +147,7 @@ class Validator:
         self,
         con: duckdb.DuckDBPyConnection,
         lookup: Lookup,
-        runtime: GxRuntime,
+        runtime: Runtime,
         now: dt.datetime,
         settings: GuardSettings | None = None,
         unknown_customer_ids: tuple[str, ...] | None = None,
@@ -221,26 +221,25 @@ class Validator:
                 "compare with, a weekday the center is usually closed, a sparse source, or "
                 "--accept-volume)"
             )
-        for item in result.results:
-            check = item.expectation_config.meta["check"]
+        for item in result:
+            check = item.meta["check"]
             if item.success:
                 continue
-            details = (item.result.get("details") or {}).get("mismatched") or {}
             if check == "schema":
                 raise BatchRejected(
                     batch.relative,
                     "schema",
                     f"every contract column of {batch.source.name}",
-                    f"missing columns {sorted(details.get('missing', []))}",
+                    f"missing columns {sorted(item.mismatched.get('missing', []))}",
                 )
             if check == "schema_extra":
                 warnings.append(
                     f"{batch.relative}: unexpected extra columns "
-                    f"{sorted(details.get('unexpected', []))} (not loaded)"
+                    f"{sorted(item.mismatched.get('unexpected', []))} (not loaded)"
                 )
                 continue
             if check == "volume" and band is not None:
-                observed = item.result.get("observed_value")
+                observed = item.observed_value
                 accept = f"if the day is right, rerun with --accept-volume {batch.day}"
                 if observed == 0:
                     raise BatchRejected(
@@ -307,20 +306,14 @@ class Validator:
         frame = add_context(self.con, source, distinct, self.lookup, self.unknown_customer_ids)
         result = self.runtime.validate(source, "rows", frame, {"now": self.now})
         reasons: dict[int, list[str]] = {}
-        for item in result.results:
-            meta = item.expectation_config.meta
-            if item.exception_info and item.exception_info.get("raised_exception"):
+        for item in result:
+            if item.error is not None:
                 files = ", ".join(p.raw.batch.relative for p in parts)
                 raise BatchRejected(
-                    files,
-                    meta["check"],
-                    meta["reason"],
-                    f"an error: {item.exception_info.get('exception_message')}",
+                    files, item.meta["check"], item.meta["reason"], f"an error: {item.error}"
                 )
-            if item.success:
-                continue
-            for position in item.result.get("unexpected_index_list") or []:
-                text = describe(source, meta, frame.loc[position], self.now)
+            for position in item.unexpected_index:
+                text = describe(source, item.meta, frame.loc[position], self.now)
                 found = reasons.setdefault(int(position), [])
                 if text not in found:
                     found.append(text)
