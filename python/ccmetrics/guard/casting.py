@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ccmetrics.guard.errors import BatchRejected
+from ccmetrics.guard.frames import frame_of
 from ccmetrics.guard.reading import SOURCE_ROW, RawBatch
 
 if TYPE_CHECKING:
@@ -134,9 +135,12 @@ def cast_batch(con: duckdb.DuckDBPyConnection, raw: RawBatch) -> TypedBatch:
             f"{_cast_expression(c.name, c.type, registered[c.name])} as {_quote(c.name)}"
             for c in source.columns
         ]
-        typed = con.sql(
-            f"select {', '.join(select_list)} from {TEMP_VIEW} order by {_quote(SOURCE_ROW)}"
-        ).df()
+        typed = frame_of(
+            con,
+            con.sql(
+                f"select {', '.join(select_list)} from {TEMP_VIEW} order by {_quote(SOURCE_ROW)}"
+            ),
+        )
     finally:
         con.unregister(TEMP_VIEW)
     typed.index = typed[SOURCE_ROW].to_numpy()

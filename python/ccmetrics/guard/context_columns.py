@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ccmetrics.contract import ALL_SOURCES, SOURCES_BY_NAME, Source
 from ccmetrics.contract_schema import ProvidedIds
+from ccmetrics.guard.frames import frame_of
 from ccmetrics.guard.rules import rules_for
 from ccmetrics.guard.store import QUARANTINE
 from ccmetrics.guard.suites import (
@@ -204,7 +205,9 @@ def add_context(
         )
     con.register(TYPED_VIEW, typed.assign(**{POSITION: typed.index.to_numpy()}))
     try:
-        context = con.sql(f"select {', '.join(selects)} from {TYPED_VIEW} {' '.join(joins)}").df()
+        context = frame_of(
+            con, con.sql(f"select {', '.join(selects)} from {TYPED_VIEW} {' '.join(joins)}")
+        )
     finally:
         con.unregister(TYPED_VIEW)
     context.index = context[POSITION].to_numpy()

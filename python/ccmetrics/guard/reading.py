@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ccmetrics.contract import SOURCES_BY_FOLDER, SOURCES_BY_NAME, Source
 from ccmetrics.guard.errors import BatchRejected
+from ccmetrics.guard.frames import frame_of
 from ccmetrics.guard.rules import LOAD_ORDER
 
 if TYPE_CHECKING:
@@ -416,7 +417,7 @@ def read_batch(con: duckdb.DuckDBPyConnection, batch: Batch, numbered: bool = Tr
         types = {
             name: str(kind) for name, kind in zip(relation.columns, relation.types, strict=True)
         }
-        frame = relation.df()
+        frame = frame_of(con, relation)
     except (duckdb.Error, OSError) as exc:
         raise BatchRejected(
             batch.relative,

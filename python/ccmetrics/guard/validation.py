@@ -290,7 +290,7 @@ class Validator:
         return combined
 
     def _row_reasons(self, parts: list[_Typed]) -> pd.Series:
-        """Reasons per row of the combined frame (index = position), empty lists for good rows."""
+        """The rows of the combined frame that fail a row expectation, with their reasons."""
         import pandas as pd
 
         source = parts[0].raw.batch.source
@@ -317,13 +317,13 @@ class Validator:
                 found = reasons.setdefault(int(position), [])
                 if text not in found:
                     found.append(text)
-        column = pd.Series(
-            [reasons.get(int(first), []) for first in first_of],
-            index=combined.index,
+        failing = combined.loc[first_of.isin(list(reasons)), [BATCH_COLUMN, SOURCE_ROW]]
+        failing["_reasons"] = pd.Series(
+            [reasons[int(first)] for first in first_of[failing.index]],
+            index=failing.index,
             dtype="object",
         )
-        combined["_reasons"] = column
-        return combined[[BATCH_COLUMN, SOURCE_ROW, "_reasons"]]
+        return failing
 
     def validate_many(self, raws: list[RawBatch], check_volume: bool = True) -> list[Validated]:
         """Validate batches of one source, in day order; a rejection stops only its batch."""
@@ -341,12 +341,14 @@ class Validator:
                 return [results.get(raw.batch.relative, exc) for raw in raws]
             for part in prepared:
                 rows = per_row[per_row[BATCH_COLUMN] == part.raw.batch.relative]
-                reasons: dict[int, list[str]] = {}
-                for source_row, found in zip(rows[SOURCE_ROW], rows["_reasons"], strict=True):
-                    row = int(source_row)
-                    combined = part.type_reasons.get(row, []) + list(found)
-                    if combined:
-                        reasons[row] = combined
+                found = {
+                    int(row): list(texts)
+                    for row, texts in zip(rows[SOURCE_ROW], rows["_reasons"], strict=True)
+                }
+                reasons = {
+                    row: part.type_reasons.get(row, []) + found.get(row, [])
+                    for row in sorted(set(part.type_reasons) | set(found))
+                }
                 warnings = part.warnings + _row_warnings(part, reasons)
                 results[part.raw.batch.relative] = BatchOutcome(
                     part.raw, part.typed, reasons, warnings, part.clamped
