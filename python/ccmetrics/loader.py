@@ -203,10 +203,11 @@ def load(
     """Validate and load every batch under `landing` (optionally some sources or one day).
 
     `replace` lets a re-delivery remove rows (see `_write_batch`); `settings` holds the clock
-    skew tolerance and the volume band. `runtime` reuses the Great Expectations context of an
-    earlier run (tests, benchmarks). Batches stream through in groups of one source (at most
-    `group_batches` batches, `store.GROUP_ROWS` rows: `BatchRun.run`), so memory is bounded by
-    the largest group, not by the landing folder."""
+    skew tolerance and the volume band. `runtime` is the engine that runs the suites
+    (`sql_runtime` by default, `gx_runtime` with `docs_dir`); tests reuse one across runs.
+    Batches stream through in groups of one source (at most `group_batches` batches,
+    `store.GROUP_ROWS` rows: `BatchRun.run`), so memory is bounded by the largest group, not by
+    the landing folder."""
     discovery = discover(landing, sources, day)
     con = connect(db)
     try:

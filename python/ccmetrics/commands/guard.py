@@ -1,7 +1,7 @@
 """`ccmetrics check`, `ccmetrics load` and `ccmetrics quarantine`: the quality guard's commands.
 
 Thin wrappers over `ccmetrics.loader` and `ccmetrics.guard` (`guard.store` opens the
-warehouse); Great Expectations is imported only once a batch is validated. Exit codes: 0 all
+warehouse); Great Expectations is imported only for Data Docs (`--docs-dir`). Exit codes: 0 all
 good, 1 rows failed (check only), 2 a batch was rejected or a re-delivery refused (or the
 landing root is missing).
 """

@@ -45,9 +45,9 @@ ACCEPTED_SQL = ", ".join(f"'{status}'" for status in ACCEPTED_STATUSES)
 """The same, as a SQL list."""
 REFUSED_SHRINK = "refused_shrink"
 GROUP_ROWS = 250_000
-"""Rows of one source's consecutive batches validated together: Great Expectations costs a
-fixed time per run and expectation (most of a load of small days), so days share a run until
-their rows reach this; memory holds one group only."""
+"""Rows of one source's consecutive batches validated together: a validation costs a fixed
+time per run (a statement in DuckDB, a run per expectation in Great Expectations), so days
+share a run until their rows reach this; memory holds one group only."""
 GROUP_BATCHES = 31
 """At most this many batches (a month of days) to a group, however small."""
 

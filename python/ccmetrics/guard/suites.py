@@ -11,8 +11,8 @@
   the problem with the row's values (`messages`, from the columns `meta` names).
 
 Run-specific values (the run's clock, the volume band) are suite parameters, so a suite is the
-same reviewable object for every batch. GX costs a fixed time per expectation and run, so the
-rows of all batches of a source in one load are validated in one run: the batch's file and day
+same reviewable object for every batch. A run costs a fixed time (most of all in GX), so the
+rows of consecutive batches of a source are validated in one run: the batch's file and day
 travel with each row (`_source_file`, `_batch_day_start`, `_batch_day_end`).
 """
 

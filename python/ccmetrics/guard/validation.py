@@ -3,8 +3,8 @@ reasons. Works the same for `check` (nothing written) and `load`.
 
 Each file gets its own batch suite run (columns, volume). The rows of the accepted files of a
 group (consecutive files of one source, up to `store.GROUP_ROWS` rows) are then validated
-together in one rows-suite run, because Great Expectations costs a fixed time per expectation
-and run; each row carries its file and day, so every check stays per batch.
+together in one rows-suite run, because a run costs a fixed time (most of all in Great
+Expectations); each row carries its file and day, so every check stays per batch.
 """
 
 from __future__ import annotations
