@@ -370,7 +370,9 @@ class BatchRun:
         self.logged = logged
         self.progress = progress
         self.report = RunReport(uuid.uuid4().hex[:12])
-        self.validator = Validator(con, lookup, runtime or _engine(docs_dir), now, settings)
+        self.validator = Validator(
+            con, lookup, runtime or _engine(docs_dir), now, settings, remember_ids=not logged
+        )
 
     @property
     def run_id(self) -> str:

@@ -151,7 +151,11 @@ class Validator:
         now: dt.datetime,
         settings: GuardSettings | None = None,
         unknown_customer_ids: tuple[str, ...] | None = None,
+        remember_ids: bool = True,
     ) -> None:
+        """`remember_ids`: keep the ids of accepted batches for the later batches of the run;
+        a load need not, since it writes each accepted batch to the tables `lookup` reads
+        before it validates the next group."""
         from ccmetrics.contract import unknown_customer_ids as configured_unknown_ids
 
         self.con = con
@@ -163,6 +167,7 @@ class Validator:
             unknown_customer_ids if unknown_customer_ids is not None else configured_unknown_ids()
         )
         self._run_volumes: dict[tuple[str, dt.date], int] = {}
+        self.remember_ids = remember_ids
         ensure_run_ids(con)
 
     def _history(self, source: str, day: dt.date) -> list[int]:
@@ -297,12 +302,20 @@ class Validator:
         combined = self._combined(parts)
         # Exact duplicate rows are a fact of real feeds and staging keeps one of them, so they
         # are validated once; the same key with different content still fails uniqueness.
-        fingerprint = pd.util.hash_pandas_object(
-            combined[[*source.column_names, BATCH_COLUMN]], index=False
-        )
+        # Only rows sharing their key can be exact duplicates: the others are not hashed.
+        key = [source.key] if source.version_column is None else [source.key, source.version_column]
+        shared_key = combined.duplicated([*key, BATCH_COLUMN], keep=False).to_numpy()
         positions = pd.Series(combined.index.to_numpy(), index=combined.index)
-        first_of = positions.groupby(fingerprint.to_numpy()).transform("first")
-        distinct = combined[~fingerprint.duplicated()]
+        first_of = positions.copy()
+        repeated = combined[shared_key]
+        if not repeated.empty:
+            fingerprint = pd.util.hash_pandas_object(
+                repeated[[*source.column_names, BATCH_COLUMN]], index=False
+            )
+            first_of[shared_key] = (
+                positions[shared_key].groupby(fingerprint.to_numpy()).transform("first")
+            )
+        distinct = combined[first_of.to_numpy() == positions.to_numpy()]
         frame = add_context(self.con, source, distinct, self.lookup, self.unknown_customer_ids)
         result = self.runtime.validate(source, "rows", frame, {"now": self.now})
         reasons: dict[int, list[str]] = {}
@@ -362,7 +375,8 @@ class Validator:
         """Record an accepted batch so that later batches in the run can refer to it."""
         batch = outcome.batch
         self._run_volumes[(batch.source.name, batch.day)] = outcome.rows_read
-        remember_batch(self.con, batch.source, outcome.typed)
+        if self.remember_ids:
+            remember_batch(self.con, batch.source, outcome.typed)
 
     def forget_volume(self, batch: Batch) -> None:
         """A batch rejected after its batch checks must not count in later volume bands."""
