@@ -118,34 +118,59 @@ def _cast_expression(name: str, contract_type: str, registered: str) -> str:
     return f"try_cast({q} as {target})"
 
 
+def _unchanged_by_cast(contract_type: str, registered: str, values: pd.Series) -> bool:
+    """The delivered column already holds the contract type, read from the file by DuckDB
+    into the dtype casting would give it: the cast would copy it as is. A double still goes
+    through the cast, which turns NaN and infinity into reasons; text a native reader parsed
+    (Python objects) is cast."""
+    import pandas as pd
+
+    if contract_type in ("double", "decimal"):
+        return False
+    if _base_type(registered) != DUCKDB_TYPES[contract_type]:
+        return False
+    return contract_type != "string" or isinstance(values.dtype, pd.StringDtype)
+
+
 def cast_batch(con: duckdb.DuckDBPyConnection, raw: RawBatch) -> TypedBatch:
-    """The batch in contract types; every value that would not cast is a row-level reason."""
+    """The batch in contract types; every value that would not cast is a row-level reason.
+
+    Columns delivered in their contract type are taken as they are; only the others go
+    through DuckDB (a Parquet file of the right types costs no round trip)."""
     source = raw.batch.source
-    frame = raw.frame
-    con.register(TEMP_VIEW, frame)
-    try:
-        registered = dict(
-            zip(
-                con.sql(f"select * from {TEMP_VIEW}").columns,
-                (str(t) for t in con.sql(f"select * from {TEMP_VIEW}").types),
-                strict=True,
+    frame = raw.frame.sort_values(SOURCE_ROW, kind="stable")
+    frame.index = frame[SOURCE_ROW].to_numpy()
+    kept = [
+        c
+        for c in source.columns
+        if _unchanged_by_cast(c.type, raw.types.get(c.name, "VARCHAR"), frame[c.name])
+    ]
+    cast = [c for c in source.columns if c not in kept]
+    typed = frame[[SOURCE_ROW, *(c.name for c in kept)]].copy()
+    if cast:
+        con.register(TEMP_VIEW, frame[[SOURCE_ROW, *(c.name for c in cast)]])
+        try:
+            view = con.sql(f"select * from {TEMP_VIEW}")
+            registered = dict(zip(view.columns, (str(t) for t in view.types), strict=True))
+            select_list = [_quote(SOURCE_ROW)] + [
+                f"{_cast_expression(c.name, c.type, registered[c.name])} as {_quote(c.name)}"
+                for c in cast
+            ]
+            converted = frame_of(
+                con,
+                con.sql(
+                    f"select {', '.join(select_list)} from {TEMP_VIEW} "
+                    f"order by {_quote(SOURCE_ROW)}"
+                ),
             )
-        )
-        select_list = [_quote(SOURCE_ROW)] + [
-            f"{_cast_expression(c.name, c.type, registered[c.name])} as {_quote(c.name)}"
-            for c in source.columns
-        ]
-        typed = frame_of(
-            con,
-            con.sql(
-                f"select {', '.join(select_list)} from {TEMP_VIEW} order by {_quote(SOURCE_ROW)}"
-            ),
-        )
-    finally:
-        con.unregister(TEMP_VIEW)
-    typed.index = typed[SOURCE_ROW].to_numpy()
+        finally:
+            con.unregister(TEMP_VIEW)
+        converted.index = typed.index
+        for column in cast:
+            typed[column.name] = converted[column.name]
+    typed = typed[[SOURCE_ROW, *source.column_names]]
     reasons: dict[int, list[str]] = {}
-    for column in source.columns:
+    for column in cast:
         delivered = frame[column.name]
         failed = delivered.notna() & typed[column.name].isna()
         for row in typed.index[failed.to_numpy()]:
