@@ -57,6 +57,11 @@ def null_when_column(column: str) -> str:
     return f"_null_when__{column}"
 
 
+def batch_key(source: Source) -> list[str]:
+    """What identifies a row within a batch: the key, and the version for versioned records."""
+    return [source.key] if source.version_column is None else [source.key, source.version_column]
+
+
 def _meta(check: str, reason: str, severity: str = "error", **details: Any) -> dict[str, Any]:
     """`check` and `reason` name the rule; `details` say which columns and limits it involves,
     so that `messages` can show a failing row's own values."""
@@ -216,17 +221,15 @@ def row_expectations(source: Source) -> list[Expectation]:
                 )
             )
 
-    batch_key = (
-        [source.key] if source.version_column is None else [source.key, source.version_column]
-    )
+    key = batch_key(source)
     found.append(
         _expect(
             "ExpectCompoundColumnsToBeUnique",
-            column_list=[*batch_key, BATCH_COLUMN],
+            column_list=[*key, BATCH_COLUMN],
             meta=_meta(
                 "unique_key",
-                f"one row per {' and '.join(batch_key)} in the batch",
-                columns=batch_key,
+                f"one row per {' and '.join(key)} in the batch",
+                columns=key,
             ),
         )
     )

@@ -30,7 +30,7 @@ from ccmetrics.guard.rules import (
     rules_for,
 )
 from ccmetrics.guard.store import ACCEPTED_SQL, RECONCILIATION
-from ccmetrics.guard.suites import BATCH_COLUMN, DAY_END_COLUMN, DAY_START_COLUMN
+from ccmetrics.guard.suites import BATCH_COLUMN, DAY_END_COLUMN, DAY_START_COLUMN, batch_key
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -294,7 +294,7 @@ class Validator:
             combined[column] = combined[column].astype("datetime64[us]")
         return combined
 
-    def _row_reasons(self, parts: list[_Typed]) -> pd.Series:
+    def _row_reasons(self, parts: list[_Typed]) -> pd.DataFrame:
         """The rows of the combined frame that fail a row expectation, with their reasons."""
         import pandas as pd
 
@@ -303,8 +303,8 @@ class Validator:
         # Exact duplicate rows are a fact of real feeds and staging keeps one of them, so they
         # are validated once; the same key with different content still fails uniqueness.
         # Only rows sharing their key can be exact duplicates: the others are not hashed.
-        key = [source.key] if source.version_column is None else [source.key, source.version_column]
-        shared_key = combined.duplicated([*key, BATCH_COLUMN], keep=False).to_numpy()
+        rows_key = [*batch_key(source), BATCH_COLUMN]
+        shared_key = combined.duplicated(rows_key, keep=False).to_numpy()
         positions = pd.Series(combined.index.to_numpy(), index=combined.index)
         first_of = positions.copy()
         repeated = combined[shared_key]
