@@ -90,12 +90,13 @@ def check_drift(raw: RawBatch) -> None:
         )
 
 
-def _quote(name: str) -> str:
+def quote_identifier(name: str) -> str:
+    """A column name as a DuckDB identifier."""
     return '"' + name.replace('"', '""') + '"'
 
 
 def _cast_expression(name: str, contract_type: str, registered: str) -> str:
-    q = _quote(name)
+    q = quote_identifier(name)
     target = DUCKDB_TYPES[contract_type]
     base = _base_type(registered)
     if contract_type == "string":
@@ -152,15 +153,16 @@ def cast_batch(con: duckdb.DuckDBPyConnection, raw: RawBatch) -> TypedBatch:
         try:
             view = con.sql(f"select * from {TEMP_VIEW}")
             registered = dict(zip(view.columns, (str(t) for t in view.types), strict=True))
-            select_list = [_quote(SOURCE_ROW)] + [
-                f"{_cast_expression(c.name, c.type, registered[c.name])} as {_quote(c.name)}"
+            select_list = [quote_identifier(SOURCE_ROW)] + [
+                f"{_cast_expression(c.name, c.type, registered[c.name])} "
+                f"as {quote_identifier(c.name)}"
                 for c in cast
             ]
             converted = frame_of(
                 con,
                 con.sql(
                     f"select {', '.join(select_list)} from {TEMP_VIEW} "
-                    f"order by {_quote(SOURCE_ROW)}"
+                    f"order by {quote_identifier(SOURCE_ROW)}"
                 ),
             )
         finally:

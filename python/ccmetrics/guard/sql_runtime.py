@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from ccmetrics.guard.casting import quote_identifier
 from ccmetrics.guard.check_results import CheckResult
 from ccmetrics.guard.suites import Expectation, batch_expectations, row_expectations
 
@@ -63,10 +64,6 @@ def _python_regex(regex: str) -> str:
     return "".join(out)
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _resolved(value: Any, parameters: dict[str, Any]) -> Any:
     if isinstance(value, dict) and "$PARAMETER" in value:
         return parameters[value["$PARAMETER"]]
@@ -90,16 +87,16 @@ class _Statement:
         kwargs = expectation.kwargs
         kind = expectation.kind
         if kind == "ExpectCompoundColumnsToBeUnique":
-            columns = [_quote(column) for column in kwargs["column_list"]]
+            columns = [quote_identifier(column) for column in kwargs["column_list"]]
             alias = f"_repeats_{len(self.windows)}"
             self.windows.append(f"count(*) over (partition by {', '.join(columns)}) as {alias}")
             every_null = " and ".join(f"{column} is null" for column in columns)
             return f"{alias} > 1 and not ({every_null})"
         if kind == "ExpectColumnPairValuesAToBeGreaterThanB":
-            a, b = _quote(kwargs["column_A"]), _quote(kwargs["column_B"])
+            a, b = quote_identifier(kwargs["column_A"]), quote_identifier(kwargs["column_B"])
             operator = ">=" if kwargs.get("or_equal") else ">"
             return f"{a} is not null and {b} is not null and not ({a} {operator} {b})"
-        column = _quote(kwargs["column"])
+        column = quote_identifier(kwargs["column"])
         if kind == "ExpectColumnValuesToNotBeNull":
             return f"{column} is null"
         present = f"{column} is not null and "

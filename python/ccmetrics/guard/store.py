@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ccmetrics.contract import ALL_SOURCES, LOADER_COLUMNS, Source
-from ccmetrics.guard.casting import DUCKDB_TYPES
+from ccmetrics.guard.casting import DUCKDB_TYPES, quote_identifier
 from ccmetrics.guard.errors import BatchRejected
 from ccmetrics.guard.reading import SOURCE_ROW, Batch, RawBatch, file_sha256
 from ccmetrics.paths import warehouse_path
@@ -153,12 +153,8 @@ Skip = Callable[[Batch, str], Reconciliation | None]
 read and validate it."""
 
 
-def _quote(name: str) -> str:
-    return '"' + name + '"'
-
-
 def raw_table_ddl(source: Source) -> str:
-    columns = [f"{_quote(c.name)} {DUCKDB_TYPES[c.type]}" for c in source.columns]
+    columns = [f"{quote_identifier(c.name)} {DUCKDB_TYPES[c.type]}" for c in source.columns]
     columns += [
         "_batch_date date",
         "_source_file varchar",
@@ -332,7 +328,7 @@ def _insert_good(con: duckdb.DuckDBPyConnection, source: Source, frame: pd.DataF
         return
     con.register("_guard_good_rows", frame)
     try:
-        names = ", ".join(_quote(c) for c in (*source.column_names, *LOADER_COLUMNS))
+        names = ", ".join(quote_identifier(c) for c in (*source.column_names, *LOADER_COLUMNS))
         con.execute(
             f"insert into {RAW}.{source.name} ({names}) select {names} from _guard_good_rows"
         )
