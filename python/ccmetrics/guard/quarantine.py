@@ -197,7 +197,7 @@ def _write_corrections(
     with transaction(con):
         con.execute("create temp table if not exists _guard_corrected (source_row bigint)")
         con.execute("delete from _guard_corrected")
-        con.executemany("insert into _guard_corrected values (?)", [[r] for r in rows])
+        con.execute("insert into _guard_corrected select unnest(cast(? as bigint[]))", [rows])
         replaced = con.execute(
             f"select count(*) from {RAW}.{source.name} where _source_file = ? "
             "and _source_row in (select source_row from _guard_corrected)",
