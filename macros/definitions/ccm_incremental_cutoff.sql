@@ -35,7 +35,8 @@
 {#- The earliest day whose rows changed since the last successful build, minus the longest FCR
     window and a day (as for a new day: the FCR flags of the interactions before it change, and
     a reporting day is shifted from UTC by the reporting time zone), minus extra_days. Rendered as
-    a timestamp literal, or none when nothing changed.
+    a scalar subquery, null when nothing changed, for the caller to compute in the statement that
+    needs it; none when the load log is absent.
 
     The loader logs every batch in raw._load_reconciliation; a batch that was loaded
     (loaded, loaded_with_quarantine) or corrected from the quarantine (corrected) changed the
@@ -48,24 +49,23 @@
     {%- if not ccm_load_log_present() -%}
         {{- return(none) -}}
     {%- endif -%}
-    {%- set changed_sql -%}
-        select cast(min(batches.batch_date) as {{ dbt.type_string() }})
-        from raw._load_reconciliation as batches
-        cross join ({{ ccm_last_successful_build_started() }}) as last_build
-        where
-            batches.status in ('loaded', 'loaded_with_quarantine', 'corrected')
-            and batches.batch_date is not null
-            and (last_build.started_at is null or batches.finished_at >= last_build.started_at)
+    {%- set earliest_changed -%}
+        (
+            select
+                {{ dbt.dateadd(
+                    'day',
+                    -(ccm_fcr_longest_window_days() | int + 1 + extra_days | int),
+                    'cast(min(batches.batch_date) as ' ~ dbt.type_timestamp() ~ ')'
+                ) }}
+            from raw._load_reconciliation as batches
+            cross join ({{ ccm_last_successful_build_started() }}) as last_build
+            where
+                batches.status in ('loaded', 'loaded_with_quarantine', 'corrected')
+                and batches.batch_date is not null
+                and (last_build.started_at is null or batches.finished_at >= last_build.started_at)
+        )
     {%- endset -%}
-    {%- set earliest = run_query(changed_sql).columns[0].values()[0] -%}
-    {%- if earliest is none -%}
-        {{- return(none) -}}
-    {%- endif -%}
-    {{- return(dbt.dateadd(
-        'day',
-        -(ccm_fcr_longest_window_days() | int + 1 + extra_days | int),
-        "cast('" ~ earliest ~ "' as " ~ dbt.type_timestamp() ~ ")"
-    )) -}}
+    {{- return(earliest_changed) -}}
 {%- endmacro %}
 
 {#- Post-hook of an incremental model keyed on `key_column`: delete+insert replaces the rows
@@ -75,10 +75,13 @@
     against `current_keys` (a select of the keys that exist now). -#}
 {% macro ccm_incremental_remove_vanished(time_column, key_column, current_keys) -%}
     {%- set changed = ccm_changed_days_cutoff() if is_incremental() else none -%}
-    {%- if changed is not none -%}
+    {%- set cutoff = none if changed is none else run_query(
+        'select cast(' ~ changed ~ ' as ' ~ dbt.type_string() ~ ')'
+    ).columns[0].values()[0] -%}
+    {%- if cutoff is not none -%}
         delete from {{ this }}
         where
-            {{ time_column }} >= {{ changed }}
+            {{ time_column }} >= cast('{{ cutoff }}' as {{ dbt.type_timestamp() }})
             and {{ key_column }} not in (
                 select current_keys.key_value
                 from ({{ current_keys }}) as current_keys (key_value)

@@ -24,6 +24,9 @@
 
 {#- True when the loader's batch log and dbt's build log both exist: without them (the ci
     target builds raw from seeds) nothing says what changed, and everything is re-processed.
+    Asked through dbt's relation cache, which lists a schema once per invocation: every
+    incremental model and scoped test asks, and nothing creates either table during a build
+    but on-run-start (DuckDB takes one writer, so the loader cannot run meanwhile).
     Always false on Spark: the loader writes DuckDB, and dbt's build log is DuckDB's
     (ccm_build_run_is_recorded). -#}
 {% macro ccm_load_log_present() -%}
@@ -34,12 +37,13 @@
     {%- if not execute -%}
         {{- return(false) -}}
     {%- endif -%}
-    {%- set present = run_query(
-        "select count(*) from information_schema.tables where "
-        ~ "(table_schema = 'raw' and table_name = '_load_reconciliation') "
-        ~ "or (table_schema = 'ccmetrics_meta' and table_name = 'build_runs')"
-    ).columns[0].values()[0] -%}
-    {{- return(present | int >= 2) -}}
+    {%- set load_log = adapter.get_relation(
+        database=target.database, schema='raw', identifier='_load_reconciliation'
+    ) -%}
+    {%- set build_log = adapter.get_relation(
+        database=target.database, schema='ccmetrics_meta', identifier='build_runs'
+    ) -%}
+    {{- return(load_log is not none and build_log is not none) -}}
 {%- endmacro %}
 
 {% macro spark__ccm_load_log_present() -%}

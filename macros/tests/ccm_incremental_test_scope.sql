@@ -59,17 +59,12 @@
         -(var('incremental_lookback_days') | int + ccm_fcr_longest_window_days() | int + 1),
         'cast(cast(max(' ~ column ~ ') as date) as ' ~ dbt.type_timestamp() ~ ')'
     ) -%}
-    {%- set changed = ccm_changed_days_cutoff() -%}
-    {%- set cutoff_sql = lookback if changed is none else 'least(' ~ lookback ~ ', ' ~ changed ~ ')' -%}
-    {%- set cutoff = run_query(
-        'select cast(' ~ cutoff_sql ~ ' as ' ~ dbt.type_string() ~ ') from ' ~ relation
-    ).columns[0].values()[0] -%}
-    {%- if cutoff is none -%}
-        {{- return(none) -}}
-    {%- endif -%}
+    {#- Computed in the test's own statement (least skips a null: nothing changed); with no
+        latest day and nothing changed, every row is tested. -#}
     {{- return(
-        'cast(' ~ column ~ ' as ' ~ dbt.type_timestamp() ~ ") >= cast('" ~ cutoff ~ "' as "
-        ~ dbt.type_timestamp() ~ ')'
+        'cast(' ~ column ~ ' as ' ~ dbt.type_timestamp() ~ ') >= coalesce((select least('
+        ~ lookback ~ ', ' ~ ccm_changed_days_cutoff() ~ ') from ' ~ relation ~ '), cast('
+        ~ "'0001-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ '))'
     ) -}}
 {%- endmacro %}
 
