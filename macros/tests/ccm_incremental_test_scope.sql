@@ -29,6 +29,7 @@
       meta.incremental_tests_since names its time column: its rows from the changed days'
       cutoff (ccm_changed_days_cutoff) or from the lookback before its latest day plus the
       longest FCR window and a day, whichever is earlier;
+    - a view an incremental model filters on the same time column (ccm_view_test_scope);
     - a raw table the loader fills (ccm_source_test_scope). -#}
 {% macro ccm_incremental_test_scope(relation) -%}
     {%- if not execute or flags.FULL_REFRESH or invocation_args_dict.get('which') != 'build' -%}
@@ -41,7 +42,7 @@
     {%- if tested.resource_type != 'model' or tested.alias != relation.identifier -%}
         {{- return(none) -}}
     {%- endif -%}
-    {%- if tested.config.materialized != 'incremental' or not ccm_load_log_present() -%}
+    {%- if tested.config.materialized not in ['incremental', 'view'] or not ccm_load_log_present() -%}
         {{- return(none) -}}
     {%- endif -%}
     {%- if tested.sources -%}
@@ -54,10 +55,12 @@
     {%- if column is none -%}
         {{- return(none) -}}
     {%- endif -%}
+    {%- set lookback_days = var('incremental_lookback_days') | int + ccm_fcr_longest_window_days() | int + 1 -%}
+    {%- if tested.config.materialized == 'view' -%}
+        {{- return(ccm_view_test_scope(column, lookback_days)) -}}
+    {%- endif -%}
     {%- set lookback = dbt.dateadd(
-        'day',
-        -(var('incremental_lookback_days') | int + ccm_fcr_longest_window_days() | int + 1),
-        'cast(cast(max(' ~ column ~ ') as date) as ' ~ dbt.type_timestamp() ~ ')'
+        'day', -lookback_days, 'cast(cast(max(' ~ column ~ ') as date) as ' ~ dbt.type_timestamp() ~ ')'
     ) -%}
     {#- Computed in the test's own statement (least skips a null: nothing changed); with no
         latest day and nothing changed, every row is tested. -#}
@@ -65,6 +68,28 @@
         'cast(' ~ column ~ ' as ' ~ dbt.type_timestamp() ~ ') >= coalesce((select least('
         ~ lookback ~ ', ' ~ ccm_changed_days_cutoff() ~ ') from ' ~ relation ~ '), cast('
         ~ "'0001-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ '))'
+    ) -}}
+{%- endmacro %}
+
+{#- The scope of a data test on a view whose readers re-process it from the incremental cutoff
+    (meta.incremental_tests_since): a view is computed again by each read, so the scope is a
+    literal the engine can apply beneath the view, and its lookback runs from the latest day the
+    loader delivered instead of from the view's own latest row. -#}
+{% macro ccm_view_test_scope(column, lookback_days) -%}
+    {%- set latest_delivered = dbt.dateadd(
+        'day', -lookback_days, 'cast(max(batch_date) as ' ~ dbt.type_timestamp() ~ ')'
+    ) -%}
+    {%- set cutoff = run_query(
+        'select cast(least(' ~ latest_delivered ~ ', ' ~ ccm_changed_days_cutoff() ~ ') as '
+        ~ dbt.type_string() ~ ") from raw._load_reconciliation where status in "
+        ~ "('loaded', 'loaded_with_quarantine', 'corrected')"
+    ).columns[0].values()[0] -%}
+    {%- if cutoff is none -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {{- return(
+        'cast(' ~ column ~ ' as ' ~ dbt.type_timestamp() ~ ") >= cast('" ~ cutoff ~ "' as "
+        ~ dbt.type_timestamp() ~ ')'
     ) -}}
 {%- endmacro %}
 
