@@ -36,16 +36,33 @@
             status {{ dbt.type_string() }},
             nodes {{ dbt.type_bigint() }},
             errors {{ dbt.type_bigint() }},
-            skipped {{ dbt.type_bigint() }}
+            skipped {{ dbt.type_bigint() }},
+            parameters {{ dbt.type_string() }}
         );
-        insert into ccmetrics_meta.build_runs (invocation_id, command, target_name, started_at)
+        alter table ccmetrics_meta.build_runs add column if not exists parameters {{ dbt.type_string() }};
+        insert into ccmetrics_meta.build_runs (
+            invocation_id, command, target_name, started_at, parameters
+        )
         values (
             '{{ invocation_id }}',
             '{{ invocation_args_dict.get("which") }}',
             '{{ target.name }}',
-            {{ ccm_build_run_utc_now() }}
+            {{ ccm_build_run_utc_now() }},
+            '{{ ccm_parameters_fingerprint() }}'
         )
     {%- endif -%}
+{%- endmacro %}
+
+{#- The documented parameters in effect (every var of dbt_project.yml, with --vars applied) as
+    an MD5 of their JSON: an incremental model keeps the days it built under the parameters of
+    that build, so a run under other parameters re-processes everything
+    (ccm_changed_days_cutoff, ccm_staging_changed_keys). -#}
+{% macro ccm_parameters_fingerprint() -%}
+    {%- set in_effect = {} -%}
+    {%- for name in ccm_documented_vars() -%}
+        {%- do in_effect.update({name: var(name)}) -%}
+    {%- endfor -%}
+    {{- local_md5(tojson(in_effect, sort_keys=true)) -}}
 {%- endmacro %}
 
 {#- An error is a node that errored or a test that failed (warn-severity tests only warn); a

@@ -43,26 +43,33 @@
     rows of its batch_date. The on-run-start/on-run-end hooks log every dbt invocation in
     ccmetrics_meta.build_runs; a `build`, `run` or `retry` that ended with status success
     left every incremental model consistent with the batches finished before it started. When
-    no such build is recorded every batch counts as changed. When either table is missing (the
-    `ci` target builds from seeds) only the lookback applies. -#}
+    no such build is recorded every batch counts as changed; when it ran under other parameters
+    (ccm_parameters_changed) every day does. When either table is missing (the `ci` target
+    builds from seeds) only the lookback applies. -#}
 {% macro ccm_changed_days_cutoff(extra_days=0) -%}
     {%- if not ccm_load_log_present() -%}
         {{- return(none) -}}
     {%- endif -%}
     {%- set earliest_changed -%}
-        (
-            select
-                {{ dbt.dateadd(
-                    'day',
-                    -(ccm_fcr_longest_window_days() | int + 1 + extra_days | int),
-                    'cast(min(batches.batch_date) as ' ~ dbt.type_timestamp() ~ ')'
-                ) }}
-            from raw._load_reconciliation as batches
-            cross join ({{ ccm_last_successful_build_started() }}) as last_build
-            where
-                batches.status in ('loaded', 'loaded_with_quarantine', 'corrected')
-                and batches.batch_date is not null
-                and (last_build.started_at is null or batches.finished_at >= last_build.started_at)
+        coalesce(
+            case
+                when {{ ccm_parameters_changed() }}
+                    then cast('0001-01-01 00:00:00' as {{ dbt.type_timestamp() }})
+            end,
+            (
+                select
+                    {{ dbt.dateadd(
+                        'day',
+                        -(ccm_fcr_longest_window_days() | int + 1 + extra_days | int),
+                        'cast(min(batches.batch_date) as ' ~ dbt.type_timestamp() ~ ')'
+                    ) }}
+                from raw._load_reconciliation as batches
+                cross join ({{ ccm_last_successful_build_started() }}) as last_build
+                where
+                    batches.status in ('loaded', 'loaded_with_quarantine', 'corrected')
+                    and batches.batch_date is not null
+                    and (last_build.started_at is null or batches.finished_at >= last_build.started_at)
+            )
         )
     {%- endset -%}
     {{- return(earliest_changed) -}}

@@ -58,6 +58,24 @@
     where status = 'success' and command in ('build', 'run', 'retry')
 {%- endmacro %}
 
+{#- A condition: the parameters this invocation runs under (recorded by on-run-start) differ
+    from those of the last successful build, run or retry, or none is recorded (a build from
+    before parameters were recorded included). Every incremental model then re-processes all
+    its rows, as a full refresh would under the new parameters. -#}
+{% macro ccm_parameters_changed() -%}
+    coalesce((
+        select current_run.parameters
+        from ccmetrics_meta.build_runs as current_run
+        where current_run.invocation_id = '{{ invocation_id }}'
+    ), '') <> coalesce((
+        select last_build.parameters
+        from ccmetrics_meta.build_runs as last_build
+        where last_build.status = 'success' and last_build.command in ('build', 'run', 'retry')
+        order by last_build.started_at desc
+        limit 1
+    ), '')
+{%- endmacro %}
+
 {#- A select of the batch_dates of the raw table `source_relation` the loader changed since the
     last successful build: loaded (loaded, loaded_with_quarantine) or corrected from the
     quarantine. The loader logs each batch under its raw table's name. -#}
@@ -79,7 +97,7 @@
     load log. -#}
 {% macro ccm_staging_changed_keys(source_relation, key) -%}
     {%- if is_incremental() and ccm_load_log_present() -%}
-        where {{ key }} in (
+        where {{ ccm_parameters_changed() }} or {{ key }} in (
             select loaded.{{ key }}
             from {{ source_relation }} as loaded
             cross join ({{ ccm_last_successful_build_started() }}) as last_build
@@ -109,7 +127,10 @@
         delete from {{ this }}
         where
             {%- if ccm_load_log_present() %}
-            batch_date in ({{ ccm_changed_batch_dates(source_relation) }}) and
+            (
+                batch_date in ({{ ccm_changed_batch_dates(source_relation) }})
+                or {{ ccm_parameters_changed() }}
+            ) and
             {%- endif %}
             {{ key }} not in (
                 select present.{{ key }}

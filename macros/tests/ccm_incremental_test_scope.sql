@@ -49,7 +49,10 @@
         {%- set raw_table = api.Relation.create(
             database=relation.database, schema='raw', identifier=tested.sources[0][1]
         ) -%}
-        {{- return('batch_date in (' ~ ccm_changed_batch_dates(raw_table) ~ ')') -}}
+        {{- return(
+            '(batch_date in (' ~ ccm_changed_batch_dates(raw_table) ~ ') or '
+            ~ ccm_parameters_changed() ~ ')'
+        ) -}}
     {%- endif -%}
     {%- set column = tested.config.get('meta', {}).get('incremental_tests_since') -%}
     {%- if column is none -%}

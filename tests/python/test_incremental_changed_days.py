@@ -1,5 +1,5 @@
-"""A normal (incremental) build after an old day changed equals a full refresh, every mart and
-every staging table.
+"""A normal (incremental) build after an old day changed, or under changed parameters, equals a
+full refresh, every mart and every staging table.
 
 The center is 24 days long; each change lands on a day older than the 8-day lookback, so only
 the changed-days cutoff (ccm_changed_days_cutoff) makes the incremental models re-process it.
@@ -28,6 +28,8 @@ REDELIVERED_BACK = 20
 CORRECTED_BACK = 18
 LATE_BACK = 15
 CORRUPTED_ROWS = 5
+# Both change the queue marts of every day (answered and abandoned within the thresholds).
+CHANGED_PARAMETERS = '{"sl_threshold_seconds": 45, "short_abandon_seconds": 10}'
 
 
 @dataclass(frozen=True)
@@ -127,8 +129,9 @@ def _loaded_copy(center: Center, tmp_path: Path) -> tuple[Path, dict[str, str]]:
     return db_path, dbt_env(db_path, tmp_path / "incremental")
 
 
-def _assert_normal_build_equals_full_refresh(db_path: Path, tmp_path: Path) -> None:
-    """Build the loaded warehouse normally and a copy of it from scratch, at the same time."""
+def _assert_normal_build_equals_full_refresh(db_path: Path, tmp_path: Path, *dbt_args: str) -> None:
+    """Build the loaded warehouse normally and a copy of it from scratch, at the same time,
+    both with `dbt_args`."""
     full_path = tmp_path / "full.duckdb"
     shutil.copyfile(db_path, full_path)
     builds = [
@@ -137,7 +140,7 @@ def _assert_normal_build_equals_full_refresh(db_path: Path, tmp_path: Path) -> N
     ]
     processes = [
         subprocess.Popen(
-            [str(BIN / "dbt"), "run", *extra, "--target", "dev"],
+            [str(BIN / "dbt"), "run", *extra, *dbt_args, "--target", "dev"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,
@@ -263,6 +266,17 @@ def test_late_day_between_loaded_days(center: Center, tmp_path: Path) -> None:
     _link_day(center.generated, late, day)
     load(late, db_path, env)
     _assert_normal_build_equals_full_refresh(db_path, tmp_path)
+    assert not _queue_days(db_path, day).equals(_queue_days(center.db_path, day))
+
+
+def test_changed_parameters_apply_to_every_day(center: Center, tmp_path: Path) -> None:
+    """A normal build under other parameters re-processes every day, far outside the lookback:
+    its marts equal a full refresh under them, not old days under the old parameters and
+    recent days under the new ones."""
+    db_path, _ = _loaded_copy(center, tmp_path)
+    _assert_normal_build_equals_full_refresh(db_path, tmp_path, "--vars", CHANGED_PARAMETERS)
+    # Not vacuous: the first whole day, 22 days before the last, changed.
+    day = center.days[1]
     assert not _queue_days(db_path, day).equals(_queue_days(center.db_path, day))
 
 
