@@ -27,7 +27,7 @@ from ccmetrics.pii_hash import (
     DEMO_KEY_REFUSAL,
     DEMO_KEY_WARNING,
     FUNCTION_NAME,
-    keyed_hasher,
+    KeyedHasher,
     read_key,
 )
 from ccmetrics.private_files import private_umask
@@ -38,7 +38,7 @@ logger = AdapterLogger("ccmetrics")
 def register(con: DuckDBPyConnection, key: bytes) -> None:
     """Registers ccm_pii_hash(varchar) -> varchar on `con`, computed one Arrow batch at a time."""
 
-    hash_value = keyed_hasher(key)
+    hash_value = KeyedHasher(key)
 
     def hash_batch(values: pa.Array) -> pa.Array:
         return pa.array([hash_value(value) for value in values.to_pylist()], type=pa.string())

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ccmetrics.pii_hash import FUNCTION_NAME, keyed_hasher, read_key
+from ccmetrics.pii_hash import FUNCTION_NAME, KeyedHasher, read_key
 from ccmetrics.spark_raw import RAW_ENV, register_raw
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def start_session(conf: Mapping[str, str], key: bytes) -> SparkSession:
     # dbt reports what fails; Spark's own warnings (single-partition windows on small data)
     # would bury it.
     session.sparkContext.setLogLevel("ERROR")
-    session.udf.register(FUNCTION_NAME, keyed_hasher(key), StringType())
+    session.udf.register(FUNCTION_NAME, KeyedHasher(key), StringType())
     return session
 
 
