@@ -66,7 +66,7 @@
                 from raw._load_reconciliation as batches
                 cross join ({{ ccm_last_successful_build_started() }}) as last_build
                 where
-                    batches.status in ('loaded', 'loaded_with_quarantine', 'corrected')
+                    batches.status in {{ ccm_changing_batch_statuses() }}
                     and batches.batch_date is not null
                     and (last_build.started_at is null or batches.finished_at >= last_build.started_at)
             )

@@ -58,6 +58,13 @@
     where status = 'success' and command in ('build', 'run', 'retry')
 {%- endmacro %}
 
+{#- The statuses of raw._load_reconciliation under which a batch changed the rows of its
+    batch_date: loaded (loaded, loaded_with_quarantine) or corrected from the quarantine
+    (corrected). A batch rejected, refused_shrink or unchanged changed nothing. -#}
+{% macro ccm_changing_batch_statuses() -%}
+    ('loaded', 'loaded_with_quarantine', 'corrected')
+{%- endmacro %}
+
 {#- A condition: the parameters this invocation runs under (recorded by on-run-start) differ
     from those of the last successful build, run or retry, or none is recorded (a build from
     before parameters were recorded included). Every incremental model then re-processes all
@@ -85,7 +92,7 @@
     cross join ({{ ccm_last_successful_build_started() }}) as last_build
     where
         batches.source = '{{ source_relation.identifier }}'
-        and batches.status in ('loaded', 'loaded_with_quarantine', 'corrected')
+        and batches.status in {{ ccm_changing_batch_statuses() }}
         and batches.batch_date is not null
         and (last_build.started_at is null or batches.finished_at >= last_build.started_at)
 {%- endmacro %}

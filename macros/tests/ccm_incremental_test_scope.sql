@@ -85,7 +85,7 @@
     {%- set cutoff = run_query(
         'select cast(least(' ~ latest_delivered ~ ', ' ~ ccm_changed_days_cutoff() ~ ') as '
         ~ dbt.type_string() ~ ") from raw._load_reconciliation where status in "
-        ~ "('loaded', 'loaded_with_quarantine', 'corrected')"
+        ~ ccm_changing_batch_statuses()
     ).columns[0].values()[0] -%}
     {%- if cutoff is none -%}
         {{- return(none) -}}
