@@ -4,9 +4,11 @@
       already in the model (optionally only over the rows matching `where`);
     - the changed days: the earliest day the loader changed since the last successful build
       (ccm_changed_days_cutoff), so a day re-delivered or corrected long after it was first
-      loaded is re-processed whatever its age.
+      loaded is re-processed whatever its age;
+    - also_from: a select of one more moment (null for none) the model knows it changed from,
+      such as a late survey about an old contact.
     Everything from that moment on is recomputed and replaces what is there (delete+insert). -#}
-{% macro ccm_incremental_cutoff(column_name, extra_days=0, where=none) -%}
+{% macro ccm_incremental_cutoff(column_name, extra_days=0, where=none, also_from=none) -%}
     {%- set changed = ccm_changed_days_cutoff(extra_days) -%}
     {%- set lookback -%}
         (
@@ -22,7 +24,14 @@
             {%- endif %}
         )
     {%- endset -%}
-    {%- set cutoff_sql = lookback if changed is none else 'least(' ~ lookback ~ ', ' ~ changed ~ ')' -%}
+    {%- set candidates = [lookback] -%}
+    {%- if changed is not none -%}
+        {%- do candidates.append(changed) -%}
+    {%- endif -%}
+    {%- if also_from is not none -%}
+        {%- do candidates.append('(' ~ also_from ~ ')') -%}
+    {%- endif -%}
+    {%- set cutoff_sql = candidates[0] if candidates | length == 1 else 'least(' ~ candidates | join(', ') ~ ')' -%}
     {%- if execute -%}
         {%- set cutoff = run_query('select cast(' ~ cutoff_sql ~ ' as ' ~ dbt.type_string() ~ ')').columns[0].values()[0] -%}
         {#- An empty model has no latest day: everything is re-processed. -#}
@@ -100,9 +109,9 @@
 {#- Pre-hook of an incremental model keyed on a day: delete+insert replaces the days the run
     produced, so a day that no longer has any row would be left as it was; every day the run
     re-processes is emptied first. The cutoff is computed before the delete, like the model's. -#}
-{% macro ccm_incremental_clear_days(date_column, extra_days=0, where=none) -%}
+{% macro ccm_incremental_clear_days(date_column, extra_days=0, where=none, also_from=none) -%}
     {%- if is_incremental() -%}
         delete from {{ this }}
-        where {{ date_column }} >= cast({{ ccm_incremental_cutoff(date_column, extra_days, where) }} as date)
+        where {{ date_column }} >= cast({{ ccm_incremental_cutoff(date_column, extra_days, where, also_from) }} as date)
     {%- endif -%}
 {%- endmacro %}

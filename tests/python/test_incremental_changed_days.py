@@ -23,8 +23,9 @@ DAYS = 24
 SCALE = 0.1
 SEED = 11
 # The sources the incremental models read; the others would only slow the loads down.
-SOURCES = ("contacts", "bot_sessions", "agent_states", "agents")
+SOURCES = ("contacts", "bot_sessions", "agent_states", "agents", "surveys")
 REDELIVERED_BACK = 20
+LATE_SURVEYS_BACK = 20
 CORRECTED_BACK = 18
 LATE_BACK = 15
 CORRUPTED_ROWS = 5
@@ -267,6 +268,46 @@ def test_late_day_between_loaded_days(center: Center, tmp_path: Path) -> None:
     load(late, db_path, env)
     _assert_normal_build_equals_full_refresh(db_path, tmp_path)
     assert not _queue_days(db_path, day).equals(_queue_days(center.db_path, day))
+
+
+def _center_csat_ratings(db_path: Path, days: tuple[str, str]) -> float:
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        return connection.execute(
+            "select sum(denominator) from marts.fct_metric_drilldown"
+            " where metric_name = 'csat' and period_grain = 'day'"
+            " and drilldown_level = 'center' and period_start between ? and ?",
+            list(days),
+        ).fetchall()[0][0]
+
+
+def test_late_surveys_about_an_old_day(center: Center, tmp_path: Path) -> None:
+    """Surveys answered on the last day about contacts 20 days older arrive in the last day's
+    file: their batch is recent, but their metrics belong to the old contacts' day, which only
+    the csat comparison of int_metric_events_unioned reaches."""
+    db_path, env = _loaded_copy(center, tmp_path)
+    old_day, last_day = center.days[-1 - LATE_SURVEYS_BACK], center.days[-1]
+    surveys = center.generated / "surveys"
+    about_old_day = pd.read_parquet(surveys / f"{old_day}.parquet")
+    late = about_old_day[about_old_day.contact_id.notna()].copy()
+    late["survey_id"] = late.survey_id + "-late"
+    late["responded_at"] = pd.Timestamp(f"{last_day} 12:00:00")
+    late["csat_score"] = 6 - late.csat_score
+    delivered = pd.read_parquet(surveys / f"{last_day}.parquet")
+    redelivery = tmp_path / "redelivery" / "surveys"
+    redelivery.mkdir(parents=True)
+    pd.concat([delivered, late.astype(delivered.dtypes.to_dict())]).to_parquet(
+        redelivery / f"{last_day}.parquet", index=False
+    )
+    load(redelivery.parent, db_path, env, "--replace")
+    _assert_normal_build_equals_full_refresh(db_path, tmp_path)
+    # Not vacuous: the drill-down counts the late ratings on the days of the contacts they rate
+    # (the old day's file also carries updates of contacts that started the day before).
+    rated = late.csat_score.between(1, 5).sum()
+    assert rated > 0
+    around_old_day = (center.days[-2 - LATE_SURVEYS_BACK], old_day)
+    assert _center_csat_ratings(db_path, around_old_day) == (
+        _center_csat_ratings(center.db_path, around_old_day) + rated
+    )
 
 
 def test_changed_parameters_apply_to_every_day(center: Center, tmp_path: Path) -> None:

@@ -1,3 +1,18 @@
+{{
+    config(
+        materialized=ccm_incremental_materialization(),
+        incremental_strategy='delete+insert',
+        unique_key='event_date',
+        on_schema_change='fail',
+        meta={'incremental_tests_since': 'event_date'},
+        pre_hook="{{ ccm_incremental_clear_days(
+            'event_date',
+            extra_days=ccm_fcr_longest_window_days() + 1,
+            also_from=ccm_csat_events_changed_from()
+        ) }}"
+    )
+}}
+
 {#- The observations behind the drill-down, one row per unit of each key metric with the
     team, agent, contact reason and channel it belongs to, so that every level sums the same
     rows. A row is identified by metric_name, observation_type, observation_id, event_date and
@@ -19,11 +34,24 @@
       the drill-down can expect a chat agent's cost of the center's chat resolutions; an
       agent-day without handling keeps its labor whole without a channel.
     Every other event has the channel of its contact (csat: of the rated contact or bot
-    session). -#}
+    session).
+    Incremental by day: a run re-computes every day from the same cutoff as fct_queue_daily
+    (lookback plus the longest FCR window plus a day), or from the earliest day of a csat event
+    that arrived, moved or vanished since (a late survey belongs to its old contact's day). Each
+    row names the invocation that computed it, from which fct_metric_drilldown re-processes. -#}
 {%- set event_columns = [
     'metric_name', 'observation_type', 'observation_id', 'event_date', 'team_id', 'agent_id',
     'contact_reason', 'channel', 'numerator', 'denominator', 'squared_numerator'
 ] -%}
+{%- if is_incremental() -%}
+    {%- set reprocess_from = ccm_incremental_cutoff(
+        'event_date',
+        extra_days=ccm_fcr_longest_window_days() + 1,
+        also_from=ccm_csat_events_changed_from()
+    ) -%}
+    {#- a reporting day starts up to a day before or after its UTC midnight -#}
+    {%- set utc_from = dbt.dateadd('day', -1, reprocess_from) -%}
+{%- endif -%}
 {%- set event_ctes = [
     'fcr_events', 'service_level_events', 'aht_events', 'csat_events', 'labor_events',
     'resolution_events'
@@ -63,7 +91,12 @@ chains as (
     from {{ ref('int_customer_interactions_fcr_flagged') }} as interactions
     inner join {{ ref('int_contact_chains_stitched') }} as chains_stitched
         on interactions.interaction_id = chains_stitched.chain_id
-    where interactions.interaction_type = 'contact_chain' and interactions.is_handled
+    where
+        interactions.interaction_type = 'contact_chain'
+        and interactions.is_handled
+    {% if is_incremental() %}
+            and interactions.ended_at >= {{ utc_from }}
+    {% endif %}
 
 ),
 
@@ -83,6 +116,10 @@ segments as (
         queue_wait_seconds,
         handle_seconds
     from {{ ref('int_contacts_chained') }}
+    {% if is_incremental() %}
+        {#- a segment is offered before it ends -#}
+        where ended_at >= {{ utc_from }} or ended_at is null
+    {% endif %}
 
 ),
 
@@ -111,6 +148,9 @@ agent_channel_shares as (
         channel,
         handling_share
     from {{ ref('int_agent_days_handling_split') }}
+    {% if is_incremental() %}
+        where reporting_date >= cast({{ reprocess_from }} as date)
+    {% endif %}
 
 ),
 
@@ -126,7 +166,11 @@ ratings as (
             as is_satisfied
     from {{ ref('int_survey_responses_attributed') }} as surveys
     {{ ccm_join_event_interactions('surveys') }}
-    where surveys.csat_score between 1 and 5
+    where
+        surveys.csat_score between 1 and 5
+    {% if is_incremental() %}
+            and surveys.reporting_date >= cast({{ reprocess_from }} as date)
+    {% endif %}
 
 ),
 
@@ -243,6 +287,9 @@ labor_events as (
         on
             agent_days.agent_id = agent_channel_shares.agent_id
             and agent_days.reporting_date = agent_channel_shares.reporting_date
+    {% if is_incremental() %}
+        where agent_days.reporting_date >= cast({{ reprocess_from }} as date)
+    {% endif %}
 
 ),
 
@@ -274,6 +321,18 @@ events_unioned as (
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
+),
+
+events_stamped as (
+
+    select
+        {{ event_columns | join(',\n        ') }},
+        cast('{{ invocation_id }}' as {{ dbt.type_string() }}) as processed_invocation_id
+    from events_unioned
+    {% if is_incremental() %}
+        where event_date >= cast({{ reprocess_from }} as date)
+    {% endif %}
+
 )
 
-select * from events_unioned
+select * from events_stamped

@@ -1,3 +1,14 @@
+{{
+    config(
+        materialized=ccm_incremental_materialization(),
+        incremental_strategy='delete+insert',
+        unique_key=['period_grain', 'period_start'],
+        on_schema_change='fail',
+        meta={'incremental_tests_since': 'period_start'},
+        pre_hook="{{ ccm_drilldown_clear_periods() }}"
+    )
+}}
+
 {#- Each key metric per day and per week at center, team, agent and contact-reason level, with
     control limits and flags, so that a drop can be traced from the center to the team,
     agent or reason that caused it.
@@ -44,13 +55,21 @@
     Only complete periods are flagged: a day or week that the contact deliveries do not cover
     from start to end (the last reporting day is often a fragment, see fct_source_coverage)
     keeps its values and limits but no flag, since a partial day is not comparable with whole
-    ones. -#}
+    ones.
+    Incremental by period: a run re-processes the days from ccm_drilldown_reprocess_from (the
+    earliest event day int_metric_events_unioned re-computed) and the weeks that contain them,
+    reading the events of the trailing_periods weeks before the earliest of those weeks, which
+    is all that a period's baseline and dispersion window reach. -#}
 {%- set trailing_periods = 4 -%}
 {%- set dispersion_days = 7 -%}
 {%- set day_of_week = (
     '((' ~ dbt.datediff("cast('1900-01-01' as date)", 'period_start', 'day') ~ ') % 7 + 7) % 7'
 ) -%}
 {%- set proportion_metrics = "('fcr_rate', 'service_level', 'csat')" -%}
+{%- set reprocess_from = ccm_drilldown_reprocess_from() -%}
+{%- if reprocess_from is not none -%}
+    {%- set first_week_reprocessed = ccm_week_start(reprocess_from) -%}
+{%- endif -%}
 with
 
 events as (
@@ -71,16 +90,15 @@ events as (
         denominator,
         squared_numerator
     from {{ ref('int_metric_events_unioned') }}
+    {% if reprocess_from is not none %}
+        where event_date >= {{ dbt.dateadd('day', -7 * trailing_periods, first_week_reprocessed) }}
+    {% endif %}
 
 ),
 
 complete_days as (
 
-    select
-        max(first_complete_date) as first_complete_date,
-        max(last_complete_date) as last_complete_date
-    from {{ ref('fct_source_coverage') }}
-    where source_name = 'contacts'
+    {{ ccm_drilldown_complete_days() }}
 
 ),
 
@@ -616,16 +634,19 @@ limits_judged as (
                 then least(limits.charted_baseline + limits.half_width, 1)
             else limits.charted_baseline + limits.half_width
         end as upper_control_limit,
-        coalesce(
-            limits.period_start >= complete_days.first_complete_date
-            and case
-                when limits.period_grain = 'day' then limits.period_start
-                else {{ dbt.dateadd('day', 6, 'limits.period_start') }}
-            end <= complete_days.last_complete_date,
-            false
-        ) as is_complete_period
+        {{ ccm_is_complete_period(
+            'limits.period_grain',
+            'limits.period_start',
+            'complete_days.first_complete_date',
+            'complete_days.last_complete_date'
+        ) }} as is_complete_period
     from limits
     cross join complete_days
+    {% if reprocess_from is not none %}
+        where
+            (limits.period_grain = 'day' and limits.period_start >= {{ reprocess_from }})
+            or (limits.period_grain = 'week' and limits.period_start >= {{ first_week_reprocessed }})
+    {% endif %}
 
 ),
 

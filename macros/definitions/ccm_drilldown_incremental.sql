@@ -1,0 +1,124 @@
+{#- A select of the earliest reporting day whose csat events a rebuild of
+    int_metric_events_unioned would add, remove or change (null when none): the events of a survey
+    belong to the day of the contact it rates, which the changed days' cutoff does not reach when
+    the survey arrives, is re-delivered or is corrected long after that contact. Compares the 1-5
+    ratings with the csat rows already in the model, both ways. -#}
+{% macro ccm_csat_events_changed_from() -%}
+    {%- set ratings -%}
+        select
+            survey_id,
+            reporting_date,
+            cast(case when {{ ccm_is_csat_satisfied('csat_score') }} then 1 else 0 end as double)
+        from {{ ref('int_survey_responses_attributed') }}
+        where csat_score between 1 and 5
+    {%- endset -%}
+    {%- set csat_events -%}
+        select observation_id, event_date, numerator
+        from {{ this }}
+        where metric_name = 'csat'
+    {%- endset -%}
+    select cast(min(changed_ratings.event_date) as {{ dbt.type_timestamp() }})
+    from (
+        ({{ ratings }} except {{ csat_events }})
+        union all
+        ({{ csat_events }} except {{ ratings }})
+    ) as changed_ratings (observation_id, event_date, numerator)
+{%- endmacro %}
+
+{#- Whether a period of fct_metric_drilldown is complete: the contact deliveries cover it from
+    its first to its last day (fct_source_coverage's first and last complete dates). -#}
+{% macro ccm_is_complete_period(period_grain, period_start, first_complete_date, last_complete_date) -%}
+    coalesce(
+        {{ period_start }} >= {{ first_complete_date }}
+        and case
+            when {{ period_grain }} = 'day' then {{ period_start }}
+            else {{ dbt.dateadd('day', 6, period_start) }}
+        end <= {{ last_complete_date }},
+        false
+    )
+{%- endmacro %}
+
+{#- A select of the first and last complete day of the contact deliveries, which decide whether a
+    drill-down period is complete. -#}
+{% macro ccm_drilldown_complete_days() -%}
+    select
+        max(first_complete_date) as first_complete_date,
+        max(last_complete_date) as last_complete_date
+    from {{ ref('fct_source_coverage') }}
+    where source_name = 'contacts'
+{%- endmacro %}
+
+{#- The first day fct_metric_drilldown re-processes on an incremental run, as a date literal
+    (computed when the model or its pre-hook is compiled for execution), or none on a full
+    build. A period is judged against the center's 4 weeks before it, so every day from the
+    earliest event day int_metric_events_unioned re-computed in this invocation is re-processed
+    (with the weeks that contain them), and also:
+    - a day whose events all vanished (no event of its metric is left to re-compute it);
+    - a period whose completeness changed (fct_source_coverage moved its complete days).
+    Nothing re-computed and nothing stale gives the day after the latest event; no event at
+    all, everything. -#}
+{% macro ccm_drilldown_reprocess_from() -%}
+    {%- if not is_incremental() or not execute -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set events = ref('int_metric_events_unioned') -%}
+    {%- set earliest_changed -%}
+        select
+            cast(coalesce(
+                least(
+                    (
+                        select min(recomputed.event_date)
+                        from {{ events }} as recomputed
+                        where recomputed.processed_invocation_id = '{{ invocation_id }}'
+                    ),
+                    (
+                        select min(drilldown.period_start)
+                        from {{ this }} as drilldown
+                        where
+                            drilldown.period_grain = 'day'
+                            and drilldown.drilldown_level = 'center'
+                            and not exists (
+                                select 1
+                                from {{ events }} as remaining
+                                where
+                                    remaining.metric_name = drilldown.metric_name
+                                    and remaining.event_date = drilldown.period_start
+                            )
+                    ),
+                    (
+                        select min(drilldown.period_start)
+                        from {{ this }} as drilldown
+                        cross join ({{ ccm_drilldown_complete_days() }}) as complete_days
+                        where drilldown.is_complete_period <> {{ ccm_is_complete_period(
+                            'drilldown.period_grain',
+                            'drilldown.period_start',
+                            'complete_days.first_complete_date',
+                            'complete_days.last_complete_date'
+                        ) }}
+                    )
+                ),
+                (
+                    select {{ dbt.dateadd('day', 1, 'max(latest.event_date)') }}
+                    from {{ events }} as latest
+                ),
+                cast('0001-01-01' as date)
+            ) as date) as reprocess_from
+    {%- endset -%}
+    {%- set reprocess_from = run_query(
+        'select cast(reprocess_from as ' ~ dbt.type_string() ~ ') from (' ~ earliest_changed ~ ') as cutoff'
+    ).columns[0].values()[0] -%}
+    {{- return("cast('" ~ reprocess_from ~ "' as date)") -}}
+{%- endmacro %}
+
+{#- Pre-hook of fct_metric_drilldown: empties the periods the run re-processes (the days from
+    ccm_drilldown_reprocess_from, the weeks that contain them), so that a period left without
+    events does not keep its old rows. -#}
+{% macro ccm_drilldown_clear_periods() -%}
+    {%- set reprocess_from = ccm_drilldown_reprocess_from() -%}
+    {%- if reprocess_from is not none -%}
+        delete from {{ this }}
+        where
+            (period_grain = 'day' and period_start >= {{ reprocess_from }})
+            or (period_grain = 'week' and period_start >= {{ ccm_week_start(reprocess_from) }})
+    {%- endif -%}
+{%- endmacro %}
