@@ -71,19 +71,22 @@
                         from {{ events }} as recomputed
                         where recomputed.processed_invocation_id = '{{ invocation_id }}'
                     ),
+                    {#- the event days are grouped first: an anti-join would hash every event -#}
                     (
                         select min(drilldown.period_start)
                         from {{ this }} as drilldown
+                        left join (
+                            select remaining.metric_name, remaining.event_date
+                            from {{ events }} as remaining
+                            group by remaining.metric_name, remaining.event_date
+                        ) as event_days
+                            on
+                                drilldown.metric_name = event_days.metric_name
+                                and drilldown.period_start = event_days.event_date
                         where
                             drilldown.period_grain = 'day'
                             and drilldown.drilldown_level = 'center'
-                            and not exists (
-                                select 1
-                                from {{ events }} as remaining
-                                where
-                                    remaining.metric_name = drilldown.metric_name
-                                    and remaining.event_date = drilldown.period_start
-                            )
+                            and event_days.event_date is null
                     ),
                     (
                         select min(drilldown.period_start)
