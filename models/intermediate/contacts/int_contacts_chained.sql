@@ -141,7 +141,8 @@ chained as (
                 ) }}
             when segments_ordered.connected_at is not null then cast(0 as double)
         end as queue_wait_seconds,
-        bot_handoffs.bot_session_id
+        bot_handoffs.bot_session_id,
+        cast('{{ invocation_id }}' as {{ dbt.type_string() }}) as processed_invocation_id
     from segments_ordered
     left join bot_handoffs
         on segments_ordered.contact_id = bot_handoffs.handoff_contact_id

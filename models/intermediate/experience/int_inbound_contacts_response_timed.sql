@@ -1,8 +1,23 @@
+{{
+    config(
+        materialized=ccm_incremental_materialization(),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        meta={'incremental_tests_since': 'started_at'},
+        pre_hook="{{ ccm_incremental_clear_chains() }}",
+        post_hook="{{ ccm_incremental_remove_vanished(
+            'started_at', 'chain_id', 'select chain_id from ' ~ ref('int_contacts_chained')
+        ) }}"
+    )
+}}
+
 {#- One row per customer-initiated contact chain that asked for a person. A chain is one
     contact to the customer, so a transfer or a callback does not restart the clock: the first
     response is the first human response anywhere in the chain. Calls that never left the IVR
     menu, or hung up in it (ivr_abandoned), did not ask for a person and are not inbound
-    contacts here. -#}
+    contacts here.
+    Incremental by chain: a run re-computes the chains int_contacts_chained re-computed
+    (ccm_chains_recomputed); a chain that lost every segment is removed. -#}
 {%- set response_targets = var('response_targets') -%}
 
 with
@@ -21,6 +36,9 @@ segments as (
         disposition,
         is_chain_start
     from {{ ref('int_contacts_chained') }}
+    {% if is_incremental() %}
+        where chain_id in ({{ ccm_chains_recomputed() }})
+    {% endif %}
 
 ),
 
