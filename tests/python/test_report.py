@@ -21,6 +21,14 @@ from ccmetrics.report.sections import FEW_CALLS
 from ccmetrics.report.warehouse import open_warehouse
 
 
+@pytest.fixture(autouse=True)
+def _no_project_build(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The warehouses here are hand-made marts, not a dbt build: the report must not read the
+    manifest that a developer's `make demo` or `dbt parse` left in target/ (its CXI weights are
+    the defaults, not those of the warehouse under test)."""
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "no_build"))
+
+
 def build_mart_shaped_db(path: Path, *, meta: bool = True) -> Path:
     """Two days, two channels. Day 1 phone: SL 8/10, day 1 chat: 1/2, day 2 phone: 0 of 0.
     With `meta`, the meta marts of a build with the default parameters covering both days,
