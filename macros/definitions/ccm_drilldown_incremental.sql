@@ -113,15 +113,23 @@
     {{- return("cast('" ~ reprocess_from ~ "' as date)") -}}
 {%- endmacro %}
 
-{#- Pre-hook of fct_metric_drilldown: empties the periods the run re-processes (the days from
-    ccm_drilldown_reprocess_from, the weeks that contain them), so that a period left without
-    events does not keep its old rows. -#}
+{#- Condition: a period of fct_metric_drilldown is one an incremental run re-processes, a day from
+    reprocess_from on or a week that contains such a day. The pre-hook deletes exactly the
+    periods the model emits. -#}
+{% macro ccm_drilldown_is_reprocessed(period_grain, period_start, reprocess_from) -%}
+    (
+        ({{ period_grain }} = 'day' and {{ period_start }} >= {{ reprocess_from }})
+        or ({{ period_grain }} = 'week' and {{ period_start }} >= {{ ccm_week_start(reprocess_from) }})
+    )
+{%- endmacro %}
+
+{#- Pre-hook of fct_metric_drilldown: empties the periods the run re-processes
+    (ccm_drilldown_is_reprocessed), so that a period left without events does not keep its old
+    rows. -#}
 {% macro ccm_drilldown_clear_periods() -%}
     {%- set reprocess_from = ccm_drilldown_reprocess_from() -%}
     {%- if reprocess_from is not none -%}
         delete from {{ this }}
-        where
-            (period_grain = 'day' and period_start >= {{ reprocess_from }})
-            or (period_grain = 'week' and period_start >= {{ ccm_week_start(reprocess_from) }})
+        where {{ ccm_drilldown_is_reprocessed('period_grain', 'period_start', reprocess_from) }}
     {%- endif -%}
 {%- endmacro %}

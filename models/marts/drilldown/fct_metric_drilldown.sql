@@ -67,9 +67,6 @@
 ) -%}
 {%- set proportion_metrics = "('fcr_rate', 'service_level', 'csat')" -%}
 {%- set reprocess_from = ccm_drilldown_reprocess_from() -%}
-{%- if reprocess_from is not none -%}
-    {%- set first_week_reprocessed = ccm_week_start(reprocess_from) -%}
-{%- endif -%}
 with
 
 events as (
@@ -91,7 +88,7 @@ events as (
         squared_numerator
     from {{ ref('int_metric_events_unioned') }}
     {% if reprocess_from is not none %}
-        where event_date >= {{ dbt.dateadd('day', -7 * trailing_periods, first_week_reprocessed) }}
+        where event_date >= {{ dbt.dateadd('day', -7 * trailing_periods, ccm_week_start(reprocess_from)) }}
     {% endif %}
 
 ),
@@ -643,9 +640,7 @@ limits_judged as (
     from limits
     cross join complete_days
     {% if reprocess_from is not none %}
-        where
-            (limits.period_grain = 'day' and limits.period_start >= {{ reprocess_from }})
-            or (limits.period_grain = 'week' and limits.period_start >= {{ first_week_reprocessed }})
+        where {{ ccm_drilldown_is_reprocessed('limits.period_grain', 'limits.period_start', reprocess_from) }}
     {% endif %}
 
 ),
