@@ -5,8 +5,9 @@ A batch is one (source, day) file. Each batch is validated first (`ccmetrics.gua
   logged in `raw._load_reconciliation`;
 - rows failing a row-level check go to `raw._quarantine` with every reason; the good rows load.
 
-A batch is written in one transaction that first removes what an earlier delivery of the same
-batch left (rows and open quarantine entries), so re-delivering a day never double counts.
+Each batch first removes what an earlier delivery of the same batch left (rows and open
+quarantine entries), so re-delivering a day never double counts. The batches validated together
+(a group of consecutive days of one source) are written in one transaction.
 A re-delivery that would leave fewer good rows than are loaded for its day is refused unless
 `replace` is given; master data (customers, agents) is upserted instead: a delivery replaces
 the records it holds and keeps the day's others. Every batch stores its reconciliation: rows
@@ -41,7 +42,6 @@ from ccmetrics.guard.store import (
     raw_tables,
     rejection,
     store_outcome,
-    transaction,
     utcnow,
 )
 from ccmetrics.paths import warehouse_path
@@ -116,7 +116,8 @@ def _write_batch(
     started: dt.datetime,
     replace: bool = False,
 ) -> Reconciliation:
-    """Store a validated batch in place of the earlier delivery of its day.
+    """Store a validated batch in place of the earlier delivery of its day, inside the
+    transaction of its group (`BatchRun.validate_group`).
 
     Without `replace`, a batch that would leave fewer rows for its day than are loaded is
     refused (nothing changes), and master data is upserted: only the day's rows of the keys
@@ -126,52 +127,54 @@ def _write_batch(
     table = f"{RAW}.{source.name}"
     now = utcnow()
     upsert = rules_for(source).upsert and not replace
-    with transaction(con):
-        loaded = _count(con, f"select count(*) from {table} where _batch_date = ?", [batch.day])
-        day_rows = "_batch_date = ?"
-        parameters: list[object] = [batch.day]
-        quarantined = "source = ? and batch_date = ? and status = 'open'"
-        if upsert:
-            # A good row replaces the day's loaded rows of its key; a bad one replaces only
-            # the key's open quarantine entry, so a broken update never deletes good data.
-            delivered = outcome.typed[[source.key]].assign(
-                _good=~outcome.typed.index.isin(list(outcome.row_reasons))
-            )
-            con.register("_guard_delivered", delivered)
-            day_rows += (
-                f" and {source.key} in (select {source.key} from _guard_delivered where _good)"
-            )
-            quarantined += f" and key_value in (select {source.key} from _guard_delivered)"
-        try:
-            replaced = _count(con, f"select count(*) from {table} where {day_rows}", parameters)
-            left = loaded - replaced + outcome.rows_good
-            if left < loaded and not replace:
-                rec = _refusal(outcome, loaded, left)
-                log_batch(con, run_id, rec, outcome.raw.sha256, started)
-                return rec
-            con.execute(f"delete from {table} where {day_rows}", parameters)
-            con.execute(
-                f"update {RAW}.{QUARANTINE} set status = 'superseded', closed_at = ?, "
-                f"closed_by_run = ? where {quarantined}",
-                [now, run_id, source.name, batch.day],
-            )
-        finally:
-            if upsert:
-                con.unregister("_guard_delivered")
-        store_outcome(con, run_id, outcome, now)
-        rec = Reconciliation(
-            source=source.name,
-            source_file=batch.relative,
-            batch_date=batch.day,
-            rows_read=outcome.rows_read,
-            rows_loaded=outcome.rows_good,
-            rows_quarantined=outcome.rows_quarantined,
-            rows_replaced=replaced,
-            status="loaded_with_quarantine" if outcome.rows_quarantined else "loaded",
-            message="; ".join(outcome.warnings),
-            rows_clamped=outcome.rows_clamped,
+    loaded = _count(con, f"select count(*) from {table} where _batch_date = ?", [batch.day])
+    day_rows = "_batch_date = ?"
+    parameters: list[object] = [batch.day]
+    quarantined = "source = ? and batch_date = ? and status = 'open'"
+    if upsert:
+        # A good row replaces the day's loaded rows of its key; a bad one replaces only
+        # the key's open quarantine entry, so a broken update never deletes good data.
+        delivered = outcome.typed[[source.key]].assign(
+            _good=~outcome.typed.index.isin(list(outcome.row_reasons))
         )
-        log_batch(con, run_id, rec, outcome.raw.sha256, started)
+        con.register("_guard_delivered", delivered)
+        day_rows += f" and {source.key} in (select {source.key} from _guard_delivered where _good)"
+        quarantined += f" and key_value in (select {source.key} from _guard_delivered)"
+    try:
+        replaced = (
+            _count(con, f"select count(*) from {table} where {day_rows}", parameters)
+            if upsert
+            else loaded
+        )
+        left = loaded - replaced + outcome.rows_good
+        if left < loaded and not replace:
+            rec = _refusal(outcome, loaded, left)
+            log_batch(con, run_id, rec, outcome.raw.sha256, started)
+            return rec
+        if replaced:
+            con.execute(f"delete from {table} where {day_rows}", parameters)
+        con.execute(
+            f"update {RAW}.{QUARANTINE} set status = 'superseded', closed_at = ?, "
+            f"closed_by_run = ? where {quarantined}",
+            [now, run_id, source.name, batch.day],
+        )
+    finally:
+        if upsert:
+            con.unregister("_guard_delivered")
+    store_outcome(con, run_id, outcome, now)
+    rec = Reconciliation(
+        source=source.name,
+        source_file=batch.relative,
+        batch_date=batch.day,
+        rows_read=outcome.rows_read,
+        rows_loaded=outcome.rows_good,
+        rows_quarantined=outcome.rows_quarantined,
+        rows_replaced=replaced,
+        status="loaded_with_quarantine" if outcome.rows_quarantined else "loaded",
+        message="; ".join(outcome.warnings),
+        rows_clamped=outcome.rows_clamped,
+    )
+    log_batch(con, run_id, rec, outcome.raw.sha256, started)
     return rec
 
 

@@ -434,3 +434,28 @@ def test_timestamps_with_offsets_across_daylight_saving_are_stored_in_utc(
         (3, dt.datetime(2026, 10, 25, 0, 10), dt.datetime(2026, 10, 25, 0, 30)),
     ]
     assert _quarantine(db) == {}
+
+
+def test_a_quarantined_row_without_a_key_does_not_make_unknown_ids_known(
+    center: tuple[Path, Path], engine: SqlRuntime
+) -> None:
+    """The open quarantine counts as delivered ids, and a row quarantined for a missing key
+    leaves a null among them; an unknown reference must still be caught, not turn into "not
+    checked" (in SQL, `x in (..., null)` is null, never false)."""
+    landing, db = center
+    frames = valid_day(NEW_DAY)
+    frames["contacts"].loc[0, "contact_id"] = None
+    frames["surveys"].loc[0, "contact_id"] = "k_never_seen"
+    write_day(landing, {name: f for name, f in frames.items() if name != "surveys"}, NEW_DAY)
+    load(landing, db=db, runtime=engine)
+    write_day(landing, {"surveys": frames["surveys"]}, NEW_DAY)
+
+    report = load(landing, db=db, runtime=engine)
+
+    assert query(
+        db,
+        f"select count(*) from {RAW}._quarantine where source = 'contacts' "
+        "and status = 'open' and key_value is null",
+    ) == [(1,)]
+    surveys = [issue for issue in report.row_issues if issue[0].startswith("surveys/")]
+    assert [(row, _checks(reasons)) for _, row, reasons in surveys] == [(1, {"reference"})]

@@ -52,3 +52,47 @@ def test_load_writes_each_group_before_reading_the_next(
         ("read", days[4]),
         ("write", days[4]),
     ]
+
+
+def test_a_failure_while_writing_a_group_leaves_none_of_the_group(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A group is written in one transaction: the earlier groups stay, the failing one
+    leaves no row, no reconciliation line and no report line."""
+    landing = tmp_path / "landing"
+    days = [DAY + dt.timedelta(days=offset) for offset in range(4)]
+    for day in days:
+        write_day(landing, {"contacts": valid_day(day)["contacts"]}, day)
+    write_batch = loader._write_batch
+    reported: list[dt.date | None] = []
+
+    def failing_on_the_last_day(*args: object, **kwargs: object) -> loader.Reconciliation:
+        rec = write_batch(*args, **kwargs)  # type: ignore[arg-type]
+        if rec.batch_date == days[3]:
+            raise OSError("disk full")
+        return rec
+
+    monkeypatch.setattr(loader, "_write_batch", failing_on_the_last_day)
+    db = tmp_path / "wh.duckdb"
+    with pytest.raises(OSError, match="disk full"):
+        loader.load(
+            landing,
+            db=db,
+            runtime=SqlRuntime(),
+            group_batches=2,
+            progress=lambda rec: reported.append(rec.batch_date),
+        )
+
+    con = loader.connect(db, read_only=True)
+    try:
+        loaded_days = con.execute(
+            "select distinct _batch_date from raw.contacts order by 1"
+        ).fetchall()
+        logged_days = con.execute(
+            f"select batch_date from raw.{loader.RECONCILIATION} order by 1"
+        ).fetchall()
+    finally:
+        con.close()
+    assert [day for (day,) in loaded_days] == days[:2]
+    assert [day for (day,) in logged_days] == days[:2]
+    assert reported == days[:2]

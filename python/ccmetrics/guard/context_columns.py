@@ -71,11 +71,12 @@ class Lookup:
         if quarantined is not None:
             parts.append(
                 f"select key_value from {quarantined} "
-                f"where source = '{target.name}' and status = 'open'"
+                f"where source = '{target.name}' and status = 'open' and key_value is not null"
             )
         return " union all ".join(parts)
 
-    def ended_sql(self, target: Source) -> str:
+    def ended_sql(self, target: Source, among: str) -> str:
+        """When each `target` record (of the ids `among` selects) ended: the latest version."""
         parts = [f"select id, ended_at from {RUN_IDS} where source = '{target.name}'"]
         loaded = self.raw_table(target.name)
         if loaded is not None:
@@ -87,7 +88,8 @@ class Lookup:
                     f"select {provided.id_column}, {provided.ended_column} from {delivered}"
                 )
         return (
-            f"select id, max(ended_at) as ended_at from ({' union all '.join(parts)}) group by id"
+            f"select id, max(ended_at) as ended_at from ({' union all '.join(parts)}) "
+            f"where id in ({among}) group by id"
         )
 
 
@@ -171,9 +173,13 @@ def add_context(
         unchecked = f"{column.name} is null"
         if target.name == CUSTOMERS:
             unchecked += f" or lower(trim({column.name})) in ({_sql_list(unknown_customer_ids)})"
+        # Only the batch's own ids are looked for: the known ids are a scan of every loaded
+        # record, and hashing all of them once per group grew with the warehouse.
         selects.append(
-            f"case when {unchecked} then null "
-            f"else {column.name} in ({known}) end as {known_column(column.name)}"
+            f"case when {unchecked} then null else {column.name} in ("
+            f"select id from ({known}) as known_ids(id) "
+            f"where id in (select {column.name} from {TYPED_VIEW})"
+            f") end as {known_column(column.name)}"
         )
     for rule in source.null_when:
         value = _sql_list((rule.when_value,))
@@ -194,11 +200,13 @@ def add_context(
         contacts = SOURCES_BY_NAME["contacts"]
         bots = SOURCES_BY_NAME["bot_sessions"]
         joins.append(
-            f"left join ({lookup.ended_sql(contacts)}) as rated_contact "
+            f"left join ({lookup.ended_sql(contacts, f'select contact_id from {TYPED_VIEW}')}) "
+            "as rated_contact "
             "on rated_contact.id = contact_id"
         )
         joins.append(
-            f"left join ({lookup.ended_sql(bots)}) as rated_bot on rated_bot.id = bot_session_id"
+            f"left join ({lookup.ended_sql(bots, f'select bot_session_id from {TYPED_VIEW}')}) "
+            "as rated_bot on rated_bot.id = bot_session_id"
         )
         selects.append(
             f"coalesce(rated_contact.ended_at, rated_bot.ended_at) as {RATED_ENDED_COLUMN}"

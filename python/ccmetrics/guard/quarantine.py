@@ -33,7 +33,6 @@ from ccmetrics.guard.store import (
     raw_tables,
     rejection,
     store_outcome,
-    transaction,
     utcnow,
 )
 from ccmetrics.private_files import creating_private_files, open_private, private_files
@@ -194,41 +193,40 @@ def _write_corrections(
     source = batch.source
     rows = [int(r) for r in outcome.typed.index]
     now = utcnow()
-    with transaction(con):
-        con.execute("create temp table if not exists _guard_corrected (source_row bigint)")
-        con.execute("delete from _guard_corrected")
-        con.execute("insert into _guard_corrected select unnest(cast(? as bigint[]))", [rows])
-        replaced = con.execute(
-            f"select count(*) from {RAW}.{source.name} where _source_file = ? "
-            "and _source_row in (select source_row from _guard_corrected)",
-            [batch.relative],
-        ).fetchall()[0]
-        con.execute(
-            f"delete from {RAW}.{source.name} where _source_file = ? "
-            "and _source_row in (select source_row from _guard_corrected)",
-            [batch.relative],
-        )
-        con.execute(
-            f"update {RAW}.{QUARANTINE} set status = case when source_row in ({_in(outcome)}) "
-            "then 'superseded' else 'resolved' end, closed_at = ?, closed_by_run = ? "
-            "where source = ? and source_file = ? and status = 'open' "
-            "and source_row in (select source_row from _guard_corrected)",
-            [now, run_id, source.name, batch.relative],
-        )
-        store_outcome(con, run_id, outcome, now)
-        rec = Reconciliation(
-            source=source.name,
-            source_file=f"{relative} -> {batch.relative}",
-            batch_date=batch.day,
-            rows_read=outcome.rows_read,
-            rows_loaded=outcome.rows_good,
-            rows_quarantined=outcome.rows_quarantined,
-            rows_replaced=int(replaced[0]) if replaced else 0,
-            status="corrected",
-            message="; ".join(outcome.warnings),
-            rows_clamped=outcome.rows_clamped,
-        )
-        log_batch(con, run_id, rec, outcome.raw.sha256, started)
+    con.execute("create temp table if not exists _guard_corrected (source_row bigint)")
+    con.execute("delete from _guard_corrected")
+    con.execute("insert into _guard_corrected select unnest(cast(? as bigint[]))", [rows])
+    replaced = con.execute(
+        f"select count(*) from {RAW}.{source.name} where _source_file = ? "
+        "and _source_row in (select source_row from _guard_corrected)",
+        [batch.relative],
+    ).fetchall()[0]
+    con.execute(
+        f"delete from {RAW}.{source.name} where _source_file = ? "
+        "and _source_row in (select source_row from _guard_corrected)",
+        [batch.relative],
+    )
+    con.execute(
+        f"update {RAW}.{QUARANTINE} set status = case when source_row in ({_in(outcome)}) "
+        "then 'superseded' else 'resolved' end, closed_at = ?, closed_by_run = ? "
+        "where source = ? and source_file = ? and status = 'open' "
+        "and source_row in (select source_row from _guard_corrected)",
+        [now, run_id, source.name, batch.relative],
+    )
+    store_outcome(con, run_id, outcome, now)
+    rec = Reconciliation(
+        source=source.name,
+        source_file=f"{relative} -> {batch.relative}",
+        batch_date=batch.day,
+        rows_read=outcome.rows_read,
+        rows_loaded=outcome.rows_good,
+        rows_quarantined=outcome.rows_quarantined,
+        rows_replaced=int(replaced[0]) if replaced else 0,
+        status="corrected",
+        message="; ".join(outcome.warnings),
+        rows_clamped=outcome.rows_clamped,
+    )
+    log_batch(con, run_id, rec, outcome.raw.sha256, started)
     return rec
 
 
