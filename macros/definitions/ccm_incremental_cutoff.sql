@@ -49,7 +49,9 @@
 
     The loader logs every batch in raw._load_reconciliation; a batch that was loaded
     (loaded, loaded_with_quarantine) or corrected from the quarantine (corrected) changed the
-    rows of its batch_date. The on-run-start/on-run-end hooks log every dbt invocation in
+    rows of its batch_date, and of earliest_row_date when that is earlier: the earliest day of a
+    row it loaded or removed (a new version of an old contact comes in the file of the day it
+    changed, but it changes its own day). The on-run-start/on-run-end hooks log every dbt invocation in
     ccmetrics_meta.build_runs; a `build`, `run` or `retry` that ended with status success
     left every incremental model consistent with the batches finished before it started. When
     no such build is recorded every batch counts as changed; when it ran under other parameters
@@ -70,7 +72,8 @@
                     {{ dbt.dateadd(
                         'day',
                         -(ccm_fcr_longest_window_days() | int + 1 + extra_days | int),
-                        'cast(min(batches.batch_date) as ' ~ dbt.type_timestamp() ~ ')'
+                        'cast(min(' ~ ccm_batch_changed_from('batches') ~ ') as '
+                        ~ dbt.type_timestamp() ~ ')'
                     ) }}
                 from raw._load_reconciliation as batches
                 cross join ({{ ccm_last_successful_build_started() }}) as last_build
@@ -113,5 +116,24 @@
     {%- if is_incremental() -%}
         delete from {{ this }}
         where {{ date_column }} >= cast({{ ccm_incremental_cutoff(date_column, extra_days, where, also_from) }} as date)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The first day a logged batch (an alias of raw._load_reconciliation) changed: its batch_date,
+    or the earliest day of a row it loaded or removed when that is earlier. A load log written
+    before the loader recorded earliest_row_date has only the batch dates. -#}
+{% macro ccm_batch_changed_from(batches) -%}
+    {%- set load_log = adapter.get_relation(
+        database=target.database, schema='raw', identifier='_load_reconciliation'
+    ) -%}
+    {%- set logged = adapter.get_columns_in_relation(load_log) | map(attribute='name') | map('lower') | list -%}
+    {%- if 'earliest_row_date' in logged -%}
+        case
+            when {{ batches }}.earliest_row_date < {{ batches }}.batch_date
+                then {{ batches }}.earliest_row_date
+            else {{ batches }}.batch_date
+        end
+    {%- else -%}
+        {{ batches }}.batch_date
     {%- endif -%}
 {%- endmacro %}

@@ -37,6 +37,8 @@ from ccmetrics.guard.store import (
     Reconciliation,
     RunReport,
     connect,
+    counted_rows,
+    earliest_of,
     ensure_raw_tables,
     log_batch,
     raw_tables,
@@ -78,10 +80,6 @@ def _loaded_sha(con: duckdb.DuckDBPyConnection, batch: Batch) -> str | None:
         [batch.source.name, batch.day, last],
     ).fetchall()[0]
     return last if accepted and accepted[0] else None
-
-
-def _count(con: duckdb.DuckDBPyConnection, sql: str, parameters: list[object]) -> int:
-    return int(con.execute(sql, parameters).fetchall()[0][0])
 
 
 def _refusal(outcome: BatchOutcome, loaded: int, left: int) -> Reconciliation:
@@ -127,7 +125,7 @@ def _write_batch(
     table = f"{RAW}.{source.name}"
     now = utcnow()
     upsert = rules_for(source).upsert and not replace
-    loaded = _count(con, f"select count(*) from {table} where _batch_date = ?", [batch.day])
+    loaded, earliest_removed = counted_rows(con, source, "_batch_date = ?", [batch.day])
     day_rows = "_batch_date = ?"
     parameters: list[object] = [batch.day]
     quarantined = "source = ? and batch_date = ? and status = 'open'"
@@ -141,11 +139,10 @@ def _write_batch(
         day_rows += f" and {source.key} in (select {source.key} from _guard_delivered where _good)"
         quarantined += f" and key_value in (select {source.key} from _guard_delivered)"
     try:
-        replaced = (
-            _count(con, f"select count(*) from {table} where {day_rows}", parameters)
-            if upsert
-            else loaded
-        )
+        if upsert:
+            replaced, earliest_removed = counted_rows(con, source, day_rows, parameters)
+        else:
+            replaced = loaded
         left = loaded - replaced + outcome.rows_good
         if left < loaded and not replace:
             rec = _refusal(outcome, loaded, left)
@@ -161,7 +158,7 @@ def _write_batch(
     finally:
         if upsert:
             con.unregister("_guard_delivered")
-    store_outcome(con, run_id, outcome, now)
+    earliest_loaded = store_outcome(con, run_id, outcome, now)
     rec = Reconciliation(
         source=source.name,
         source_file=batch.relative,
@@ -173,6 +170,7 @@ def _write_batch(
         status="loaded_with_quarantine" if outcome.rows_quarantined else "loaded",
         message="; ".join(outcome.warnings),
         rows_clamped=outcome.rows_clamped,
+        earliest_row_date=earliest_of(earliest_loaded, earliest_removed if replaced else None),
     )
     log_batch(con, run_id, rec, outcome.raw.sha256, started)
     return rec

@@ -28,6 +28,8 @@ REDELIVERED_BACK = 20
 LATE_SURVEYS_BACK = 20
 CORRECTED_BACK = 18
 LATE_BACK = 15
+UPDATED_BACK = 20
+UPDATED_ROWS = 10
 CORRUPTED_ROWS = 5
 # Both change the queue marts of every day (answered and abandoned within the thresholds).
 CHANGED_PARAMETERS = '{"sl_threshold_seconds": 45, "short_abandon_seconds": 10}'
@@ -307,6 +309,44 @@ def test_late_surveys_about_an_old_day(center: Center, tmp_path: Path) -> None:
     around_old_day = (center.days[-2 - LATE_SURVEYS_BACK], old_day)
     assert _center_csat_ratings(db_path, around_old_day) == (
         _center_csat_ratings(center.db_path, around_old_day) + rated
+    )
+
+
+def test_late_update_of_an_old_contact(center: Center, tmp_path: Path) -> None:
+    """New versions of contacts 20 days old (talk time corrected later, in the ACD) arrive in
+    the last day's file: their batch is recent, but they change the old day; and so does
+    delivering that file again without them."""
+    db_path, env = _loaded_copy(center, tmp_path)
+    old_day, last_day = center.days[-1 - UPDATED_BACK], center.days[-1]
+    contacts = center.generated / "contacts"
+    about_old_day = pd.read_parquet(contacts / f"{old_day}.parquet")
+    updated = about_old_day[
+        about_old_day.connected_at.notna()
+        & (about_old_day.started_at.dt.strftime("%Y-%m-%d") == old_day)
+    ].head(UPDATED_ROWS)
+    assert len(updated) == UPDATED_ROWS
+    updated = updated.assign(
+        talk_seconds=updated.talk_seconds + 600,
+        record_updated_at=pd.Timestamp(f"{last_day} 12:00:00"),
+    )
+    delivered = pd.read_parquet(contacts / f"{last_day}.parquet")
+    redelivery = tmp_path / "redelivery" / "contacts"
+    redelivery.mkdir(parents=True)
+    pd.concat([delivered, updated.astype(delivered.dtypes.to_dict())]).to_parquet(
+        redelivery / f"{last_day}.parquet", index=False
+    )
+    load(redelivery.parent, db_path, env, "--replace")
+    _assert_normal_build_equals_full_refresh(db_path, tmp_path)
+    assert not _queue_days(db_path, old_day).equals(_queue_days(center.db_path, old_day))
+    # The last day delivered again without the updates: the old versions are the latest again.
+    delivered.to_parquet(redelivery / f"{last_day}.parquet", index=False)
+    load(redelivery.parent, db_path, env, "--replace")
+    _assert_normal_build_equals_full_refresh(db_path, tmp_path)
+    pd.testing.assert_frame_equal(
+        _queue_days(db_path, old_day),
+        _queue_days(center.db_path, old_day),
+        check_exact=False,
+        rtol=1e-9,
     )
 
 

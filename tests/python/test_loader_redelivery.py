@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import typer
 from corpus.valid_day import DAY, valid_day, write_day
@@ -164,3 +165,42 @@ def test_load_names_what_it_does_not_load_and_refuses_a_missing_root(
     result = CliRunner().invoke(cli, ["load", "--landing", str(missing), "--db", str(db)])
     assert result.exit_code == 2
     assert result.output.strip() == f"error: landing root {missing} does not exist: nothing to load"
+
+
+def test_each_batch_logs_the_earliest_day_it_loaded_or_removed(
+    tmp_path: Path, engine: SqlRuntime
+) -> None:
+    """A new version of a contact comes in the file of the day it changed, but it changes the
+    day the contact started: the batch logs that day as earliest_row_date, when it loads the
+    version and when a re-delivery removes it again."""
+    landing = tmp_path / "landing"
+    db = tmp_path / "wh.duckdb"
+    later = DAY + dt.timedelta(days=20)
+    old_contacts = valid_day(DAY)["contacts"]
+    write_day(landing, {"contacts": old_contacts}, DAY)
+    load(landing, db=db, runtime=engine)
+    later_contacts = valid_day(later)["contacts"]
+    update = old_contacts.iloc[[0]].assign(
+        talk_seconds="600", record_updated_at=f"{later} 08:00:00"
+    )
+
+    def earliest_logged(day: dt.date) -> list[tuple[object, ...]]:
+        return query(
+            db,
+            f"select earliest_row_date from {RAW}.{RECONCILIATION} "
+            f"where batch_date = '{day}' order by finished_at",
+        )
+
+    assert earliest_logged(DAY) == [(DAY,)]
+    write_day(landing, {"contacts": later_contacts}, later)
+    load(landing, db=db, runtime=engine)
+    write_day(landing, {"contacts": pd.concat([later_contacts, update])}, later)
+    load(landing, db=db, runtime=engine)
+    write_day(landing, {"contacts": later_contacts}, later)
+    load(landing, db=db, runtime=engine, replace=True)
+
+    # Its own day; with the update loaded; with the update removed.
+    assert earliest_logged(later) == [(later,), (DAY,), (DAY,)]
+    assert query(db, f"select talk_seconds from {RAW}.contacts where contact_id = 'k10011'") == [
+        (float(old_contacts.talk_seconds.iloc[0]),)
+    ]

@@ -28,6 +28,8 @@ from ccmetrics.guard.store import (
     Reconciliation,
     RunReport,
     connect,
+    counted_rows,
+    earliest_of,
     ensure_raw_tables,
     log_batch,
     raw_tables,
@@ -196,11 +198,12 @@ def _write_corrections(
     con.execute("create temp table if not exists _guard_corrected (source_row bigint)")
     con.execute("delete from _guard_corrected")
     con.execute("insert into _guard_corrected select unnest(cast(? as bigint[]))", [rows])
-    replaced = con.execute(
-        f"select count(*) from {RAW}.{source.name} where _source_file = ? "
-        "and _source_row in (select source_row from _guard_corrected)",
+    replaced, earliest_removed = counted_rows(
+        con,
+        source,
+        "_source_file = ? and _source_row in (select source_row from _guard_corrected)",
         [batch.relative],
-    ).fetchall()[0]
+    )
     con.execute(
         f"delete from {RAW}.{source.name} where _source_file = ? "
         "and _source_row in (select source_row from _guard_corrected)",
@@ -213,7 +216,7 @@ def _write_corrections(
         "and source_row in (select source_row from _guard_corrected)",
         [now, run_id, source.name, batch.relative],
     )
-    store_outcome(con, run_id, outcome, now)
+    earliest_loaded = store_outcome(con, run_id, outcome, now)
     rec = Reconciliation(
         source=source.name,
         source_file=f"{relative} -> {batch.relative}",
@@ -221,10 +224,11 @@ def _write_corrections(
         rows_read=outcome.rows_read,
         rows_loaded=outcome.rows_good,
         rows_quarantined=outcome.rows_quarantined,
-        rows_replaced=int(replaced[0]) if replaced else 0,
+        rows_replaced=replaced,
         status="corrected",
         message="; ".join(outcome.warnings),
         rows_clamped=outcome.rows_clamped,
+        earliest_row_date=earliest_of(earliest_loaded, earliest_removed),
     )
     log_batch(con, run_id, rec, outcome.raw.sha256, started)
     return rec

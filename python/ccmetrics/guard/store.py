@@ -75,9 +75,9 @@ create table if not exists {RAW}.{RECONCILIATION} (
     run_id varchar, source varchar, batch_date date, source_file varchar, file_sha256 varchar,
     rows_read bigint, rows_loaded bigint, rows_quarantined bigint, rows_rejected bigint,
     rows_replaced bigint, status varchar, check_name varchar, message varchar,
-    started_at timestamp, finished_at timestamp, rows_clamped bigint
+    started_at timestamp, finished_at timestamp, rows_clamped bigint, earliest_row_date date
 )"""
-RECONCILIATION_ADDED = (("rows_clamped", "bigint"),)
+RECONCILIATION_ADDED = (("rows_clamped", "bigint"), ("earliest_row_date", "date"))
 """Columns added after the first release: a warehouse that predates them gets them on load."""
 RECONCILIATION_COLUMNS = (
     "run_id",
@@ -96,6 +96,7 @@ RECONCILIATION_COLUMNS = (
     "started_at",
     "finished_at",
     "rows_clamped",
+    "earliest_row_date",
 )
 
 
@@ -117,6 +118,10 @@ class Reconciliation:
     check: str = ""
     rows_clamped: int = 0
     """Loaded rows whose timestamps were clamped for clock skew."""
+    earliest_row_date: dt.date | None = None
+    """The earliest day (of the source's day column, UTC) of a row the batch loaded or
+    removed: a new version of an old contact, delivered in today's file, changes its own old
+    day, which incremental builds must re-process (dbt macro `ccm_changed_days_cutoff`)."""
 
     @property
     def adds_up(self) -> bool:
@@ -246,6 +251,7 @@ def log_batch(
             started,
             utcnow(),
             rec.rows_clamped,
+            rec.earliest_row_date,
         ],
     )
 
@@ -336,14 +342,38 @@ def _insert_good(con: duckdb.DuckDBPyConnection, source: Source, frame: pd.DataF
         con.unregister("_guard_good_rows")
 
 
+def counted_rows(
+    con: duckdb.DuckDBPyConnection, source: Source, where: str, parameters: list[object]
+) -> tuple[int, dt.date | None]:
+    """How many rows of `source`'s raw table match `where`, and the earliest day among them
+    (before a batch removes them)."""
+    count, earliest = con.execute(
+        f"select count(*), cast(min({quote_identifier(source.day_column)}) as date) "
+        f"from {RAW}.{source.name} where {where}",
+        parameters,
+    ).fetchall()[0]
+    return int(count), earliest
+
+
+def earliest_of(*days: dt.date | None) -> dt.date | None:
+    known = [day for day in days if day is not None]
+    return min(known) if known else None
+
+
 def store_outcome(
     con: duckdb.DuckDBPyConnection, run_id: str, outcome: BatchOutcome, now: dt.datetime
-) -> None:
-    """Insert a validated batch's good rows and quarantine the rest, with their reasons."""
-    _insert_good(con, outcome.batch.source, _good_rows(outcome, now))
+) -> dt.date | None:
+    """Insert a validated batch's good rows and quarantine the rest, with their reasons; the
+    earliest day of the good rows."""
+    good = _good_rows(outcome, now)
+    _insert_good(con, outcome.batch.source, good)
     quarantined = _quarantine_rows(outcome, run_id, now)
     if quarantined:
         _insert_quarantined(con, quarantined)
+    import pandas as pd
+
+    earliest = good[outcome.batch.source.day_column].min()
+    return None if pd.isna(earliest) else pd.Timestamp(earliest).date()
 
 
 def by_source(batches: list[Batch]) -> list[Batch]:
