@@ -183,6 +183,9 @@ class Source:
     columns: tuple[Column, ...]
     version_column: str | None = None
     """Where a record can be re-delivered with changes: the column that orders versions."""
+    event_column: str | None = None
+    """When the day column is the version (a record delivered again on the day it changed),
+    the column of when the record itself happened: the day a change belongs to."""
     metrics: tuple[str, ...] = field(default_factory=tuple)
     null_when: tuple[NullWhen, ...] = ()
     """Columns that must be empty on some rows (the guard quarantines a row that breaks it)."""
@@ -200,6 +203,11 @@ class Source:
     contract's rule book entry for this source."""
     provides: tuple[ProvidedIds, ...] = ()
     """Landing-contract entities whose ids this native source delivers."""
+
+    @property
+    def changed_day_column(self) -> str:
+        """The column whose day a delivered row changes (`day_column` unless `event_column`)."""
+        return self.event_column or self.day_column
 
     @property
     def landing_folder(self) -> str:

@@ -324,6 +324,30 @@ EXCLUDED_ROWS: dict[str, tuple[str, str]] = {
 and column of every mart must be equal."""
 
 
+LATE_VERSION = """{"ContactId": "late-01", "Channel": "VOICE", "InitiationMethod": "INBOUND",
+ "InitiationTimestamp": "2026-02-20T09:00:00Z", "DisconnectTimestamp": "2026-02-20T09:05:00Z",
+ "LastUpdateTimestamp": "2026-03-12T10:00:00Z"}
+{"ContactId": "new-01", "Channel": "VOICE", "InitiationMethod": "INBOUND",
+ "InitiationTimestamp": "2026-03-12T09:00:00Z", "DisconnectTimestamp": "2026-03-12T09:05:00Z",
+ "LastUpdateTimestamp": "2026-03-12T09:06:00Z"}
+"""
+
+
+def test_a_late_version_logs_the_day_its_contact_started(tmp_path):
+    """A record updated three weeks after its contact comes in the file of the update's day;
+    the batch logs the contact's day as the earliest it changed (dbt re-processes from it)."""
+    folder = tmp_path / "landing" / "connect" / "ctr"
+    folder.mkdir(parents=True)
+    (folder / "2026-03-12.json").write_text(LATE_VERSION)
+    db_path = tmp_path / "w.duckdb"
+    load(tmp_path / "landing", db_path, dbt_env(db_path, tmp_path))
+    logged = _query(
+        db_path,
+        "select batch_date, rows_loaded, earliest_row_date from raw._load_reconciliation",
+    )
+    assert logged.astype(str).values.tolist() == [["2026-03-12", "2", "2026-02-20"]]
+
+
 def _dbt_run(db_path: Path, work: Path, *extra: str) -> None:
     result = subprocess.run(
         [str(BIN / "dbt"), "run", "--target", "dev", "--quiet", *extra],

@@ -119,8 +119,8 @@ class Reconciliation:
     rows_clamped: int = 0
     """Loaded rows whose timestamps were clamped for clock skew."""
     earliest_row_date: dt.date | None = None
-    """The earliest day (of the source's day column, UTC) of a row the batch loaded or
-    removed: a new version of an old contact, delivered in today's file, changes its own old
+    """The earliest day (of the source's `changed_day_column`, UTC) of a row the batch loaded
+    or removed: a new version of an old contact, delivered in today's file, changes its own old
     day, which incremental builds must re-process (dbt macro `ccm_changed_days_cutoff`)."""
 
     @property
@@ -348,7 +348,7 @@ def counted_rows(
     """How many rows of `source`'s raw table match `where`, and the earliest day among them
     (before a batch removes them)."""
     count, earliest = con.execute(
-        f"select count(*), cast(min({quote_identifier(source.day_column)}) as date) "
+        f"select count(*), cast(min({quote_identifier(source.changed_day_column)}) as date) "
         f"from {RAW}.{source.name} where {where}",
         parameters,
     ).fetchall()[0]
@@ -372,7 +372,7 @@ def store_outcome(
         _insert_quarantined(con, quarantined)
     import pandas as pd
 
-    earliest = good[outcome.batch.source.day_column].min()
+    earliest = good[outcome.batch.source.changed_day_column].min()
     return None if pd.isna(earliest) else pd.Timestamp(earliest).date()
 
 

@@ -42,6 +42,7 @@ CTR = Source(
     key="contact_id",
     day_column="last_update_timestamp",
     version_column="last_update_timestamp",
+    event_column="initiation_timestamp",
     folder="connect/ctr",
     file_suffixes=("json",),
     # Surveys, QA evaluations, KB look-ups, AI recommendations and bot hand-offs point to these
