@@ -51,8 +51,8 @@
     (loaded, loaded_with_quarantine) or corrected from the quarantine (corrected) changed the
     rows of its batch_date, and of earliest_row_date when that is earlier: the earliest day of a
     row it loaded or removed (a new version of an old contact comes in the file of the day it
-    changed, but it changes its own day). The on-run-start/on-run-end hooks log every dbt invocation in
-    ccmetrics_meta.build_runs; a `build`, `run` or `retry` that ended with status success
+    changed, but it changes its own day). The on-run-start/on-run-end hooks log every dbt
+    invocation in ccmetrics_meta.build_runs; a `build`, `run` or `retry` that ended with status success
     left every incremental model consistent with the batches finished before it started. When
     no such build is recorded every batch counts as changed; when it ran under other parameters
     (ccm_parameters_changed) every day does. When either table is missing (the `ci` target

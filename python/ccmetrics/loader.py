@@ -170,7 +170,7 @@ def _write_batch(
         status="loaded_with_quarantine" if outcome.rows_quarantined else "loaded",
         message="; ".join(outcome.warnings),
         rows_clamped=outcome.rows_clamped,
-        earliest_row_date=earliest_of(earliest_loaded, earliest_removed if replaced else None),
+        earliest_row_date=earliest_of(earliest_loaded, earliest_removed),
     )
     log_batch(con, run_id, rec, outcome.raw.sha256, started)
     return rec

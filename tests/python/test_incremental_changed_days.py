@@ -272,6 +272,20 @@ def test_late_day_between_loaded_days(center: Center, tmp_path: Path) -> None:
     assert not _queue_days(db_path, day).equals(_queue_days(center.db_path, day))
 
 
+def test_a_load_log_without_row_dates_goes_by_batch_dates(center: Center, tmp_path: Path) -> None:
+    """A load log from before the loader recorded earliest_row_date (a warehouse not loaded
+    since the upgrade) still builds incrementally, by the batch dates."""
+    db_path, env = _loaded_copy(center, tmp_path)
+    day = center.days[-1 - LATE_BACK]
+    late = tmp_path / "late"
+    _link_day(center.generated, late, day)
+    load(late, db_path, env)
+    with duckdb.connect(str(db_path)) as connection:
+        connection.execute("alter table raw._load_reconciliation drop column earliest_row_date")
+    _assert_normal_build_equals_full_refresh(db_path, tmp_path)
+    assert not _queue_days(db_path, day).equals(_queue_days(center.db_path, day))
+
+
 def _center_csat_ratings(db_path: Path, days: tuple[str, str]) -> float:
     with duckdb.connect(str(db_path), read_only=True) as connection:
         return connection.execute(

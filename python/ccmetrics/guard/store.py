@@ -365,13 +365,13 @@ def store_outcome(
 ) -> dt.date | None:
     """Insert a validated batch's good rows and quarantine the rest, with their reasons; the
     earliest day of the good rows."""
+    import pandas as pd
+
     good = _good_rows(outcome, now)
     _insert_good(con, outcome.batch.source, good)
     quarantined = _quarantine_rows(outcome, run_id, now)
     if quarantined:
         _insert_quarantined(con, quarantined)
-    import pandas as pd
-
     earliest = good[outcome.batch.source.changed_day_column].min()
     return None if pd.isna(earliest) else pd.Timestamp(earliest).date()
 
