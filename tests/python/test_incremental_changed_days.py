@@ -286,6 +286,25 @@ def test_a_load_log_without_row_dates_goes_by_batch_dates(center: Center, tmp_pa
     assert not _queue_days(db_path, day).equals(_queue_days(center.db_path, day))
 
 
+def _redeliver_last_day(
+    center: Center,
+    db_path: Path,
+    env: dict[str, str],
+    tmp_path: Path,
+    source: str,
+    added: pd.DataFrame,
+) -> None:
+    """Deliver the last day's file of `source` again, with the `added` rows, and load it."""
+    last_day = center.days[-1]
+    delivered = pd.read_parquet(center.generated / source / f"{last_day}.parquet")
+    redelivery = tmp_path / "redelivery" / source
+    redelivery.mkdir(parents=True, exist_ok=True)
+    pd.concat([delivered, added.astype(delivered.dtypes.to_dict())]).to_parquet(
+        redelivery / f"{last_day}.parquet", index=False
+    )
+    load(redelivery.parent, db_path, env, "--replace")
+
+
 def _center_csat_ratings(db_path: Path, days: tuple[str, str]) -> float:
     with duckdb.connect(str(db_path), read_only=True) as connection:
         return connection.execute(
@@ -308,13 +327,7 @@ def test_late_surveys_about_an_old_day(center: Center, tmp_path: Path) -> None:
     late["survey_id"] = late.survey_id + "-late"
     late["responded_at"] = pd.Timestamp(f"{last_day} 12:00:00")
     late["csat_score"] = 6 - late.csat_score
-    delivered = pd.read_parquet(surveys / f"{last_day}.parquet")
-    redelivery = tmp_path / "redelivery" / "surveys"
-    redelivery.mkdir(parents=True)
-    pd.concat([delivered, late.astype(delivered.dtypes.to_dict())]).to_parquet(
-        redelivery / f"{last_day}.parquet", index=False
-    )
-    load(redelivery.parent, db_path, env, "--replace")
+    _redeliver_last_day(center, db_path, env, tmp_path, "surveys", late)
     _assert_normal_build_equals_full_refresh(db_path, tmp_path)
     # Not vacuous: the drill-down counts the late ratings on the days of the contacts they rate
     # (the old day's file also carries updates of contacts that started the day before).
@@ -343,18 +356,11 @@ def test_late_update_of_an_old_contact(center: Center, tmp_path: Path) -> None:
         talk_seconds=updated.talk_seconds + 600,
         record_updated_at=pd.Timestamp(f"{last_day} 12:00:00"),
     )
-    delivered = pd.read_parquet(contacts / f"{last_day}.parquet")
-    redelivery = tmp_path / "redelivery" / "contacts"
-    redelivery.mkdir(parents=True)
-    pd.concat([delivered, updated.astype(delivered.dtypes.to_dict())]).to_parquet(
-        redelivery / f"{last_day}.parquet", index=False
-    )
-    load(redelivery.parent, db_path, env, "--replace")
+    _redeliver_last_day(center, db_path, env, tmp_path, "contacts", updated)
     _assert_normal_build_equals_full_refresh(db_path, tmp_path)
     assert not _queue_days(db_path, old_day).equals(_queue_days(center.db_path, old_day))
     # The last day delivered again without the updates: the old versions are the latest again.
-    delivered.to_parquet(redelivery / f"{last_day}.parquet", index=False)
-    load(redelivery.parent, db_path, env, "--replace")
+    _redeliver_last_day(center, db_path, env, tmp_path, "contacts", updated.iloc[0:0])
     _assert_normal_build_equals_full_refresh(db_path, tmp_path)
     pd.testing.assert_frame_equal(
         _queue_days(db_path, old_day),
