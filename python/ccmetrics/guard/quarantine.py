@@ -198,17 +198,9 @@ def _write_corrections(
     con.execute("create temp table if not exists _guard_corrected (source_row bigint)")
     con.execute("delete from _guard_corrected")
     con.execute("insert into _guard_corrected select unnest(cast(? as bigint[]))", [rows])
-    replaced, earliest_removed = counted_rows(
-        con,
-        source,
-        "_source_file = ? and _source_row in (select source_row from _guard_corrected)",
-        [batch.relative],
-    )
-    con.execute(
-        f"delete from {RAW}.{source.name} where _source_file = ? "
-        "and _source_row in (select source_row from _guard_corrected)",
-        [batch.relative],
-    )
+    corrected = "_source_file = ? and _source_row in (select source_row from _guard_corrected)"
+    replaced, earliest_removed = counted_rows(con, source, corrected, [batch.relative])
+    con.execute(f"delete from {RAW}.{source.name} where {corrected}", [batch.relative])
     con.execute(
         f"update {RAW}.{QUARANTINE} set status = case when source_row in ({_in(outcome)}) "
         "then 'superseded' else 'resolved' end, closed_at = ?, closed_by_run = ? "
