@@ -142,6 +142,12 @@ def _sql_list(values: tuple[str, ...]) -> str:
     return ", ".join("'" + value.replace("'", "''") + "'" for value in values) or "null"
 
 
+def _batch_ids(column: str) -> str:
+    """A select of the ids the batch being validated holds in `column`. A lookup of known ids
+    keeps only those: hashing every loaded id once per group grew with the warehouse."""
+    return f"select {column} from {TYPED_VIEW}"
+
+
 def _delivered(con: duckdb.DuckDBPyConnection, known_ids_sql: str) -> bool:
     """The source behind `known_ids_sql` was delivered: it has rows loaded, open in
     quarantine, or accepted earlier in this run."""
@@ -173,12 +179,9 @@ def add_context(
         unchecked = f"{column.name} is null"
         if target.name == CUSTOMERS:
             unchecked += f" or lower(trim({column.name})) in ({_sql_list(unknown_customer_ids)})"
-        # Only the batch's own ids are looked for: the known ids are a scan of every loaded
-        # record, and hashing all of them once per group grew with the warehouse.
         selects.append(
             f"case when {unchecked} then null else {column.name} in ("
-            f"select id from ({known}) as known_ids(id) "
-            f"where id in (select {column.name} from {TYPED_VIEW})"
+            f"select id from ({known}) as known_ids(id) where id in ({_batch_ids(column.name)})"
             f") end as {known_column(column.name)}"
         )
     for rule in source.null_when:
@@ -200,13 +203,12 @@ def add_context(
         contacts = SOURCES_BY_NAME["contacts"]
         bots = SOURCES_BY_NAME["bot_sessions"]
         joins.append(
-            f"left join ({lookup.ended_sql(contacts, f'select contact_id from {TYPED_VIEW}')}) "
-            "as rated_contact "
+            f"left join ({lookup.ended_sql(contacts, _batch_ids('contact_id'))}) as rated_contact "
             "on rated_contact.id = contact_id"
         )
         joins.append(
-            f"left join ({lookup.ended_sql(bots, f'select bot_session_id from {TYPED_VIEW}')}) "
-            "as rated_bot on rated_bot.id = bot_session_id"
+            f"left join ({lookup.ended_sql(bots, _batch_ids('bot_session_id'))}) as rated_bot "
+            "on rated_bot.id = bot_session_id"
         )
         selects.append(
             f"coalesce(rated_contact.ended_at, rated_bot.ended_at) as {RATED_ENDED_COLUMN}"
