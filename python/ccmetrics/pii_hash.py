@@ -10,7 +10,6 @@ key is read from the environment by the process that runs the build, never writt
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 from collections.abc import Mapping
 
@@ -40,15 +39,22 @@ def normalize(value: str) -> str:
 
 
 class KeyedHasher:
-    """The hash of one value under a key (None stays None), as a callable. The HMAC is keyed
-    once and copied for each value, which skips the key's two padding rounds: a quarter less
-    time per value, on the tens of millions of phone numbers and addresses a large center
-    stages. Spark pickles a UDF to send it to its workers, and a keyed HMAC does not pickle:
-    the key travels (as it does in any UDF that holds it) and each worker keys its own."""
+    """The hash of one value under a key (None stays None), as a callable.
+
+    HMAC (RFC 2104) is SHA-256(key ^ opad || SHA-256(key ^ ipad || value)), the key padded
+    to SHA-256's 64-byte block (hashed first when longer). The two padded keys are hashed
+    once here, and each value continues copies of those two states: the hashing stays in C,
+    at about half the time per value of copying an `hmac` object, on the tens of millions of
+    phone numbers and addresses a large center stages. Spark pickles a UDF to send it to its
+    workers, and a hash state does not pickle: the key travels (as it does in any UDF that
+    holds it) and each worker keys its own."""
 
     def __init__(self, key: bytes) -> None:
         self._key = key
-        self._keyed = hmac.new(key, digestmod=hashlib.sha256)
+        block = hashlib.sha256().block_size
+        padded = (hashlib.sha256(key).digest() if len(key) > block else key).ljust(block, b"\0")
+        self._inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in padded))
+        self._outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in padded))
 
     def __getstate__(self) -> bytes:
         return self._key
@@ -59,9 +65,11 @@ class KeyedHasher:
     def __call__(self, value: str | None) -> str | None:
         if value is None:
             return None
-        digest = self._keyed.copy()
-        digest.update(normalize(value).encode("utf-8"))
-        return digest.hexdigest()
+        inner = self._inner.copy()
+        inner.update(normalize(value).encode("utf-8"))
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
 
 
 def read_key(environ: Mapping[str, str] = os.environ) -> tuple[bytes, str | None]:

@@ -14,6 +14,7 @@ import csv
 import hashlib
 import hmac
 import os
+import pickle
 import shutil
 import stat
 import subprocess
@@ -29,6 +30,7 @@ from ccmetrics.pii_hash import (
     DEMO_KEY_REFUSAL,
     DEMO_KEY_WARNING,
     DEPRECATED_WARNING,
+    KeyedHasher,
     read_key,
 )
 
@@ -204,3 +206,29 @@ def test_the_former_salt_variable_still_works_as_the_key_with_a_warning() -> Non
     assert read_key({"CCMETRICS_PII_SALT": "old-salt"}) == (b"old-salt", DEPRECATED_WARNING)
     assert read_key({"CCMETRICS_PII_KEY": KEY, "CCMETRICS_PII_SALT": "old"}) == (KEY.encode(), None)
     assert read_key({"CCMETRICS_PII_KEY": ""}) == (DEMO_KEY.encode(), DEMO_KEY_WARNING)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        pytest.param(b"k", id="short"),
+        pytest.param(bytes(range(64)), id="one-block"),
+        pytest.param(bytes(range(65)), id="longer-than-a-block"),
+        pytest.param("clé-ünïcode".encode(), id="utf8"),
+    ],
+)
+def test_the_keyed_hasher_is_hmac_sha256_of_the_normalized_value(key: bytes) -> None:
+    """KeyedHasher builds HMAC from two SHA-256 states; the standard library's HMAC of the
+    hand-normalized value is the reference, for keys on both sides of the 64-byte block (a
+    longer key is hashed first), and after the pickling that carries it to Spark's workers."""
+    cases = {
+        "+1 555 0101": "+1 555 0101",
+        "  Customer03@Example.COM  ": "customer03@example.com",
+        "\tTab@Example.com": "\ttab@example.com",
+        "ÉLODIE@exemple.fr": "élodie@exemple.fr",
+        "": "",
+    }
+    hasher = pickle.loads(pickle.dumps(KeyedHasher(key)))
+    for value, normalized in cases.items():
+        assert hasher(value) == hmac.new(key, normalized.encode(), hashlib.sha256).hexdigest()
+    assert hasher(None) is None
