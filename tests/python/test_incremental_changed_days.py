@@ -23,7 +23,7 @@ DAYS = 24
 SCALE = 0.1
 SEED = 11
 # The sources the incremental models read; the others would only slow the loads down.
-SOURCES = ("contacts", "bot_sessions", "agent_states", "agents", "surveys")
+SOURCES = ("contacts", "bot_sessions", "agent_states", "agents", "schedules", "surveys")
 REDELIVERED_BACK = 20
 LATE_SURVEYS_BACK = 20
 CORRECTED_BACK = 18
@@ -161,6 +161,7 @@ def _assert_normal_build_equals_full_refresh(db_path: Path, tmp_path: Path, *dbt
     assert {
         "marts.fct_queue_daily",
         "marts.fct_queue_intervals",
+        "marts.fct_schedule_adherence",
         "staging.stg_acd__contacts",
         "staging.stg_wfm__agents",
     } <= set(full)

@@ -1,7 +1,47 @@
+{{
+    config(
+        materialized=ccm_incremental_materialization(),
+        incremental_strategy='delete+insert',
+        unique_key='schedule_id',
+        on_schema_change='fail',
+        meta={'incremental_tests_since': 'ends_at'},
+        post_hook="{{ ccm_incremental_remove_vanished(
+            'ends_at', 'schedule_id', 'select schedule_id from ' ~ ref('stg_wfm__schedules')
+        ) }}"
+    )
+}}
+
 {#- One row per scheduled activity with the seconds the agent actually spent in the matching
     state. An open (contact-taking) activity is met by any of available, handling and acw;
     every other activity is met only by the state of the same name. Without agent states
-    (never delivered) adherence cannot be measured: adherent_seconds is null, not 0. -#}
+    (never delivered) adherence cannot be measured: adherent_seconds is null, not 0.
+    Incremental by activity: a run re-computes every activity that ends from the cutoff on
+    (ccm_incremental_cutoff), since a changed state meets only activities that end after it
+    starts. Two more moments move the cutoff back:
+    - the lookback before the latest agent state, as schedules are often published weeks
+      ahead of the states that meet them;
+    - the earliest activity whose null-or-measured adherence no longer matches whether agent
+      states were delivered (the first delivery of agent states measures every activity). -#}
+{%- if is_incremental() -%}
+    {%- set states_lookback -%}
+        select {{ dbt.dateadd(
+            'day',
+            -(var('incremental_lookback_days') | int),
+            'cast(cast(max(started_at) as date) as ' ~ dbt.type_timestamp() ~ ')'
+        ) }}
+        from {{ ref('stg_acd__agent_states') }}
+    {%- endset -%}
+    {%- set delivery_changed -%}
+        select min(ends_at)
+        from {{ this }}
+        where (adherent_seconds is null) = {{ ccm_is_delivered(ref('stg_acd__agent_states')) }}
+    {%- endset -%}
+    {%- set cutoff = ccm_incremental_cutoff(
+        'ends_at',
+        also_from='select least((' ~ states_lookback ~ '), (' ~ delivery_changed ~ '))'
+    ) -%}
+{%- endif %}
+
 with
 
 schedules as (
@@ -13,6 +53,9 @@ schedules as (
         starts_at,
         ends_at
     from {{ ref('stg_wfm__schedules') }}
+    {% if is_incremental() %}
+        where ends_at >= {{ cutoff }}
+    {% endif %}
 
 ),
 
@@ -27,6 +70,9 @@ agent_states as (
             else state
         end as scheduled_activity
     from {{ ref('stg_acd__agent_states') }}
+    {% if is_incremental() %}
+        where ended_at > (select min(starts_at) from schedules)
+    {% endif %}
 
 ),
 
