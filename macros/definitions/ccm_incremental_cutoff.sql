@@ -91,20 +91,26 @@
     whose key the run produced, but a row whose key no longer exists upstream (a contact removed
     by a re-delivery, a chain whose only segment moved to another chain) is produced by no run.
     Such rows belong to changed days, so only rows from the changed days' cutoff on are checked
-    against `current_keys` (a select of the keys that exist now). -#}
+    against `current_keys` (a select of the keys that exist now), and only their keys are looked
+    up there: hashing every current key cost seconds per model on a one-day run. -#}
 {% macro ccm_incremental_remove_vanished(time_column, key_column, current_keys) -%}
     {%- set changed = ccm_changed_days_cutoff() if is_incremental() else none -%}
     {%- set cutoff = none if changed is none else run_query(
         'select cast(' ~ changed ~ ' as ' ~ dbt.type_string() ~ ')'
     ).columns[0].values()[0] -%}
     {%- if cutoff is not none -%}
+        {%- set checked_keys -%}
+            select checked.{{ key_column }}
+            from {{ this }} as checked
+            where checked.{{ time_column }} >= cast('{{ cutoff }}' as {{ dbt.type_timestamp() }})
+        {%- endset -%}
         delete from {{ this }}
         where
             {{ time_column }} >= cast('{{ cutoff }}' as {{ dbt.type_timestamp() }})
             and {{ key_column }} not in (
                 select current_keys.key_value
                 from ({{ current_keys }}) as current_keys (key_value)
-                where current_keys.key_value is not null
+                where current_keys.key_value in ({{ checked_keys }})
             )
     {%- endif -%}
 {%- endmacro %}

@@ -120,29 +120,35 @@
 {#- Post-hook of every staging model (dbt_project.yml), acting on the incremental ones: delete+insert
     replaces the keys the run staged (the model's unique_key), but a key whose every version a
     re-delivery removed is staged by no run. Such a key was staged from a changed day (every day
-    without the load log). A model that unions native systems (its raw table is one of
-    ccm_systems_delivering's entities) is incremental only while the landing files are its one
-    system, so the rows of another system, left by a build with it enabled, are removed too. -#}
+    without the load log). Only those staged keys are looked up in the raw table: hashing every
+    key the raw table holds cost more than the rest of a one-day run. A model that unions native
+    systems (its raw table is one of ccm_systems_delivering's entities) is incremental only while
+    the landing files are its one system, so the rows of another system, left by a build with it
+    enabled, are removed too. -#}
 {% macro ccm_staging_remove_vanished() -%}
     {%- if is_incremental() -%}
         {%- set source_name, table_name = model.sources[0] -%}
         {%- set source_relation = source(source_name, table_name) -%}
         {%- set key = config.get('unique_key') -%}
+        {%- set staged_from_changed_days -%}
+            select staged.{{ key }}
+            from {{ this }} as staged
+            {%- if ccm_load_log_present() %}
+            where
+                staged.batch_date in ({{ ccm_changed_batch_dates(source_relation) }})
+                or {{ ccm_parameters_changed() }}
+            {%- endif %}
+        {%- endset -%}
         {%- if table_name in ccm_systems_delivering() %}
         delete from {{ this }} where source_system <> 'landing';
         {%- endif %}
         delete from {{ this }}
         where
-            {%- if ccm_load_log_present() %}
-            (
-                batch_date in ({{ ccm_changed_batch_dates(source_relation) }})
-                or {{ ccm_parameters_changed() }}
-            ) and
-            {%- endif %}
-            {{ key }} not in (
+            {{ key }} in ({{ staged_from_changed_days }})
+            and {{ key }} not in (
                 select present.{{ key }}
                 from {{ source_relation }} as present
-                where present.{{ key }} is not null
+                where present.{{ key }} in ({{ staged_from_changed_days }})
             )
     {%- endif -%}
 {%- endmacro %}
