@@ -41,11 +41,13 @@ segments as (
 ),
 
 {# Upstream re-processes whole chains with a segment in the lookback, now or when last built;
-    this picks the same chains (a chain ends after each of its segments starts). #}
+    this picks the same chains (a chain ends after each of its segments starts). Read from
+    int_contacts_chained, not from the segments above: a second reader would make DuckDB store
+    every segment to scan it twice. #}
 chains_in_scope as (
 
     select distinct chain_id
-    from segments
+    from {{ ref('int_contacts_chained') }}
     {% if is_incremental() %}
         where started_at >= {{ cutoff }}
 

@@ -43,6 +43,7 @@
 {%- if is_incremental() -%}
     {%- set cutoff = ccm_incremental_cutoff('started_at') -%}
 {%- endif %}
+{%- set chain_id = 'coalesce(initial_contact_id, contact_id)' %}
 
 with
 
@@ -52,15 +53,17 @@ contacts as (
         {% for column in contact_columns -%}
             {{ column }},
         {% endfor -%}
-        coalesce(initial_contact_id, contact_id) as chain_id
+        {{ chain_id }} as chain_id
     from {{ ref('stg_acd__contacts') }}
 
 ),
 
+{# Read from staging, not from the contacts above: a second reader would make DuckDB store
+    every contact with all its columns (spilling gigabytes at 10 M contacts) to scan it twice. #}
 chains_in_scope as (
 
-    select distinct chain_id
-    from contacts
+    select distinct {{ chain_id }} as chain_id
+    from {{ ref('stg_acd__contacts') }}
     {% if is_incremental() %}
         where started_at >= {{ cutoff }}
 
