@@ -8,12 +8,51 @@
     where recomputed.processed_invocation_id = '{{ invocation_id }}'
 {%- endmacro %}
 
+{#- A select of the moment a day-keyed model re-processes from because of the chains
+    int_contacts_chained re-computed in this invocation: a day before the earliest start among
+    them (the reporting day can begin a day before its UTC day; null when none). A callback or
+    transfer can join a chain weeks after it started, and the chain's events move from the day
+    it ended to the new one: the old day is past the changed days' cutoff, which follows the
+    new segment's day, but not before the chain's start. -#}
+{% macro ccm_chains_recomputed_from() -%}
+    select {{ dbt.dateadd('day', -1, 'min(recomputed.started_at)') }}
+    from {{ ref('int_contacts_chained') }} as recomputed
+    where recomputed.processed_invocation_id = '{{ invocation_id }}'
+{%- endmacro %}
+
+{#- A select of the chain_id of every chain of `chains` (a relation with chain_id, customer_id
+    and started_at) whose standing as a follow-up may have changed in this invocation: a chain
+    int_contacts_chained re-computed, and every later chain of a customer with a re-computed
+    chain, since a chain is a follow-up of its customer's earlier chains. A chain that lost
+    every segment started on a changed day, so the chains after it are re-computed ones. -#}
+{% macro ccm_follow_up_chains_recomputed(chains) -%}
+    select recomputed_chains.chain_id
+    from ({{ ccm_chains_recomputed() }}) as recomputed_chains
+
+    union
+
+    select later.chain_id
+    from {{ chains }} as later
+    inner join (
+        select
+            changed.customer_id,
+            min(changed.started_at) as changed_from
+        from {{ chains }} as changed
+        where changed.chain_id in ({{ ccm_chains_recomputed() }})
+        group by changed.customer_id
+    ) as changed_customers
+        on
+            later.customer_id = changed_customers.customer_id
+            and later.started_at > changed_customers.changed_from
+{%- endmacro %}
+
 {#- Pre-hook of a per-chain incremental model (appended on incremental runs): deletes the rows of
-    the chains re-computed in this invocation, including a chain that no longer qualifies for the
-    model, before the run appends their new rows. -#}
-{% macro ccm_incremental_clear_chains() -%}
+    the chains it re-computes in this invocation (`chains`, a select of chain_id; by default the
+    chains re-computed upstream), including a chain that no longer qualifies for the model,
+    before the run appends their new rows. -#}
+{% macro ccm_incremental_clear_chains(chains=none) -%}
     {%- if is_incremental() -%}
         delete from {{ this }}
-        where chain_id in ({{ ccm_chains_recomputed() }})
+        where chain_id in ({{ chains if chains is not none else ccm_chains_recomputed() }})
     {%- endif -%}
 {%- endmacro %}

@@ -5,8 +5,8 @@
     - the changed days: the earliest day the loader changed since the last successful build
       (ccm_changed_days_cutoff), so a day re-delivered or corrected long after it was first
       loaded is re-processed whatever its age;
-    - also_from: a select of one more moment (null for none) the model knows it changed from,
-      such as a late survey about an old contact.
+    - also_from: a select (or a list of selects) of one more moment (null for none) the model
+      knows it changed from, such as a late survey about an old contact.
     Everything from that moment on is recomputed and replaces what is there (delete+insert). -#}
 {% macro ccm_incremental_cutoff(column_name, extra_days=0, where=none, also_from=none) -%}
     {%- set changed = ccm_changed_days_cutoff(extra_days) -%}
@@ -28,9 +28,9 @@
     {%- if changed is not none -%}
         {%- do candidates.append(changed) -%}
     {%- endif -%}
-    {%- if also_from is not none -%}
-        {%- do candidates.append('(' ~ also_from ~ ')') -%}
-    {%- endif -%}
+    {%- for moment in ([] if also_from is none else [also_from] if also_from is string else also_from) -%}
+        {%- do candidates.append('(' ~ moment ~ ')') -%}
+    {%- endfor -%}
     {%- set cutoff_sql = candidates[0] if candidates | length == 1 else 'least(' ~ candidates | join(', ') ~ ')' -%}
     {%- if execute -%}
         {%- set cutoff = run_query('select cast(' ~ cutoff_sql ~ ' as ' ~ dbt.type_string() ~ ')').columns[0].values()[0] -%}

@@ -423,3 +423,70 @@ def test_an_incremental_build_tests_the_reprocessed_days_only(
     tested_everything = _dbt_status(env, "test", "--select", "stg_acd__contacts")
     assert tested_everything.returncode == 1
     assert "unique_stg_acd__contacts_contact_id" in tested_everything.stdout
+
+
+def _callback_candidates(db_path: Path, before: str) -> tuple[str, str]:
+    """An earlier single-segment chain and a later chain of the same identified customer and
+    reason, both starting before `before`, on another channel, more than a day after it ended,
+    and no follow-up of any chain yet: a callback on the last day that extends the earlier
+    chain makes the later one its follow-up."""
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        pair = connection.execute(
+            """
+            select earlier.chain_id, later.chain_id
+            from intermediate.int_contact_chains_stitched as earlier
+            inner join intermediate.int_contact_chains_stitched as later
+                on
+                    earlier.customer_id = later.customer_id
+                    and earlier.contact_reason = later.contact_reason
+                    and later.first_channel <> earlier.last_channel
+                    and later.started_at > earlier.ended_at + interval 1 day
+            where
+                earlier.segment_count = 1
+                and earlier.initiation_method = 'inbound'
+                and later.initiation_method = 'inbound'
+                and later.started_at < cast(? as timestamp)
+                and later.chain_id not in (
+                    select chain_id from intermediate.int_contact_chains_follow_ups_linked
+                )
+            order by later.started_at, later.chain_id
+            limit 1
+            """,
+            [before],
+        ).fetchone()
+    assert pair is not None
+    return pair
+
+
+def test_a_callback_weeks_later_makes_an_earlier_chain_a_follow_up(
+    center: Center, tmp_path: Path
+) -> None:
+    """A callback on the last day joins a chain that started weeks before: the chain now ends
+    on the last day, so a chain of the same customer that started before the incremental cutoff
+    becomes its follow-up, although none of its own segments changed."""
+    db_path, env = _loaded_copy(center, tmp_path)
+    last_day = center.days[-1]
+    earlier_id, later_id = _callback_candidates(center.db_path, center.days[-1 - LATE_BACK + 4])
+    contacts = pd.concat(
+        pd.read_parquet(path) for path in sorted((center.generated / "contacts").glob("*.parquet"))
+    )
+    earlier = contacts[contacts.contact_id == earlier_id].tail(1)
+    shift = pd.Timestamp(f"{last_day} 10:00:00") - earlier.started_at.iloc[0]
+    callback = earlier.assign(
+        contact_id=f"{earlier_id}-callback",
+        initial_contact_id=earlier_id,
+        previous_contact_id=earlier_id,
+        initiation_method="callback",
+    )
+    for column in callback.columns:
+        if pd.api.types.is_datetime64_any_dtype(callback[column]):
+            callback[column] = callback[column] + shift
+    _redeliver_last_day(center, db_path, env, tmp_path, "contacts", callback)
+    _assert_normal_build_equals_full_refresh(db_path, tmp_path)
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        follow_ups = connection.execute(
+            "select chain_id from intermediate.int_contact_chains_follow_ups_linked"
+            " where chain_id = ?",
+            [later_id],
+        ).fetchall()
+    assert follow_ups == [(later_id,)]

@@ -1,3 +1,18 @@
+{{
+    config(
+        materialized=ccm_incremental_materialization(),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        meta={'incremental_tests_since': 'started_at'},
+        pre_hook="{{ ccm_incremental_clear_chains(
+            ccm_follow_up_chains_recomputed(ref('int_contact_chains_stitched'))
+        ) }}",
+        post_hook="{{ ccm_incremental_remove_vanished(
+            'started_at', 'chain_id', 'select chain_id from ' ~ ref('int_contact_chains_stitched')
+        ) }}"
+    )
+}}
+
 {#- One row per follow-up contact chain that switched channel: the same customer came back
     (on the same contact reason when var fcr_match_reason, exactly as for FCR repeats) after an
     earlier chain started and no later than var fcr_window_hours after it ended, on a channel
@@ -7,22 +22,52 @@
     not hand off, so counting them would only measure the data model. As for FCR, only the
     customer's own identified chains take part (ccm_fcr_excluded_reason): an outbound chain
     is neither an earlier contact nor a follow-up, and an unidentified caller cannot be
-    matched. -#}
+    matched.
+    Incremental by chain: a run re-computes the chains whose standing may have changed
+    (ccm_follow_up_chains_recomputed: the chains re-computed upstream and every later chain of
+    their customers), deleting their rows first, and meets them with all earlier chains of the
+    same customers; a chain that lost every segment is removed. -#}
+{%- set chain_columns = [
+    'chain_id',
+    'customer_id',
+    'contact_reason',
+    'first_channel',
+    'last_channel',
+    'started_at',
+    'ended_at',
+    'related_contact_id'
+] -%}
+{%- set is_identified = ccm_fcr_excluded_reason('initiation_method', 'customer_id') ~ ' is null' %}
+
 with
 
-chains as (
+follow_up_chains as (
 
     select
-        chain_id,
-        customer_id,
-        contact_reason,
-        first_channel,
-        last_channel,
-        started_at,
-        ended_at,
-        related_contact_id
+        {{ chain_columns | join(',\n        ') }}
     from {{ ref('int_contact_chains_stitched') }}
-    where {{ ccm_fcr_excluded_reason('initiation_method', 'customer_id') }} is null
+    where
+        {{ is_identified }}
+    {% if is_incremental() %}
+            and chain_id in (
+                {{ ccm_follow_up_chains_recomputed(ref('int_contact_chains_stitched')) }}
+            )
+        {% endif %}
+
+),
+
+{# Read from int_contact_chains_stitched, not from follow_up_chains: on a full build both hold
+    every chain, and a second reader would make DuckDB store them all to scan them twice. #}
+earlier_chains as (
+
+    select
+        {{ chain_columns | join(',\n        ') }}
+    from {{ ref('int_contact_chains_stitched') }}
+    where
+        {{ is_identified }}
+    {% if is_incremental() %}
+            and customer_id in (select follow_up_chains.customer_id from follow_up_chains)
+        {% endif %}
 
 ),
 
@@ -35,17 +80,6 @@ segments as (
 
 ),
 
-linked_chains as (
-
-    select
-        chains.chain_id,
-        segments.chain_id as linked_chain_id
-    from chains
-    inner join segments
-        on chains.related_contact_id = segments.contact_id
-
-),
-
 switching_pairs as (
 
     select
@@ -53,9 +87,10 @@ switching_pairs as (
         follow_up.customer_id,
         follow_up.first_channel as channel,
         follow_up.started_at,
+        follow_up.related_contact_id,
         earlier.chain_id as earlier_chain_id
-    from chains as follow_up
-    inner join chains as earlier
+    from follow_up_chains as follow_up
+    inner join earlier_chains as earlier
         on
             follow_up.customer_id = earlier.customer_id
             and follow_up.chain_id <> earlier.chain_id
@@ -77,12 +112,12 @@ pairs_linked as (
         switching_pairs.channel,
         switching_pairs.started_at,
         case
-            when linked_chains.linked_chain_id = switching_pairs.earlier_chain_id then 1
+            when segments.chain_id = switching_pairs.earlier_chain_id then 1
             else 0
         end as is_linked_to_earlier
     from switching_pairs
-    left join linked_chains
-        on switching_pairs.chain_id = linked_chains.chain_id
+    left join segments
+        on switching_pairs.related_contact_id = segments.contact_id
 
 ),
 

@@ -8,7 +8,7 @@
         pre_hook="{{ ccm_incremental_clear_days(
             'event_date',
             extra_days=ccm_fcr_longest_window_days() + 1,
-            also_from=ccm_csat_events_changed_from()
+            also_from=[ccm_csat_events_changed_from(), ccm_chains_recomputed_from()]
         ) }}"
     )
 }}
@@ -47,7 +47,7 @@
     {%- set reprocess_from = ccm_incremental_cutoff(
         'event_date',
         extra_days=ccm_fcr_longest_window_days() + 1,
-        also_from=ccm_csat_events_changed_from()
+        also_from=[ccm_csat_events_changed_from(), ccm_chains_recomputed_from()]
     ) -%}
     {#- a reporting day starts up to a day before or after its UTC midnight -#}
     {%- set utc_from = dbt.dateadd('day', -1, reprocess_from) -%}

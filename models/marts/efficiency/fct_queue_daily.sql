@@ -6,7 +6,10 @@
         on_schema_change='fail',
         meta={'incremental_tests_since': 'reporting_date'},
         pre_hook="{{ ccm_incremental_clear_days(
-            'reporting_date', extra_days=ccm_fcr_longest_window_days() + 1, where='offered > 0'
+            'reporting_date',
+            extra_days=ccm_fcr_longest_window_days() + 1,
+            where='offered > 0',
+            also_from=ccm_chains_recomputed_from()
         ) }}"
     )
 }}
@@ -28,7 +31,10 @@ intervals as (
     from {{ ref('int_queue_intervals_aggregated') }}
     {% if is_incremental() %}
         where reporting_date >= cast({{ ccm_incremental_cutoff(
-            'reporting_date', extra_days=longest_window_days + 1, where='offered > 0'
+            'reporting_date',
+            extra_days=longest_window_days + 1,
+            where='offered > 0',
+            also_from=ccm_chains_recomputed_from()
         ) }} as date)
     {% endif %}
 
