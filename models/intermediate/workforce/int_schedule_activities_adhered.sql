@@ -36,10 +36,7 @@
         from {{ this }}
         where (adherent_seconds is null) = {{ ccm_is_delivered(ref('stg_acd__agent_states')) }}
     {%- endset -%}
-    {%- set cutoff = ccm_incremental_cutoff(
-        'ends_at',
-        also_from='select least((' ~ states_lookback ~ '), (' ~ delivery_changed ~ '))'
-    ) -%}
+    {%- set cutoff = ccm_incremental_cutoff('ends_at', also_from=[states_lookback, delivery_changed]) -%}
 {%- endif %}
 
 with
