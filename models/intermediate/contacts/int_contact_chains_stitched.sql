@@ -6,13 +6,14 @@
         on_schema_change='fail',
         meta={'incremental_tests_since': 'ended_at'},
         post_hook="{{ ccm_incremental_remove_vanished(
-            'ended_at', 'chain_id', 'select chain_id from ' ~ ref('int_contacts_chained')
+            'ended_at', 'chain_id', 'select chain_id from ' ~ ref('int_contacts_chained'),
+            fcr_window=false
         ) }}"
     )
 }}
 
 {%- if is_incremental() -%}
-    {%- set cutoff = ccm_incremental_cutoff('started_at') -%}
+    {%- set cutoff = ccm_incremental_cutoff('started_at', fcr_window=false) -%}
 {%- endif %}
 
 with

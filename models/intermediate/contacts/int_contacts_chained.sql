@@ -6,7 +6,8 @@
         on_schema_change='fail',
         meta={'incremental_tests_since': 'started_at'},
         post_hook="{{ ccm_incremental_remove_vanished(
-            'started_at', 'contact_id', 'select contact_id from ' ~ ref('stg_acd__contacts')
+            'started_at', 'contact_id', 'select contact_id from ' ~ ref('stg_acd__contacts'),
+            fcr_window=false
         ) }}"
     )
 }}
@@ -41,7 +42,7 @@
     or as it was last built, so that segment_number and is_chain_end of its older segments stay
     right when a transfer or callback arrives later or a re-delivery removes or moves one. #}
 {%- if is_incremental() -%}
-    {%- set cutoff = ccm_incremental_cutoff('started_at') -%}
+    {%- set cutoff = ccm_incremental_cutoff('started_at', fcr_window=false) -%}
 {%- endif %}
 {%- set chain_id = 'coalesce(initial_contact_id, contact_id)' %}
 

@@ -10,7 +10,8 @@
             'interaction_id',
             'select chain_id from ' ~ ref('int_contact_chains_stitched')
             ~ ' union all select bot_session_id from ' ~ ref('stg_bot__sessions')
-            ~ \" where outcome != 'handoff'\"
+            ~ \" where outcome != 'handoff'\",
+            fcr_window=false
         ) }}"
     )
 }}
@@ -18,7 +19,7 @@
 {# Incremental runs re-process what ended in the lookback, now or when last built (a chain
     that lost its last segment to a re-delivery can end earlier than it did). #}
 {%- if is_incremental() -%}
-    {%- set cutoff = ccm_incremental_cutoff('started_at') -%}
+    {%- set cutoff = ccm_incremental_cutoff('started_at', fcr_window=false) -%}
 {%- endif %}
 
 with

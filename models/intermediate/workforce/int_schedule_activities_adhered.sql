@@ -6,7 +6,8 @@
         on_schema_change='fail',
         meta={'incremental_tests_since': 'ends_at'},
         post_hook="{{ ccm_incremental_remove_vanished(
-            'ends_at', 'schedule_id', 'select schedule_id from ' ~ ref('stg_wfm__schedules')
+            'ends_at', 'schedule_id', 'select schedule_id from ' ~ ref('stg_wfm__schedules'),
+            fcr_window=false
         ) }}"
     )
 }}
@@ -36,7 +37,7 @@
         from {{ this }}
         where (adherent_seconds is null) = {{ ccm_is_delivered(ref('stg_acd__agent_states')) }}
     {%- endset -%}
-    {%- set cutoff = ccm_incremental_cutoff('ends_at', also_from=[states_lookback, delivery_changed]) -%}
+    {%- set cutoff = ccm_incremental_cutoff('ends_at', also_from=[states_lookback, delivery_changed], fcr_window=false) -%}
 {%- endif %}
 
 with
