@@ -1,8 +1,7 @@
 {{
     config(
         materialized=ccm_incremental_materialization(),
-        incremental_strategy='delete+insert',
-        unique_key='event_date',
+        incremental_strategy='append',
         on_schema_change='fail',
         meta={'incremental_tests_since': 'event_date'},
         pre_hook="{{ ccm_incremental_clear_days(
@@ -35,7 +34,10 @@
       agent-day without handling keeps its labor whole without a channel.
     Every other event has the channel of its contact (csat: of the rated contact or bot
     session).
-    Incremental by day: a run re-computes every day from the same cutoff as fct_queue_daily
+    Incremental by day, appended: the pre-hook empties every day from the cutoff on and the run
+    produces only those days (a delete+insert on event_date would look up each of the tens of
+    millions of rows' days again, seconds at 10 M contacts). A run re-computes every day from
+    the same cutoff as fct_queue_daily
     (lookback plus the longest FCR window plus a day), or from the earliest day of a csat event
     that arrived, moved or vanished since (a late survey belongs to its old contact's day). Each
     row names the invocation that computed it, from which fct_metric_drilldown re-processes. -#}

@@ -1,8 +1,30 @@
+{{
+    config(
+        materialized=ccm_incremental_materialization(),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        meta={'incremental_tests_since': 'reporting_date'},
+        pre_hook="{{ ccm_incremental_clear_days(
+            'reporting_date', also_from=ccm_chains_recomputed_from()
+        ) }}"
+    )
+}}
+
 {#- Automation coverage counts interactions (a contact chain, or a bot session that did not
     hand off) touched by AI: every bot session, a chain a bot handed off into, and a chain
     with at least one AI-assisted segment. automation_rate multiplies coverage by the bot
     resolution rate of the same day and channel, so it is the share of interactions AI both
-    touched and (on the bot's part) resolved; it is null whenever either factor is unknown. -#}
+    touched and (on the bot's part) resolved; it is null whenever either factor is unknown.
+    Incremental by day, appended after the pre-hook empties the days from the cutoff on. The
+    cutoff keeps the longest FCR window before a changed day, as a bot session's resolution is
+    judged on the repeat window (int_bot_sessions_resolution_judged); a chain re-computed
+    upstream (a callback weeks later) moves it back to the chain's start. A chain starts no
+    earlier than its interaction (a bot session before it) and its segments no earlier than the
+    chain, so every input is read from a day before the cutoff in UTC. -#}
+{%- if is_incremental() -%}
+    {%- set cutoff = ccm_incremental_cutoff('reporting_date', also_from=ccm_chains_recomputed_from()) -%}
+    {%- set utc_from = dbt.dateadd('day', -1, cutoff) -%}
+{%- endif %}
 with
 
 interactions as (
@@ -13,6 +35,9 @@ interactions as (
         channel,
         started_at
     from {{ ref('int_customer_interactions_unioned') }}
+    {% if is_incremental() %}
+        where started_at >= {{ utc_from }}
+    {% endif %}
 
 ),
 
@@ -22,6 +47,9 @@ chains as (
         chain_id,
         bot_session_id
     from {{ ref('int_contact_chains_stitched') }}
+    {% if is_incremental() %}
+        where started_at >= {{ utc_from }}
+    {% endif %}
 
 ),
 
@@ -29,7 +57,11 @@ assisted_chains as (
 
     select distinct chain_id
     from {{ ref('int_contacts_chained') }}
-    where ai_assisted
+    where
+        ai_assisted
+    {% if is_incremental() %}
+            and started_at >= {{ utc_from }}
+    {% endif %}
 
 ),
 
@@ -99,6 +131,9 @@ final as (
         on
             channel_days.reporting_date = bot_days.reporting_date
             and channel_days.channel = bot_days.channel
+    {% if is_incremental() %}
+        where channel_days.reporting_date >= cast({{ cutoff }} as date)
+    {% endif %}
 
 )
 
