@@ -56,3 +56,20 @@
         where chain_id in ({{ chains if chains is not none else ccm_chains_recomputed() }})
     {%- endif -%}
 {%- endmacro %}
+
+{#- A select of the moment a day-keyed model re-processes from because of the interactions
+    int_customer_interactions_fcr_flagged judged again in this invocation (stamped with the
+    current processed_invocation_id): a day before the earliest `time_column` among them (null
+    when none), over the interactions of `interaction_type` only when given. Their FCR flags
+    may have changed without any row of their day: a later end of the data completes their
+    windows, weeks after their day when the center was closed in between, and the changed
+    days' cutoff follows the new day. -#}
+{% macro ccm_interactions_rejudged_from(time_column='ended_at', interaction_type=none) -%}
+    select {{ dbt.dateadd('day', -1, 'min(rejudged.' ~ time_column ~ ')') }}
+    from {{ ref('int_customer_interactions_fcr_flagged') }} as rejudged
+    where
+        rejudged.processed_invocation_id = '{{ invocation_id }}'
+        {%- if interaction_type is not none %}
+        and rejudged.interaction_type = '{{ interaction_type }}'
+        {%- endif %}
+{%- endmacro %}

@@ -1,21 +1,26 @@
 {#- The first moment an incremental run re-processes, rendered as a timestamp literal at midnight
-    (computed once, when the model is compiled for execution). It is the earlier of:
-    - the lookback: var incremental_lookback_days (plus extra_days) before the latest day
-      already in the model (optionally only over the rows matching `where`);
+    (computed once, when the model is compiled for execution). It is the earliest of:
     - the changed days: the earliest day the loader changed since the last successful build
       (ccm_changed_days_cutoff), so a day re-delivered or corrected long after it was first
       loaded is re-processed whatever its age;
+    - the lookback: var incremental_lookback_days (plus extra_days) before the latest day
+      already in the model (optionally only over the rows matching `where`), in place of the
+      changed days when the load log is absent (the `ci` target) or says nothing changed;
     - also_from: a select (or a list of selects) of one more moment (null for none) the model
-      knows it changed from, such as a late survey about an old contact.
+      knows it changed from, such as a late survey about an old contact, or the interactions
+      whose FCR windows the end of the data completed (ccm_interactions_rejudged_from).
     Everything from that moment on is recomputed and replaces what is there (delete+insert).
+
+    With the load log the lookback is not needed on top of the changed days: every delivered
+    row is logged with its day, and the one change no batch dates, an interaction's window
+    completed by a later end of the data, reaches the models through also_from.
 
     fcr_window=false is for a model whose rows depend on no day but their own (chaining the
     segments of a contact chain, stitching a chain, measuring an agent's adherence): its
-    changed days' cutoff keeps only the day's margin, not the longest FCR window, and the
-    lookback applies only when the load log says nothing changed (or is absent). A changed
+    changed days' cutoff keeps only the day's margin, not the longest FCR window. A changed
     day then re-processes about two days of such rows instead of ten. -#}
 {% macro ccm_incremental_cutoff(column_name, extra_days=0, where=none, also_from=none, fcr_window=true) -%}
-    {%- set changed = ccm_changed_days_cutoff(extra_days, fcr_window) -%}
+    {%- set changed = ccm_changed_days_cutoff(fcr_window) -%}
     {%- set lookback -%}
         (
             select
@@ -30,12 +35,7 @@
             {%- endif %}
         )
     {%- endset -%}
-    {%- set candidates = [lookback] -%}
-    {%- if changed is not none and fcr_window -%}
-        {%- do candidates.append(changed) -%}
-    {%- elif changed is not none -%}
-        {%- set candidates = ['coalesce(' ~ changed ~ ', ' ~ lookback ~ ')'] -%}
-    {%- endif -%}
+    {%- set candidates = [lookback if changed is none else 'coalesce(' ~ changed ~ ', ' ~ lookback ~ ')'] -%}
     {%- for moment in ([] if also_from is none else [also_from] if also_from is string else also_from) -%}
         {%- do candidates.append('(' ~ moment ~ ')') -%}
     {%- endfor -%}
@@ -52,7 +52,7 @@
 {#- The earliest day whose rows changed since the last successful build, minus the longest FCR
     window (unless fcr_window is false) and a day (as for a new day: the FCR flags of the
     interactions before it change, and a reporting day is shifted from UTC by the reporting
-    time zone), minus extra_days. Rendered as
+    time zone). Rendered as
     a scalar subquery, null when nothing changed, for the caller to compute in the statement that
     needs it; none when the load log is absent.
 
@@ -66,7 +66,7 @@
     no such build is recorded every batch counts as changed; when it ran under other parameters
     (ccm_parameters_changed) every day does. When either table is missing (the `ci` target
     builds from seeds) only the lookback applies. -#}
-{% macro ccm_changed_days_cutoff(extra_days=0, fcr_window=true) -%}
+{% macro ccm_changed_days_cutoff(fcr_window=true) -%}
     {%- if not ccm_load_log_present() -%}
         {{- return(none) -}}
     {%- endif -%}
@@ -80,7 +80,7 @@
                 select
                     {{ dbt.dateadd(
                         'day',
-                        -((ccm_fcr_longest_window_days() | int if fcr_window else 0) + 1 + extra_days | int),
+                        -((ccm_fcr_longest_window_days() | int if fcr_window else 0) + 1),
                         'cast(min(' ~ ccm_batch_changed_from('batches') ~ ') as '
                         ~ dbt.type_timestamp() ~ ')'
                     ) }}

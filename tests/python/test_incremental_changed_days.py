@@ -29,6 +29,9 @@ LATE_SURVEYS_BACK = 20
 CORRECTED_BACK = 18
 LATE_BACK = 15
 UPDATED_BACK = 20
+# The center closes after its first days and reopens on its last: longer closed than the
+# lookback plus the longest FCR window and a day (16 days).
+OPEN_DAYS = 5
 UPDATED_ROWS = 10
 CORRUPTED_ROWS = 5
 # Both change the queue marts of every day (answered and abandoned within the thresholds).
@@ -99,6 +102,20 @@ def center(tmp_path_factory: pytest.TempPathFactory) -> Center:
     load(landing, db_path, env)
     dbt(env, "run")
     return Center(days=days, generated=generated, db_path=db_path)
+
+
+@pytest.fixture(scope="module")
+def before_closing(center: Center, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The center's first days loaded and built, before it closed until its last day."""
+    work = tmp_path_factory.mktemp("before_closing")
+    landing = work / "landing"
+    for day in center.days[:OPEN_DAYS]:
+        _link_day(center.generated, landing, day)
+    db_path = work / "center.duckdb"
+    env = dbt_env(db_path, work)
+    load(landing, db_path, env)
+    dbt(env, "run")
+    return db_path
 
 
 def _marts(db_path: Path) -> dict[str, pd.DataFrame]:
@@ -490,3 +507,41 @@ def test_a_callback_weeks_later_makes_an_earlier_chain_a_follow_up(
             [later_id],
         ).fetchall()
     assert follow_ups == [(later_id,)]
+
+
+def _fcr_7d_eligible(db_path: Path, day: str) -> int:
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        return connection.execute(
+            "select coalesce(sum(fcr_eligible_7d), 0) from marts.fct_queue_daily"
+            " where reporting_date = ?",
+            [day],
+        ).fetchall()[0][0]
+
+
+def test_the_day_the_center_reopens_and_its_withdrawal(
+    center: Center, before_closing: Path, tmp_path: Path
+) -> None:
+    """The center reopens 18 days after it closed. The new day completes the 7 d windows of the
+    interactions before the closing, censored until then, although no batch of their days
+    changed; withdrawing the new day's contacts and bot sessions moves the end of the data back
+    to before the closing, and those windows are open again."""
+    db_path = tmp_path / "incremental.duckdb"
+    shutil.copyfile(before_closing, db_path)
+    env = dbt_env(db_path, tmp_path / "incremental")
+    last_open, reopened = center.days[OPEN_DAYS - 1], center.days[-1]
+    reopening = tmp_path / "reopening"
+    _link_day(center.generated, reopening, reopened)
+    load(reopening, db_path, env)
+    _assert_normal_build_equals_full_refresh(db_path, tmp_path)
+    # Not vacuous: the last open day's 7 d windows were all open, and are now all complete.
+    assert _fcr_7d_eligible(before_closing, last_open) == 0
+    assert _fcr_7d_eligible(db_path, last_open) > 0
+
+    withdrawal = tmp_path / "withdrawal"
+    for source in ("contacts", "bot_sessions"):
+        delivered = pd.read_parquet(center.generated / source / f"{reopened}.parquet")
+        (withdrawal / source).mkdir(parents=True)
+        delivered.iloc[0:0].to_parquet(withdrawal / source / f"{reopened}.parquet", index=False)
+    load(withdrawal, db_path, env, "--replace", "--accept-volume", reopened)
+    _assert_normal_build_equals_full_refresh(db_path, tmp_path)
+    assert _fcr_7d_eligible(db_path, last_open) == 0

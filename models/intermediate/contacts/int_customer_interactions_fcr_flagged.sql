@@ -39,15 +39,39 @@ interactions as (
 
 {# A row's flags change while its longest window is still open (a repeat or the end of the
     data can still move) or when a late row lands inside it, so every interaction that ended
-    (now or when last built) no earlier than the longest window before the lookback is judged
-    again. #}
+    (now or when last built) no earlier than the cutoff is judged again. Besides the changed
+    days, the cutoff reaches every interaction still censored when last built (a later end of
+    the data completes its windows, however long the center was closed before it) and the
+    longest window before the end of the data now (a re-delivery that removes the latest rows
+    moves it back, and windows complete before are open again). Each row names the invocation
+    that judged it, from which the day-keyed models re-process
+    (ccm_interactions_rejudged_from). #}
 interactions_in_scope as (
 
     select
-        {{ interaction_columns | join(',\n        ') }}
+        {{ interaction_columns | join(',\n        ') }},
+        cast('{{ invocation_id }}' as {{ dbt.type_string() }}) as processed_invocation_id
     from interactions
     {% if is_incremental() %}
-        {%- set cutoff = ccm_incremental_cutoff('started_at', longest_window_days) %}
+        {%- set longest_window = ccm_fcr_windows() | sort(attribute=1) | last -%}
+        {%- set censored_from -%}
+            select min(censored.ended_at)
+            from {{ this }} as censored
+            where not censored.is_window_complete_{{ longest_window[0] }}
+        {%- endset -%}
+        {%- set window_before_data_end -%}
+            select {{ dbt.dateadd('day', -(longest_window_days + 1), 'max(data_ends.end_of_data_at)') }}
+            from (
+                select max(started_at) as end_of_data_at
+                from {{ ref('int_contacts_chained') }}
+                union all
+                select max(started_at) as end_of_data_at
+                from {{ ref('stg_bot__sessions') }}
+            ) as data_ends
+        {%- endset -%}
+        {%- set cutoff = ccm_incremental_cutoff(
+            'started_at', longest_window_days, also_from=[censored_from, window_before_data_end]
+        ) %}
         where
             ended_at >= {{ cutoff }}
             or interaction_id in (
@@ -78,7 +102,7 @@ flagged as (
         interactions='interactions_in_scope',
         candidates='interactions',
         end_of_data='data_ends',
-        columns=interaction_columns
+        columns=interaction_columns + ['processed_invocation_id']
     ) }}
 
 )

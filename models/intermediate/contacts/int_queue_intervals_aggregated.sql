@@ -9,7 +9,7 @@
             'reporting_date',
             extra_days=ccm_fcr_longest_window_days() + 1,
             where='offered > 0',
-            also_from=ccm_chains_recomputed_from()
+            also_from=[ccm_chains_recomputed_from(), ccm_interactions_rejudged_from()]
         ) }}"
     )
 }}
@@ -25,9 +25,11 @@
     int_queue_chains_fcr_attributed (FCR) and int_queue_agent_states_cut with
     int_queue_agents_assigned (labor); this model files them under their interval and sums.
 
-    Incremental runs recompute whole reporting days: the lookback, plus the longest FCR
-    window (a chain's FCR flags change until its window is complete), plus one day for the
-    shift between UTC and the reporting day. Each event is filtered on its own UTC time from
+    Incremental runs recompute whole reporting days from the cutoff (ccm_incremental_cutoff):
+    the changed days' cutoff, which reaches the longest FCR window back (a chain's FCR flags
+    change until its window is complete) and a day for the shift between UTC and the reporting
+    day, or without the load log the lookback plus that window and day; a day before the chains
+    re-computed and the interactions judged again upstream moves it back. Each event is filtered on its own UTC time from
     a day earlier; the engine applies these filters beneath the views, below the unnest that
     cuts the agent states, so an incremental run cuts the agent states of those days only. #}
 
@@ -43,7 +45,7 @@
         'reporting_date',
         extra_days=ccm_fcr_longest_window_days() + 1,
         where='offered > 0',
-        also_from=ccm_chains_recomputed_from()
+        also_from=[ccm_chains_recomputed_from(), ccm_interactions_rejudged_from()]
     ) -%}
     {%- set source_cutoff = dbt.dateadd('day', -1, cutoff) -%}
 {%- endif %}

@@ -7,7 +7,11 @@
         pre_hook="{{ ccm_incremental_clear_days(
             'event_date',
             extra_days=ccm_fcr_longest_window_days() + 1,
-            also_from=[ccm_csat_events_changed_from(), ccm_chains_recomputed_from()]
+            also_from=[
+                ccm_csat_events_changed_from(),
+                ccm_chains_recomputed_from(),
+                ccm_interactions_rejudged_from()
+            ]
         ) }}"
     )
 }}
@@ -37,8 +41,7 @@
     Incremental by day, appended: the pre-hook empties every day from the cutoff on and the run
     produces only those days (a delete+insert on event_date would look up each of the tens of
     millions of rows' days again, seconds at 10 M contacts). A run re-computes every day from
-    the same cutoff as fct_queue_daily
-    (lookback plus the longest FCR window plus a day), or from the earliest day of a csat event
+    the same cutoff as fct_queue_daily, or from the earliest day of a csat event
     that arrived, moved or vanished since (a late survey belongs to its old contact's day). Each
     row names the invocation that computed it, from which fct_metric_drilldown re-processes. -#}
 {%- set event_columns = [
@@ -49,7 +52,11 @@
     {%- set reprocess_from = ccm_incremental_cutoff(
         'event_date',
         extra_days=ccm_fcr_longest_window_days() + 1,
-        also_from=[ccm_csat_events_changed_from(), ccm_chains_recomputed_from()]
+        also_from=[
+            ccm_csat_events_changed_from(),
+            ccm_chains_recomputed_from(),
+            ccm_interactions_rejudged_from()
+        ]
     ) -%}
     {#- a reporting day starts up to a day before or after its UTC midnight -#}
     {%- set utc_from = dbt.dateadd('day', -1, reprocess_from) -%}

@@ -9,13 +9,13 @@
             'reporting_date',
             extra_days=ccm_fcr_longest_window_days() + 1,
             where='offered > 0',
-            also_from=ccm_chains_recomputed_from()
+            also_from=[ccm_chains_recomputed_from(), ccm_interactions_rejudged_from()]
         ) }}"
     )
 }}
 
-{# Re-processes the same whole days as int_queue_intervals_aggregated (lookback plus the
-    longest FCR window plus a day), so incremental and full-refresh results are identical. #}
+{# Re-processes the same whole days as int_queue_intervals_aggregated (the same cutoff), so
+    incremental and full-refresh results are identical. #}
 {%- set longest_window_days = ccm_fcr_longest_window_days() -%}
 {%- set measures = ccm_queue_additive_measures() -%}
 
@@ -34,7 +34,7 @@ intervals as (
             'reporting_date',
             extra_days=longest_window_days + 1,
             where='offered > 0',
-            also_from=ccm_chains_recomputed_from()
+            also_from=[ccm_chains_recomputed_from(), ccm_interactions_rejudged_from()]
         ) }} as date)
     {% endif %}
 

@@ -5,7 +5,11 @@
         on_schema_change='fail',
         meta={'incremental_tests_since': 'reporting_date'},
         pre_hook="{{ ccm_incremental_clear_days(
-            'reporting_date', also_from=ccm_chains_recomputed_from()
+            'reporting_date',
+            also_from=[
+                ccm_chains_recomputed_from(),
+                ccm_interactions_rejudged_from('started_at', 'bot_session')
+            ]
         ) }}"
     )
 }}
@@ -18,11 +22,19 @@
     Incremental by day, appended after the pre-hook empties the days from the cutoff on. The
     cutoff keeps the longest FCR window before a changed day, as a bot session's resolution is
     judged on the repeat window (int_bot_sessions_resolution_judged); a chain re-computed
-    upstream (a callback weeks later) moves it back to the chain's start. A chain starts no
+    upstream (a callback weeks later) moves it back to the chain's start, and a bot session
+    judged again upstream (a later end of the data completed or reopened its window) to the
+    session's start. A chain starts no
     earlier than its interaction (a bot session before it) and its segments no earlier than the
     chain, so every input is read from a day before the cutoff in UTC. -#}
 {%- if is_incremental() -%}
-    {%- set cutoff = ccm_incremental_cutoff('reporting_date', also_from=ccm_chains_recomputed_from()) -%}
+    {%- set cutoff = ccm_incremental_cutoff(
+        'reporting_date',
+        also_from=[
+            ccm_chains_recomputed_from(),
+            ccm_interactions_rejudged_from('started_at', 'bot_session')
+        ]
+    ) -%}
     {%- set utc_from = dbt.dateadd('day', -1, cutoff) -%}
 {%- endif %}
 with
