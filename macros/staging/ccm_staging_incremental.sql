@@ -83,6 +83,17 @@
     ), '')
 {%- endmacro %}
 
+{#- ccm_parameters_changed asked once, when the model is compiled for execution (false while
+    parsing): rendered into a staging model's filter as a condition, it kept DuckDB from
+    applying the changed batch days to the scan (about 0.7 s per staging model at 10 M
+    contacts). -#}
+{% macro ccm_parameters_changed_in_run() -%}
+    {%- if not execute -%}
+        {{- return(false) -}}
+    {%- endif -%}
+    {{- return(run_query('select ' ~ ccm_parameters_changed()).columns[0].values()[0]) -}}
+{%- endmacro %}
+
 {#- A select of the batch_dates of the raw table `source_relation` the loader changed since the
     last successful build: loaded (loaded, loaded_with_quarantine) or corrected from the
     quarantine. The loader logs each batch under its raw table's name. -#}
@@ -101,10 +112,10 @@
     latest version may have changed, all versions of each: the keys of every row loaded since
     the last successful build, and the keys staged from a day re-delivered or corrected since
     (a re-delivery may have removed their latest version). Empty on a full build or without the
-    load log. -#}
+    load log, and when the parameters changed (every key is re-staged). -#}
 {% macro ccm_staging_changed_keys(source_relation, key) -%}
-    {%- if is_incremental() and ccm_load_log_present() -%}
-        where {{ ccm_parameters_changed() }} or {{ key }} in (
+    {%- if is_incremental() and ccm_load_log_present() and not ccm_parameters_changed_in_run() -%}
+        where {{ key }} in (
             select loaded.{{ key }}
             from {{ source_relation }} as loaded
             cross join ({{ ccm_last_successful_build_started() }}) as last_build
@@ -120,7 +131,7 @@
 {#- Post-hook of every staging model (dbt_project.yml), acting on the incremental ones: delete+insert
     replaces the keys the run staged (the model's unique_key), but a key whose every version a
     re-delivery removed is staged by no run. Such a key was staged from a changed day (every day
-    without the load log). Only those staged keys are looked up in the raw table: hashing every
+    without the load log or under changed parameters). Only those staged keys are looked up in the raw table: hashing every
     key the raw table holds cost more than the rest of a one-day run. A model that unions native
     systems (its raw table is one of ccm_systems_delivering's entities) is incremental only while
     the landing files are its one system, so the rows of another system, left by a build with it
@@ -133,10 +144,8 @@
         {%- set staged_from_changed_days -%}
             select staged.{{ key }}
             from {{ this }} as staged
-            {%- if ccm_load_log_present() %}
-            where
-                staged.batch_date in ({{ ccm_changed_batch_dates(source_relation) }})
-                or {{ ccm_parameters_changed() }}
+            {%- if ccm_load_log_present() and not ccm_parameters_changed_in_run() %}
+            where staged.batch_date in ({{ ccm_changed_batch_dates(source_relation) }})
             {%- endif %}
         {%- endset -%}
         {%- if table_name in ccm_systems_delivering() %}

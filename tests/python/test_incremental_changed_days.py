@@ -9,6 +9,7 @@ builds one copy normally and the other with --full-refresh.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -35,7 +36,9 @@ OPEN_DAYS = 5
 UPDATED_ROWS = 10
 CORRUPTED_ROWS = 5
 # Both change the queue marts of every day (answered and abandoned within the thresholds).
-CHANGED_PARAMETERS = '{"sl_threshold_seconds": 45, "short_abandon_seconds": 10}'
+CHANGED_QUEUE_PARAMETERS = {"sl_threshold_seconds": 45, "short_abandon_seconds": 10}
+# The default unknown_customer_ids (dbt_project.yml).
+KNOWN_PLACEHOLDERS = ("0", "anonymous", "unknown")
 
 
 @dataclass(frozen=True)
@@ -388,15 +391,41 @@ def test_late_update_of_an_old_contact(center: Center, tmp_path: Path) -> None:
     )
 
 
+def _unidentified_contacts(db_path: Path, day: str) -> int:
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        return connection.execute(
+            "select count(*) from staging.stg_acd__contacts"
+            " where not is_customer_identified and batch_date = ?",
+            [day],
+        ).fetchall()[0][0]
+
+
 def test_changed_parameters_apply_to_every_day(center: Center, tmp_path: Path) -> None:
     """A normal build under other parameters re-processes every day, far outside the lookback:
-    its marts equal a full refresh under them, not old days under the old parameters and
-    recent days under the new ones."""
+    its marts and staging equal a full refresh under them, not old days under the old
+    parameters and recent days under the new ones. One of the parameters is read by staging:
+    the first day's busiest customer id becomes a placeholder for an unknown caller."""
     db_path, _ = _loaded_copy(center, tmp_path)
-    _assert_normal_build_equals_full_refresh(db_path, tmp_path, "--vars", CHANGED_PARAMETERS)
-    # Not vacuous: the first whole day, 22 days before the last, changed.
+    first_day = center.days[0]
+    with duckdb.connect(str(center.db_path), read_only=True) as connection:
+        (busiest,) = connection.execute(
+            "select customer_id from raw.contacts"
+            " where _batch_date = ? and lower(trim(customer_id)) not in (?, ?, ?, '')"
+            " group by customer_id order by count(*) desc, customer_id limit 1",
+            [first_day, *KNOWN_PLACEHOLDERS],
+        ).fetchone()
+    parameters = {
+        **CHANGED_QUEUE_PARAMETERS,
+        "unknown_customer_ids": [*KNOWN_PLACEHOLDERS, busiest],
+    }
+    _assert_normal_build_equals_full_refresh(db_path, tmp_path, "--vars", json.dumps(parameters))
+    # Not vacuous: the first whole day, 22 days before the last, changed, and so did the
+    # callers identified on the first day.
     day = center.days[1]
     assert not _queue_days(db_path, day).equals(_queue_days(center.db_path, day))
+    assert _unidentified_contacts(db_path, first_day) > _unidentified_contacts(
+        center.db_path, first_day
+    )
 
 
 def _dbt_status(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
