@@ -14,6 +14,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -202,13 +203,19 @@ def _queue_days(db_path: Path, day: str) -> pd.DataFrame:
         ).df()
 
 
-def _handled(db_path: Path, days: list[str]) -> int:
+def _value(db_path: Path, query: str, parameters: list[object]) -> Any:
+    """The one value `query` returns from the warehouse at `db_path`."""
     with duckdb.connect(str(db_path), read_only=True) as connection:
-        return connection.execute(
-            "select sum(handled_contacts) from marts.fct_queue_daily"
-            " where cast(reporting_date as varchar) in (select unnest(?))",
-            [days],
-        ).fetchall()[0][0]
+        return connection.execute(query, parameters).fetchall()[0][0]
+
+
+def _handled(db_path: Path, days: list[str]) -> int:
+    return _value(
+        db_path,
+        "select sum(handled_contacts) from marts.fct_queue_daily"
+        " where cast(reporting_date as varchar) in (select unnest(?))",
+        [days],
+    )
 
 
 def test_redelivered_day_twenty_days_back(center: Center, tmp_path: Path) -> None:
@@ -327,13 +334,13 @@ def _redeliver_last_day(
 
 
 def _center_csat_ratings(db_path: Path, days: tuple[str, str]) -> float:
-    with duckdb.connect(str(db_path), read_only=True) as connection:
-        return connection.execute(
-            "select sum(denominator) from marts.fct_metric_drilldown"
-            " where metric_name = 'csat' and period_grain = 'day'"
-            " and drilldown_level = 'center' and period_start between ? and ?",
-            list(days),
-        ).fetchall()[0][0]
+    return _value(
+        db_path,
+        "select sum(denominator) from marts.fct_metric_drilldown"
+        " where metric_name = 'csat' and period_grain = 'day'"
+        " and drilldown_level = 'center' and period_start between ? and ?",
+        list(days),
+    )
 
 
 def test_late_surveys_about_an_old_day(center: Center, tmp_path: Path) -> None:
@@ -392,12 +399,12 @@ def test_late_update_of_an_old_contact(center: Center, tmp_path: Path) -> None:
 
 
 def _unidentified_contacts(db_path: Path, day: str) -> int:
-    with duckdb.connect(str(db_path), read_only=True) as connection:
-        return connection.execute(
-            "select count(*) from staging.stg_acd__contacts"
-            " where not is_customer_identified and batch_date = ?",
-            [day],
-        ).fetchall()[0][0]
+    return _value(
+        db_path,
+        "select count(*) from staging.stg_acd__contacts"
+        " where not is_customer_identified and batch_date = ?",
+        [day],
+    )
 
 
 def test_changed_parameters_apply_to_every_day(center: Center, tmp_path: Path) -> None:
@@ -407,13 +414,13 @@ def test_changed_parameters_apply_to_every_day(center: Center, tmp_path: Path) -
     the first day's busiest customer id becomes a placeholder for an unknown caller."""
     db_path, _ = _loaded_copy(center, tmp_path)
     first_day = center.days[0]
-    with duckdb.connect(str(center.db_path), read_only=True) as connection:
-        (busiest,) = connection.execute(
-            "select customer_id from raw.contacts"
-            " where _batch_date = ? and lower(trim(customer_id)) not in (?, ?, ?, '')"
-            " group by customer_id order by count(*) desc, customer_id limit 1",
-            [first_day, *KNOWN_PLACEHOLDERS],
-        ).fetchone()
+    busiest = _value(
+        center.db_path,
+        "select customer_id from raw.contacts"
+        " where _batch_date = ? and lower(trim(customer_id)) not in (?, ?, ?, '')"
+        " group by customer_id order by count(*) desc, customer_id limit 1",
+        [first_day, *KNOWN_PLACEHOLDERS],
+    )
     parameters = {
         **CHANGED_QUEUE_PARAMETERS,
         "unknown_customer_ids": [*KNOWN_PLACEHOLDERS, busiest],
@@ -539,12 +546,12 @@ def test_a_callback_weeks_later_makes_an_earlier_chain_a_follow_up(
 
 
 def _fcr_7d_eligible(db_path: Path, day: str) -> int:
-    with duckdb.connect(str(db_path), read_only=True) as connection:
-        return connection.execute(
-            "select coalesce(sum(fcr_eligible_7d), 0) from marts.fct_queue_daily"
-            " where reporting_date = ?",
-            [day],
-        ).fetchall()[0][0]
+    return _value(
+        db_path,
+        "select coalesce(sum(fcr_eligible_7d), 0) from marts.fct_queue_daily"
+        " where reporting_date = ?",
+        [day],
+    )
 
 
 def test_the_day_the_center_reopens_and_its_withdrawal(

@@ -48,6 +48,7 @@
     'metric_name', 'observation_type', 'observation_id', 'event_date', 'team_id', 'agent_id',
     'contact_reason', 'channel', 'numerator', 'denominator', 'squared_numerator'
 ] -%}
+{%- set utc_from = none -%}
 {%- if is_incremental() -%}
     {%- set reprocess_from = ccm_incremental_cutoff(
         'event_date',
@@ -105,6 +106,9 @@ chains as (
         and interactions.is_handled
     {% if is_incremental() %}
             and interactions.ended_at >= {{ utc_from }}
+            {# the same chain end, stated for the stitched chains too so that their scan
+                reads the re-processed days only #}
+            and chains_stitched.ended_at >= {{ utc_from }}
     {% endif %}
 
 ),
@@ -163,6 +167,9 @@ agent_channel_shares as (
 
 ),
 
+{# A rating of a contact that arrived belongs to the reporting day the contact started, so
+    on an incremental run the rated contacts started no earlier than utc_from: the contacts are
+    joined from there on (every contact otherwise). #}
 ratings as (
 
     select
@@ -174,7 +181,7 @@ ratings as (
         case when {{ ccm_is_csat_satisfied('surveys.csat_score') }} then 1 else 0 end
             as is_satisfied
     from {{ ref('int_survey_responses_attributed') }} as surveys
-    {{ ccm_join_event_interactions('surveys') }}
+    {{ ccm_join_event_interactions('surveys', contacts_started_from=utc_from) }}
     where
         surveys.csat_score between 1 and 5
     {% if is_incremental() %}
