@@ -79,3 +79,17 @@
         when {{ customer_id }} is null then 'unidentified'
     end
 {%- endmacro %}
+
+{#- A select of the candidate ends of the data for right-censoring, one row each in column
+    end_of_data_at (the caller takes their max): the latest start of any contact segment,
+    transfer segments included, and of any bot session, handed off or not. Every reader of the
+    end of the data uses this one, so FCR and bot resolution censor alike. -#}
+{% macro ccm_data_ends() -%}
+    select max(started_at) as end_of_data_at
+    from {{ ref('int_contacts_chained') }}
+
+    union all
+
+    select max(started_at) as end_of_data_at
+    from {{ ref('stg_bot__sessions') }}
+{%- endmacro %}

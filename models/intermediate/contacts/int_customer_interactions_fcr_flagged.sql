@@ -62,13 +62,7 @@ interactions_in_scope as (
         {%- endset -%}
         {%- set window_before_data_end -%}
             select {{ dbt.dateadd('day', -(longest_window_days + 1), 'max(data_ends.end_of_data_at)') }}
-            from (
-                select max(started_at) as end_of_data_at
-                from {{ ref('int_contacts_chained') }}
-                union all
-                select max(started_at) as end_of_data_at
-                from {{ ref('stg_bot__sessions') }}
-            ) as data_ends
+            from ({{ ccm_data_ends() }}) as data_ends
         {%- endset -%}
         {%- set cutoff = ccm_incremental_cutoff(
             'started_at', longest_window_days, also_from=[censored_from, window_before_data_end]
@@ -87,13 +81,7 @@ interactions_in_scope as (
     handed-off bot conversations that are not interactions of their own. #}
 data_ends as (
 
-    select max(started_at) as end_of_data_at
-    from {{ ref('int_contacts_chained') }}
-
-    union all
-
-    select max(started_at) as end_of_data_at
-    from {{ ref('stg_bot__sessions') }}
+    {{ ccm_data_ends() }}
 
 ),
 

@@ -29,9 +29,10 @@
     the changed days' cutoff, which reaches the longest FCR window back (a chain's FCR flags
     change until its window is complete) and a day for the shift between UTC and the reporting
     day, or without the load log the lookback plus that window and day; a day before the chains
-    re-computed and the interactions judged again upstream moves it back. Each event is filtered on its own UTC time from
-    a day earlier; the engine applies these filters beneath the views, below the unnest that
-    cuts the agent states, so an incremental run cuts the agent states of those days only. #}
+    re-computed and the interactions judged again upstream moves it back. Each event is
+    filtered on its own UTC time from a day earlier; the engine applies these filters beneath
+    the views, below the unnest that cuts the agent states, so an incremental run cuts the
+    agent states of those days only. #}
 
 {%- set measures = ccm_queue_additive_measures() -%}
 {%- set queue_measures = measures[:8] -%}

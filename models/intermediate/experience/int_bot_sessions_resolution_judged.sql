@@ -35,17 +35,10 @@ interaction_flags as (
 
 ),
 
--- the same end of data as int_customer_interactions_fcr_flagged: the latest start of any
--- contact segment or bot session
+-- the same end of data as int_customer_interactions_fcr_flagged
 data_ends as (
 
-    select max(started_at) as end_of_data_at
-    from {{ ref('int_contacts_chained') }}
-
-    union all
-
-    select max(started_at) as end_of_data_at
-    from bot_sessions
+    {{ ccm_data_ends() }}
 
 ),
 
