@@ -33,6 +33,7 @@ from ccmetrics.guard.store import (
     RECONCILIATION,
     REFUSED_SHRINK,
     BatchRun,
+    GroupRows,
     Progress,
     Reconciliation,
     RunReport,
@@ -112,6 +113,7 @@ def _write_batch(
     run_id: str,
     outcome: BatchOutcome,
     started: dt.datetime,
+    group_rows: GroupRows,
     replace: bool = False,
 ) -> Reconciliation:
     """Store a validated batch in place of the earlier delivery of its day, inside the
@@ -158,7 +160,7 @@ def _write_batch(
     finally:
         if upsert:
             con.unregister("_guard_delivered")
-    earliest_loaded = store_outcome(con, run_id, outcome, now)
+    earliest_loaded = store_outcome(con, run_id, outcome, now, group_rows)
     rec = Reconciliation(
         source=source.name,
         source_file=batch.relative,
@@ -233,7 +235,9 @@ def load(
 
         run.run(
             discovery.batches,
-            lambda outcome, started: _write_batch(con, run.run_id, outcome, started, replace),
+            lambda outcome, started, rows: _write_batch(
+                con, run.run_id, outcome, started, rows, replace
+            ),
             group_batches,
             skip=None if force else unchanged,
         )
@@ -313,7 +317,7 @@ def check(
         run.report.warnings.extend(warnings)
         for exc in unreadable:
             run.settle(rejection(None, exc, 0), None, now)
-        run.run(batches, lambda outcome, _started: _checked(outcome), group_batches)
+        run.run(batches, lambda outcome, _started, _rows: _checked(outcome), group_batches)
         return run.finish(docs_dir)
     finally:
         con.close()

@@ -96,3 +96,42 @@ def test_a_failure_while_writing_a_group_leaves_none_of_the_group(
     assert [day for (day,) in loaded_days] == days[:2]
     assert [day for (day,) in logged_days] == days[:2]
     assert reported == days[:2]
+
+
+def test_a_group_written_at_once_stores_what_batch_by_batch_stores(tmp_path: Path) -> None:
+    """A group's good rows go in with one insert (`GroupRows`), CSV and Parquet days and
+    quarantined rows mixed: every raw table and the quarantine hold exactly what groups of a
+    single batch give."""
+    from ccmetrics.contract import SOURCES
+    from ccmetrics.faults import plant_bad_rows
+
+    landing = tmp_path / "landing"
+    days = [DAY + dt.timedelta(days=offset) for offset in range(4)]
+    for index, day in enumerate(days):
+        write_day(landing, valid_day(day), day, fmt="parquet" if index % 2 else "csv")
+    assert plant_bad_rows(landing, share=0.2, seed=11).faults
+
+    def stored(group_batches: int) -> dict[str, list[tuple[object, ...]]]:
+        db = tmp_path / f"grouped_{group_batches}.duckdb"
+        loader.load(landing, db=db, runtime=SqlRuntime(), group_batches=group_batches)
+        con = loader.connect(db, read_only=True)
+        try:
+            tables = {
+                source.name: con.execute(
+                    f"select * exclude (_loaded_at) from raw.{source.name} "
+                    "order by _source_file, _source_row"
+                ).fetchall()
+                for source in SOURCES
+            }
+            tables["_quarantine"] = con.execute(
+                "select source, source_file, source_row, key_value, row_json, reasons, status "
+                "from raw._quarantine order by source_file, source_row"
+            ).fetchall()
+        finally:
+            con.close()
+        return tables
+
+    one_group, batch_by_batch = stored(31), stored(1)
+    assert sum(len(rows) for rows in one_group.values()) > len(one_group["_quarantine"]) > 0
+    assert all(one_group["contacts"] and one_group[name] for name in ("surveys", "kb_events"))
+    assert one_group == batch_by_batch

@@ -142,16 +142,48 @@ def _sql_list(values: tuple[str, ...]) -> str:
     return ", ".join("'" + value.replace("'", "''") + "'" for value in values) or "null"
 
 
-def _batch_ids(column: str) -> str:
-    """A select of the ids the batch being validated holds in `column`. A lookup of known ids
+def _batch_ids(*columns: str) -> str:
+    """A select of the ids the batch being validated holds in `columns`. A lookup of known ids
     keeps only those: hashing every loaded id once per group grew with the warehouse."""
-    return f"select {column} from {TYPED_VIEW}"
+    return " union all ".join(f"select {column} from {TYPED_VIEW}" for column in columns)
 
 
 def _delivered(con: duckdb.DuckDBPyConnection, known_ids_sql: str) -> bool:
     """The source behind `known_ids_sql` was delivered: it has rows loaded, open in
     quarantine, or accepted earlier in this run."""
     return bool(con.execute(f"select exists ({known_ids_sql})").fetchall()[0][0])
+
+
+def _known_ids_ctes(
+    con: duckdb.DuckDBPyConnection, source: Source, lookup: Lookup
+) -> dict[str, str | None]:
+    """For every source the batch references: the CTE of the batch's ids known to exist, or
+    None when that source was never delivered. One CTE per referenced source, whatever the
+    number of columns referring to it: each is a scan of every loaded id of that source (a
+    contact's three links to other contacts were three scans of all loaded contacts)."""
+    columns_by_target: dict[str, list[str]] = {}
+    for column in source.columns:
+        if column.references is not None:
+            target_name, _ = column.references.split(".")
+            columns_by_target.setdefault(target_name, []).append(column.name)
+    ctes: dict[str, str | None] = {}
+    for target_name, columns in columns_by_target.items():
+        target = SOURCES_BY_NAME[target_name]
+        known = lookup.ids_sql(target)
+        if target.name == source.name:
+            known += f" union all select {source.key} from {TYPED_VIEW}"
+        elif not _delivered(con, known):
+            ctes[target_name] = None
+            continue
+        ctes[target_name] = (
+            f"select distinct id from ({known}) as known_ids(id) "
+            f"where id in ({_batch_ids(*columns)})"
+        )
+    return ctes
+
+
+def _known_cte_name(target_name: str) -> str:
+    return f"_known_{target_name}"
 
 
 def add_context(
@@ -165,24 +197,20 @@ def add_context(
     rules = rules_for(source)
     selects = [POSITION]
     joins: list[str] = []
+    known_ctes = _known_ids_ctes(con, source, lookup)
     for column in source.columns:
         if column.references is None:
             continue
         target_name, _ = column.references.split(".")
-        target = SOURCES_BY_NAME[target_name]
-        known = lookup.ids_sql(target)
-        if target.name == source.name:
-            known += f" union all select {source.key} from {TYPED_VIEW}"
-        elif not _delivered(con, known):
+        if known_ctes[target_name] is None:
             selects.append(f"cast(null as boolean) as {known_column(column.name)}")
             continue
         unchecked = f"{column.name} is null"
-        if target.name == CUSTOMERS:
+        if target_name == CUSTOMERS:
             unchecked += f" or lower(trim({column.name})) in ({_sql_list(unknown_customer_ids)})"
         selects.append(
             f"case when {unchecked} then null else {column.name} in ("
-            f"select id from ({known}) as known_ids(id) where id in ({_batch_ids(column.name)})"
-            f") end as {known_column(column.name)}"
+            f"select id from {_known_cte_name(target_name)}) end as {known_column(column.name)}"
         )
     for rule in source.null_when:
         value = _sql_list((rule.when_value,))
@@ -213,10 +241,19 @@ def add_context(
         selects.append(
             f"coalesce(rated_contact.ended_at, rated_bot.ended_at) as {RATED_ENDED_COLUMN}"
         )
+    ctes = [
+        f"{_known_cte_name(target_name)} as ({cte})"
+        for target_name, cte in known_ctes.items()
+        if cte is not None
+    ]
+    with_clause = f"with {', '.join(ctes)} " if ctes else ""
     con.register(TYPED_VIEW, typed.assign(**{POSITION: typed.index.to_numpy()}))
     try:
         context = frame_of(
-            con, con.sql(f"select {', '.join(selects)} from {TYPED_VIEW} {' '.join(joins)}")
+            con,
+            con.sql(
+                f"{with_clause}select {', '.join(selects)} from {TYPED_VIEW} {' '.join(joins)}"
+            ),
         )
     finally:
         con.unregister(TYPED_VIEW)

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ccmetrics.guard.check_results import Runtime
+    from ccmetrics.guard.store import GroupRows
     from ccmetrics.guard.validation import BatchOutcome
 
 SOURCE_FILE = "_source_file"
@@ -171,7 +172,9 @@ def load_corrections(
             origins = _origin_batches(read_batch(con, pseudo, numbered=False), source)
             run.validate_group(
                 origins,
-                lambda outcome, at: _write_corrections(con, run.run_id, outcome, relative, at),
+                lambda outcome, at, rows: _write_corrections(
+                    con, run.run_id, outcome, relative, at, rows
+                ),
                 started,
                 check_volume=False,
                 all_or_nothing=True,
@@ -190,6 +193,7 @@ def _write_corrections(
     outcome: BatchOutcome,
     relative: str,
     started: dt.datetime,
+    group_rows: GroupRows,
 ) -> Reconciliation:
     batch = outcome.batch
     source = batch.source
@@ -208,7 +212,7 @@ def _write_corrections(
         "and source_row in (select source_row from _guard_corrected)",
         [now, run_id, source.name, batch.relative],
     )
-    earliest_loaded = store_outcome(con, run_id, outcome, now)
+    earliest_loaded = store_outcome(con, run_id, outcome, now, group_rows)
     rec = Reconciliation(
         source=source.name,
         source_file=f"{relative} -> {batch.relative}",

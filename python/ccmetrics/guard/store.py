@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -30,6 +31,7 @@ from ccmetrics.private_files import private_files, restrict
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
+    import pyarrow as pa
 
     from ccmetrics.guard.check_results import Runtime
     from ccmetrics.guard.context_columns import Lookup
@@ -44,10 +46,15 @@ ACCEPTED_STATUSES = ("loaded", "loaded_with_quarantine")
 ACCEPTED_SQL = ", ".join(f"'{status}'" for status in ACCEPTED_STATUSES)
 """The same, as a SQL list."""
 REFUSED_SHRINK = "refused_shrink"
-GROUP_ROWS = 250_000
+GROUP_ROWS = 1_000_000
 """Rows of one source's consecutive batches validated together: a validation costs a fixed
-time per run (a statement in DuckDB, a run per expectation in Great Expectations), so days
-share a run until their rows reach this; memory holds one group only."""
+time per run (a statement in DuckDB, a run per expectation in Great Expectations, and a scan
+of every loaded id of each referenced source), so days share a run until their rows reach
+this; memory holds one group only. At 10 M contacts, 1 M rows loaded in 4-7 % less time than
+250,000 (about 10 contacts groups instead of 40), peaking 5 % higher."""
+MEMORY_LIMIT_VARIABLE = "CCMETRICS_DUCKDB_MEMORY_LIMIT"
+MEMORY_LIMIT = "3GB"
+"""DuckDB's memory limit for the loader, the same variable and default as `profiles.yml`."""
 GROUP_BATCHES = 31
 """At most this many batches (a month of days) to a group, however small."""
 
@@ -150,9 +157,10 @@ class RunReport:
 
 
 Progress = Callable[[Reconciliation], None]
-Store = Callable[["BatchOutcome", dt.datetime], Reconciliation]
-"""What a run does with a validated batch (given the time its group started): write it, or
-only count it; returns the batch's reconciliation."""
+Store = Callable[["BatchOutcome", dt.datetime, "GroupRows"], Reconciliation]
+"""What a run does with a validated batch (given the time its group started, and where its
+good rows wait for the group's insert): write it, or only count it; returns the batch's
+reconciliation."""
 Skip = Callable[[Batch, str], Reconciliation | None]
 """A batch settled before it is read (given its file digest): its reconciliation, or None to
 read and validate it."""
@@ -195,6 +203,9 @@ def connect(db: Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyC
         restrict(path)
         restrict(path.with_name(path.name + ".wal"))
     con.execute("set TimeZone = 'UTC'")
+    # The limit dbt's profile sets: without it DuckDB would keep up to 80 % of the machine's
+    # memory of the raw tables the reference lookups scan.
+    con.execute("set memory_limit = ?", [os.environ.get(MEMORY_LIMIT_VARIABLE, MEMORY_LIMIT)])
     return con
 
 
@@ -329,17 +340,47 @@ def _insert_quarantined(con: duckdb.DuckDBPyConnection, rows: list[list[object]]
         con.unregister("_guard_quarantined")
 
 
-def _insert_good(con: duckdb.DuckDBPyConnection, source: Source, frame: pd.DataFrame) -> None:
-    if frame.empty:
-        return
-    con.register("_guard_good_rows", frame)
-    try:
-        names = ", ".join(quote_identifier(c) for c in (*source.column_names, *LOADER_COLUMNS))
-        con.execute(
-            f"insert into {RAW}.{source.name} ({names}) select {names} from _guard_good_rows"
-        )
-    finally:
-        con.unregister("_guard_good_rows")
+class GroupRows:
+    """The good rows of a group's batches, held until the group is written and then inserted
+    by one statement per source (`BatchRun.validate_group`, inside the group's transaction).
+
+    DuckDB writes one large insert in parallel and straight to the file; an insert per batch
+    left each day's rows in the transaction until its commit wrote them on one thread: at
+    10 M contacts, writing was a third of a load, twice a plain insert of the same files.
+    Holding them costs little memory: the group's frames are held until the group is written
+    anyway, and the Arrow tables share their text."""
+
+    def __init__(self) -> None:
+        self._tables: dict[str, tuple[Source, list[pa.Table]]] = {}
+
+    def add(self, source: Source, frame: pd.DataFrame) -> None:
+        import pyarrow as pa
+
+        if frame.empty:
+            return
+        _, tables = self._tables.setdefault(source.name, (source, []))
+        # DuckDB scans an Arrow table about twice as fast as the frame it is made from.
+        tables.append(pa.Table.from_pandas(frame, preserve_index=False))
+
+    def insert(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Insert every held row; the rows' order in the table is not kept (nothing reads
+        raw tables in storage order), which lets DuckDB write them in parallel."""
+        for source, tables in self._tables.values():
+            names = ", ".join(quote_identifier(c) for c in (*source.column_names, *LOADER_COLUMNS))
+            views = [f"_guard_good_rows_{number}" for number in range(len(tables))]
+            for view, table in zip(views, tables, strict=True):
+                con.register(view, table)
+            con.execute("set preserve_insertion_order = false")
+            try:
+                # union all, not one concatenated table: batches may type an all-null column
+                # differently, and DuckDB casts each to the raw table's type.
+                rows = " union all ".join(f"select {names} from {view}" for view in views)
+                con.execute(f"insert into {RAW}.{source.name} ({names}) {rows}")
+            finally:
+                con.execute("reset preserve_insertion_order")
+                for view in views:
+                    con.unregister(view)
+        self._tables.clear()
 
 
 def counted_rows(
@@ -361,14 +402,18 @@ def earliest_of(*days: dt.date | None) -> dt.date | None:
 
 
 def store_outcome(
-    con: duckdb.DuckDBPyConnection, run_id: str, outcome: BatchOutcome, now: dt.datetime
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    outcome: BatchOutcome,
+    now: dt.datetime,
+    group_rows: GroupRows,
 ) -> dt.date | None:
-    """Insert a validated batch's good rows and quarantine the rest, with their reasons; the
-    earliest day of the good rows."""
+    """Hand a validated batch's good rows to its group's insert and quarantine the rest, with
+    their reasons; the earliest day of the good rows."""
     import pandas as pd
 
     good = _good_rows(outcome, now)
-    _insert_good(con, outcome.batch.source, good)
+    group_rows.add(outcome.batch.source, good)
     quarantined = _quarantine_rows(outcome, run_id, now)
     if quarantined:
         _insert_quarantined(con, quarantined)
@@ -497,6 +542,7 @@ class BatchRun:
         # One transaction for the group: a commit costs a write-ahead log sync and, as the log
         # grows, a checkpoint, which at a commit per batch was the largest single cost of a
         # load. A failure leaves none of the group's batches written and none reported.
+        group_rows = GroupRows()
         with transaction(self.con) if self.logged else nullcontext():
             for raw, result in zip(raws, results, strict=True):
                 if isinstance(result, BatchRejected):
@@ -506,12 +552,13 @@ class BatchRun:
                         log_batch(self.con, self.run_id, rec, raw.sha256, started)
                     settled.append(rec)
                     continue
-                rec = store(result, started)
+                rec = store(result, started, group_rows)
                 if rec.status == REFUSED_SHRINK:
                     self.validator.forget_volume(raw.batch)
                 else:
                     accepted.append(result)
                 settled.append(rec)
+            group_rows.insert(self.con)
         for result in accepted:
             self.report.warnings.extend(result.warnings)
             self.report.row_issues += [

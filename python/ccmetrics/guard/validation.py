@@ -307,15 +307,16 @@ class Validator:
         shared_key = combined.duplicated(rows_key, keep=False).to_numpy()
         positions = pd.Series(combined.index.to_numpy(), index=combined.index)
         first_of = positions.copy()
-        repeated = combined[shared_key]
-        if not repeated.empty:
+        distinct = combined
+        if shared_key.any():
+            repeated = combined[shared_key]
             fingerprint = pd.util.hash_pandas_object(
                 repeated[[*source.column_names, BATCH_COLUMN]], index=False
             )
             first_of[shared_key] = (
                 positions[shared_key].groupby(fingerprint.to_numpy()).transform("first")
             )
-        distinct = combined[first_of.to_numpy() == positions.to_numpy()]
+            distinct = combined[first_of.to_numpy() == positions.to_numpy()]
         frame = add_context(self.con, source, distinct, self.lookup, self.unknown_customer_ids)
         result = self.runtime.validate(source, "rows", frame, {"now": self.now})
         reasons: dict[int, list[str]] = {}
