@@ -209,8 +209,8 @@ def load(
     skew tolerance and the volume band. `runtime` is the engine that runs the suites
     (`sql_runtime` by default, `gx_runtime` with `docs_dir`); tests reuse one across runs.
     Batches stream through in groups of one source (at most `group_batches` batches,
-    `store.GROUP_ROWS` rows: `BatchRun.run`), so memory is bounded by the largest group, not by
-    the landing folder."""
+    `store.GROUP_ROWS` rows: `BatchRun.run`; the next group is read while one is written), so
+    memory is bounded by two groups, not by the landing folder."""
     discovery = discover(landing, sources, day)
     con = connect(db)
     try:

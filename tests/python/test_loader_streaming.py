@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import duckdb
 import pytest
 from corpus.valid_day import DAY, valid_day, write_day
 
@@ -14,19 +15,23 @@ from ccmetrics.guard.sql_runtime import SqlRuntime
 from ccmetrics.guard.validation import Validator
 
 
-def test_load_writes_each_group_before_reading_the_next(
+def test_load_reads_at_most_one_group_ahead_of_the_group_it_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The next group's files are read while a group is written (`ReadAhead`), never more:
+    at any moment at most two groups' files are read and not yet written."""
     landing = tmp_path / "landing"
-    days = [DAY + dt.timedelta(days=offset) for offset in range(5)]
+    days = [DAY + dt.timedelta(days=offset) for offset in range(8)]
     for day in days:
         write_day(landing, {"contacts": valid_day(day)["contacts"]}, day)
     events: list[tuple[str, dt.date]] = []
     read, write_batch = Validator.read, loader._write_batch
 
-    def recording_read(self: Validator, batch: loader.Batch) -> loader.RawBatch:
+    def recording_read(
+        self: Validator, con: duckdb.DuckDBPyConnection, batch: loader.Batch
+    ) -> loader.RawBatch:
         events.append(("read", batch.day))
-        return read(self, batch)
+        return read(self, con, batch)
 
     def recording_write(*args: object, **kwargs: object) -> loader.Reconciliation:
         rec = write_batch(*args, **kwargs)  # type: ignore[arg-type]
@@ -39,19 +44,15 @@ def test_load_writes_each_group_before_reading_the_next(
 
     report = loader.load(landing, db=tmp_path / "wh.duckdb", runtime=SqlRuntime(), group_batches=2)
 
-    assert [b.status for b in report.batches] == ["loaded"] * 5
-    assert events == [
-        ("read", days[0]),
-        ("read", days[1]),
-        ("write", days[0]),
-        ("write", days[1]),
-        ("read", days[2]),
-        ("read", days[3]),
-        ("write", days[2]),
-        ("write", days[3]),
-        ("read", days[4]),
-        ("write", days[4]),
+    assert [b.status for b in report.batches] == ["loaded"] * 8
+    assert [day for kind, day in events if kind == "read"] == days
+    assert [day for kind, day in events if kind == "write"] == days
+    ahead = [
+        sum(1 for kind, _ in events[: index + 1] if kind == "read")
+        - sum(1 for kind, _ in events[: index + 1] if kind == "write")
+        for index in range(len(events))
     ]
+    assert max(ahead) <= 4
 
 
 def test_a_failure_while_writing_a_group_leaves_none_of_the_group(

@@ -369,8 +369,9 @@ class Validator:
                 )
         return [results[raw.batch.relative] for raw in raws]
 
-    def read(self, batch: Batch) -> RawBatch:
-        return read_batch(self.con, batch)
+    def read(self, con: duckdb.DuckDBPyConnection, batch: Batch) -> RawBatch:
+        """The batch's file as delivered, read through `con` (the reader's own connection)."""
+        return read_batch(con, batch)
 
     def accept(self, outcome: BatchOutcome) -> None:
         """Record an accepted batch so that later batches in the run can refer to it."""
