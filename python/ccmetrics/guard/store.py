@@ -51,8 +51,9 @@ GROUP_ROWS = 1_000_000
 """Rows of one source's consecutive batches validated together: a validation costs a fixed
 time per run (a statement in DuckDB, a run per expectation in Great Expectations, and a scan
 of every loaded id of each referenced source), so days share a run until their rows reach
-this; memory holds one group only. At 10 M contacts, 1 M rows loaded in 4-7 % less time than
-250,000 (about 10 contacts groups instead of 40), peaking 5 % higher."""
+this; memory holds the group being validated and the next one being read (`ReadAhead`). At
+10 M contacts, 1 M rows loaded in 4-7 % less time than 250,000 (about 10 contacts groups
+instead of 40), peaking 5 % higher."""
 MEMORY_LIMIT_VARIABLE = "CCMETRICS_DUCKDB_MEMORY_LIMIT"
 MEMORY_LIMIT = "3GB"
 """DuckDB's memory limit for the loader, the same variable and default as `profiles.yml`."""
@@ -377,8 +378,8 @@ class GroupRows:
                 con.register(view, table)
             con.execute("set preserve_insertion_order = false")
             try:
-                # union all, not one concatenated table: batches may type an all-null column
-                # differently, and DuckDB casts each to the raw table's type.
+                # union all, not one concatenated Arrow table, which needs the batches' column
+                # types to match exactly: DuckDB casts each batch to the raw table's types.
                 rows = " union all ".join(f"select {names} from {view}" for view in views)
                 con.execute(f"insert into {RAW}.{source.name} ({names}) {rows}")
             finally:
