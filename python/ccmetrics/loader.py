@@ -41,7 +41,6 @@ from ccmetrics.guard.store import (
     counted_rows,
     earliest_of,
     ensure_raw_tables,
-    log_batch,
     raw_tables,
     rejection,
     store_outcome,
@@ -68,19 +67,30 @@ __all__ = [
 ]
 
 
-def _loaded_sha(con: duckdb.DuckDBPyConnection, batch: Batch) -> str | None:
-    row = con.execute(
-        f"select arg_max(file_sha256, finished_at) from {RAW}.{RECONCILIATION} "
-        "where source = ? and batch_date = ? and status <> 'unchanged'",
-        [batch.source.name, batch.day],
-    ).fetchall()[0]
-    last = row[0] if row else None
-    accepted = con.execute(
-        f"select count(*) from {RAW}.{RECONCILIATION} where source = ? and batch_date = ? "
-        f"and file_sha256 = ? and status in ({ACCEPTED_SQL})",
-        [batch.source.name, batch.day, last],
-    ).fetchall()[0]
-    return last if accepted and accepted[0] else None
+def _loaded_shas(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, dt.date], str]:
+    """The digest of each source and day's last delivery, where that file's rows are loaded
+    (an earlier run accepted it): a file with this digest is unchanged. One query for the
+    run; a pair of queries per batch cost 2 s of a 10 M-contact load."""
+    rows = con.execute(
+        f"""
+        with last_delivery as (
+            select source, batch_date, arg_max(file_sha256, finished_at) as file_sha256
+            from {RAW}.{RECONCILIATION}
+            where status <> 'unchanged'
+            group by source, batch_date
+        )
+        select last_delivery.source, last_delivery.batch_date, last_delivery.file_sha256
+        from last_delivery
+        where exists (
+            select 1 from {RAW}.{RECONCILIATION} as accepted
+            where accepted.source = last_delivery.source
+                and accepted.batch_date = last_delivery.batch_date
+                and accepted.file_sha256 = last_delivery.file_sha256
+                and accepted.status in ({ACCEPTED_SQL})
+        )
+        """
+    ).fetchall()
+    return {(source, day): sha for source, day, sha in rows}
 
 
 def _refusal(outcome: BatchOutcome, loaded: int, left: int) -> Reconciliation:
@@ -148,7 +158,7 @@ def _write_batch(
         left = loaded - replaced + outcome.rows_good
         if left < loaded and not replace:
             rec = _refusal(outcome, loaded, left)
-            log_batch(con, run_id, rec, outcome.raw.sha256, started)
+            group_rows.log(run_id, rec, outcome.raw.sha256, started)
             return rec
         if replaced:
             con.execute(f"delete from {table} where {day_rows}", parameters)
@@ -174,7 +184,7 @@ def _write_batch(
         rows_clamped=outcome.rows_clamped,
         earliest_row_date=earliest_of(earliest_loaded, earliest_removed),
     )
-    log_batch(con, run_id, rec, outcome.raw.sha256, started)
+    group_rows.log(run_id, rec, outcome.raw.sha256, started)
     return rec
 
 
@@ -230,8 +240,11 @@ def load(
         for exc in discovery.rejected:
             run.settle(rejection(None, exc, 0), None, now)
 
+        loaded_shas = _loaded_shas(con)
+
         def unchanged(batch: Batch, sha: str) -> Reconciliation | None:
-            return _unchanged(batch) if _loaded_sha(con, batch) == sha else None
+            loaded = loaded_shas.get((batch.source.name, batch.day))
+            return _unchanged(batch) if loaded == sha else None
 
         run.run(
             discovery.batches,

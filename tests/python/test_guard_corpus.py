@@ -385,6 +385,29 @@ def test_extra_column_is_reported_and_not_loaded(
     assert batch.rows_loaded == 4
 
 
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_infinite_numbers_are_quarantined_as_not_a_number(
+    center: tuple[Path, Path], engine: SqlRuntime, fmt: str
+) -> None:
+    """Infinity fits a Parquet double and parses from CSV text, but is no duration: the row
+    is quarantined for its type, whichever way it arrived."""
+    landing, db = center
+    frames = new_frames()
+    contacts = frames["contacts"].astype({"talk_seconds": object, "hold_seconds": object})
+    contacts.loc[1, "talk_seconds"] = float("inf")
+    contacts.loc[3, "hold_seconds"] = float("-inf")
+    write_day(landing, {**frames, "contacts": contacts}, NEW_DAY, fmt=fmt)
+    report = load(landing, db=db, sources=("contacts",), runtime=engine)
+    assert not report.rejected
+    assert_adds_up(report, db)
+    assert _quarantine(db) == {
+        2: ["type:talk_seconds: 'inf' is not a valid double"],
+        4: ["type:hold_seconds: '-inf' is not a valid double"],
+    }
+    loaded = query(db, f"select count(*) from {RAW}.contacts where _batch_date = '{NEW}'")
+    assert loaded == [(len(contacts) - 2,)]
+
+
 def test_duplicate_keys_with_different_content_are_quarantined(
     center: tuple[Path, Path], engine: SqlRuntime
 ) -> None:

@@ -42,6 +42,21 @@ EDGE_CUSTOMERS: list[tuple[dict[str, object], list[str]]] = [
     ({"segment": "Consumer"}, ["enum"]),
     ({"segment": None}, ["not_null"]),
     ({"created_at": "2099-01-01 00:00:00"}, ["not_future", "order"]),
+    # A key repeated with other content fails on every copy, a null version being one value
+    # like any other; exact copies are validated once and load.
+    ({"customer_id": "twin", "email": "twin.one@example.com"}, ["unique_key"]),
+    ({"customer_id": "twin", "email": "twin.two@example.com"}, ["unique_key"]),
+    ({"customer_id": "copy"}, []),
+    ({"customer_id": "copy"}, []),
+    ({"customer_id": "unversioned", "record_updated_at": None}, ["not_null", "unique_key"]),
+    (
+        {"customer_id": "unversioned", "record_updated_at": None, "segment": "small_business"},
+        ["not_null", "unique_key"],
+    ),
+    ({"customer_id": "unversioned_copy", "record_updated_at": None}, ["not_null"]),
+    ({"customer_id": "unversioned_copy", "record_updated_at": None}, ["not_null"]),
+    ({"customer_id": "versioned", "record_updated_at": None}, ["not_null"]),
+    ({"customer_id": "versioned", "record_updated_at": "2026-10-01 01:00:00"}, []),
 ]
 
 

@@ -133,11 +133,27 @@ def _unchanged_by_cast(contract_type: str, registered: str, values: pd.Series) -
     return contract_type != "string" or isinstance(values.dtype, pd.StringDtype)
 
 
+def _finite_only(contract_type: str, registered: str, values: pd.Series) -> bool:
+    """A number column delivered as a double and read as float64: the cast would only turn
+    infinity into null, which numpy does without a round trip through DuckDB (the only
+    columns of a generated day that needed one)."""
+    import numpy as np
+
+    return (
+        contract_type in ("double", "decimal")
+        and _base_type(registered) == "DOUBLE"
+        and values.dtype == np.float64
+    )
+
+
 def cast_batch(con: duckdb.DuckDBPyConnection, raw: RawBatch) -> TypedBatch:
     """The batch in contract types; every value that would not cast is a row-level reason.
 
-    Columns delivered in their contract type are taken as they are; only the others go
-    through DuckDB (a Parquet file of the right types costs no round trip)."""
+    Columns delivered in their contract type are taken as they are, doubles with infinity
+    made null; only the others go through DuckDB (a Parquet file of the right types costs no
+    round trip)."""
+    import numpy as np
+
     source = raw.batch.source
     frame = raw.frame.sort_values(SOURCE_ROW, kind="stable")
     frame.index = frame[SOURCE_ROW].to_numpy()
@@ -146,8 +162,17 @@ def cast_batch(con: duckdb.DuckDBPyConnection, raw: RawBatch) -> TypedBatch:
         for c in source.columns
         if _unchanged_by_cast(c.type, raw.types.get(c.name, "VARCHAR"), frame[c.name])
     ]
-    cast = [c for c in source.columns if c not in kept]
+    converted = [c for c in source.columns if c not in kept]
+    finite = [
+        c
+        for c in converted
+        if _finite_only(c.type, raw.types.get(c.name, "VARCHAR"), frame[c.name])
+    ]
+    cast = [c for c in converted if c not in finite]
     typed = frame[[SOURCE_ROW, *(c.name for c in kept)]].copy()
+    for column in finite:
+        values = frame[column.name]
+        typed[column.name] = values.where(np.isfinite(values.to_numpy()))
     if cast:
         con.register(TEMP_VIEW, frame[[SOURCE_ROW, *(c.name for c in cast)]])
         try:
@@ -158,7 +183,7 @@ def cast_batch(con: duckdb.DuckDBPyConnection, raw: RawBatch) -> TypedBatch:
                 f"as {quote_identifier(c.name)}"
                 for c in cast
             ]
-            converted = frame_of(
+            through_duckdb = frame_of(
                 con,
                 con.sql(
                     f"select {', '.join(select_list)} from {TEMP_VIEW} "
@@ -167,12 +192,12 @@ def cast_batch(con: duckdb.DuckDBPyConnection, raw: RawBatch) -> TypedBatch:
             )
         finally:
             con.unregister(TEMP_VIEW)
-        converted.index = typed.index
+        through_duckdb.index = typed.index
         for column in cast:
-            typed[column.name] = converted[column.name]
+            typed[column.name] = through_duckdb[column.name]
     typed = typed[[SOURCE_ROW, *source.column_names]]
     reasons: dict[int, list[str]] = {}
-    for column in cast:
+    for column in converted:
         delivered = frame[column.name]
         failed = delivered.notna() & typed[column.name].isna()
         for row in typed.index[failed.to_numpy()]:

@@ -31,7 +31,6 @@ from ccmetrics.guard.store import (
     counted_rows,
     earliest_of,
     ensure_raw_tables,
-    log_batch,
     raw_tables,
     rejection,
     store_outcome,
@@ -226,7 +225,7 @@ def _write_corrections(
         rows_clamped=outcome.rows_clamped,
         earliest_row_date=earliest_of(earliest_loaded, earliest_removed),
     )
-    log_batch(con, run_id, rec, outcome.raw.sha256, started)
+    group_rows.log(run_id, rec, outcome.raw.sha256, started)
     return rec
 
 

@@ -76,7 +76,9 @@ class _Statement:
     def __init__(self, parameters: dict[str, Any]) -> None:
         self.parameters = parameters
         self.values: list[Any] = []
-        self.windows: list[str] = []
+        self.repeats: list[tuple[str, str]] = []
+        """Each compound key's repeat count: its column, and the join of the frame to the
+        key's repeated values."""
 
     def _bind(self, value: Any) -> str:
         self.values.append(value)
@@ -88,10 +90,24 @@ class _Statement:
         kind = expectation.kind
         if kind == "ExpectCompoundColumnsToBeUnique":
             columns = [quote_identifier(column) for column in kwargs["column_list"]]
-            alias = f"_repeats_{len(self.windows)}"
-            self.windows.append(f"count(*) over (partition by {', '.join(columns)}) as {alias}")
+            alias = f"_repeats_{len(self.repeats)}"
+            listed = ", ".join(columns)
+            # A count per key joined back, not a window: a window carries every column of
+            # every row through its sort (0.7 s of a 1.2 s statement at 1 M contacts). Nulls
+            # are one key, as in a partition.
+            keys = f"{alias}_keys"
+            matches = " and ".join(
+                f"{keys}.{column} is not distinct from {FRAME}.{column}" for column in columns
+            )
+            self.repeats.append(
+                (
+                    f"{keys}.repeats as {alias}",
+                    f"left join (select {listed}, count(*) as repeats from {FRAME} "
+                    f"group by {listed} having count(*) > 1) as {keys} on {matches}",
+                )
+            )
             every_null = " and ".join(f"{column} is null" for column in columns)
-            return f"{alias} > 1 and not ({every_null})"
+            return f"{alias} is not null and not ({every_null})"
         if kind == "ExpectColumnPairValuesAToBeGreaterThanB":
             a, b = quote_identifier(kwargs["column_A"]), quote_identifier(kwargs["column_B"])
             operator = ">=" if kwargs.get("or_equal") else ">"
@@ -181,7 +197,9 @@ class SqlRuntime:
                 errors[number] = str(exc)
                 conditions.append("false")
         lists = ", ".join(f"coalesce(list({INDEX}) filter (where {c}), [])" for c in conditions)
-        rows = f"select *{''.join(f', {w}' for w in statement.windows)} from {FRAME}"
+        counts = "".join(f", {column}" for column, _ in statement.repeats)
+        joins = " ".join(join for _, join in statement.repeats)
+        rows = f"select {FRAME}.*{counts} from {FRAME} {joins}"
         # The rows failing any expectation first, then each expectation's list over those few:
         # one disjunction per row costs half of sixty filtered aggregates over every row.
         any_failure = " or ".join(f"({c})" for c in conditions) or "false"
