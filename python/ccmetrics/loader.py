@@ -240,7 +240,7 @@ def load(
         for exc in discovery.rejected:
             run.settle(rejection(None, exc, 0), None, now)
 
-        loaded_shas = _loaded_shas(con)
+        loaded_shas = {} if force else _loaded_shas(con)
 
         def unchanged(batch: Batch, sha: str) -> Reconciliation | None:
             loaded = loaded_shas.get((batch.source.name, batch.day))

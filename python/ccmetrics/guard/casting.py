@@ -95,6 +95,21 @@ def quote_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def repeated_keys(table: str, columns: list[str], alias: str) -> tuple[str, str]:
+    """The values of `columns` held by more than one row of `table`, each with its row count
+    (column `repeats`), as a subquery named `alias`; and the condition matching them to the
+    rows of `table`. Nulls are one value, as in a group by: a count per key joined back, not
+    a window, which would carry every column of every row through its sort."""
+    quoted = [quote_identifier(column) for column in columns]
+    listed = ", ".join(quoted)
+    subquery = (
+        f"(select {listed}, count(*) as repeats from {table} "
+        f"group by {listed} having count(*) > 1) as {alias}"
+    )
+    matches = " and ".join(f"{alias}.{c} is not distinct from {table}.{c}" for c in quoted)
+    return subquery, matches
+
+
 def _cast_expression(name: str, contract_type: str, registered: str) -> str:
     q = quote_identifier(name)
     target = DUCKDB_TYPES[contract_type]

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from ccmetrics.contract import Source
-from ccmetrics.guard.casting import cast_batch, check_drift, quote_identifier
+from ccmetrics.guard.casting import cast_batch, check_drift, repeated_keys
 from ccmetrics.guard.context_columns import (
     POSITION,
     Lookup,
@@ -412,15 +412,11 @@ def rows_sharing_key(
     contact keys in a quarter of the time pandas takes to factorize them."""
     import numpy as np
 
-    quoted = [quote_identifier(column) for column in columns]
-    listed = ", ".join(quoted)
-    matches = " and ".join(f"repeated.{c} is not distinct from keyed.{c}" for c in quoted)
+    repeated, matches = repeated_keys(KEYS_VIEW, columns, "repeated")
     con.register(KEYS_VIEW, frame[columns].assign(**{POSITION: np.arange(len(frame))}))
     try:
         positions = con.execute(
-            f"select keyed.{POSITION} from {KEYS_VIEW} as keyed semi join ("
-            f"select {listed} from {KEYS_VIEW} group by {listed} having count(*) > 1"
-            f") as repeated on {matches}"
+            f"select {POSITION} from {KEYS_VIEW} semi join {repeated} on {matches}"
         ).fetchnumpy()[POSITION]
     finally:
         con.unregister(KEYS_VIEW)
