@@ -13,6 +13,38 @@
     ccm_pii_hash({{ column_name }})
 {%- endmacro %}
 
+{#- A select of every row of `cte` (a landing staging model's read of `source_relation`) with
+    the ccm_hash_pii of each column of `columns` as <column>_hash. Each distinct value is hashed
+    once and joined back: a customer calls many times from one number, and at 10 M contacts the
+    9 M phone numbers and e-mail addresses hold 2.7 M distinct values. The values are read from
+    the source again under the model's own filter (its changed keys, `key`), not from `cte`:
+    DuckDB materializes a CTE read more than once, and writing every column of 10 M contacts
+    cost more than the hashes saved. A staging model joins the hashes before choosing the
+    latest version: joined after it, the window's result was spilled to disk to build the
+    joins. -#}
+{% macro ccm_pii_hashes_joined(cte, source_relation, key, columns) -%}
+    {%- set filter = ccm_staging_changed_keys(source_relation, key) -%}
+    select
+        {{ cte }}.*,
+        {%- for column in columns %}
+        {{ column }}_hashes.pii_hash as {{ column }}_hash{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ cte }}
+    {%- for column in columns %}
+    left join (
+        select
+            distinct_values.pii_value,
+            {{ ccm_hash_pii('distinct_values.pii_value') }} as pii_hash
+        from (
+            select distinct {{ column }} as pii_value
+            from {{ source_relation }}
+            {{ filter }}
+        ) as distinct_values
+    ) as {{ column }}_hashes
+        on {{ cte }}.{{ column }} = {{ column }}_hashes.pii_value
+    {%- endfor %}
+{%- endmacro %}
+
 {#- How a staging model that calls ccm_hash_pii is materialized. DuckDB: a view, like all
     staging. Spark: a table, because the local session registers ccm_pii_hash as a temporary
     function (ccmetrics.spark_session) and Spark refuses a stored view that calls one; a

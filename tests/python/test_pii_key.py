@@ -121,7 +121,7 @@ def test_the_key_is_in_no_artefact_log_or_warehouse_definition(keyed: Build) -> 
     assert [text for (text,) in stored if text and KEY in text] == []
     # Staging is a table now: the SQL that built it calls the function, and holds no key.
     staging_sql = next((keyed.work / "target").rglob("stg_acd__contacts.sql")).read_text()
-    assert "ccm_pii_hash(customer_phone)" in staging_sql
+    assert "ccm_pii_hash(distinct_values.pii_value)" in staging_sql
     assert KEY.encode() not in keyed.db_path.read_bytes()
 
 
@@ -131,6 +131,51 @@ def test_hashes_are_hmac_sha256_of_the_normalized_value_with_the_key(keyed: Buil
         "k001": (_hmac(KEY, "+1 555 0101"), None),
         "k014": (None, _hmac(KEY, "customer03@example.com")),
     }
+
+
+def _latest_versions(rows: list[tuple]) -> dict[str, tuple]:
+    """The latest version of each key: rows of (key, record_updated_at, _loaded_at,
+    _source_row, *values), compared in that order, a missing time before any other."""
+    latest: dict[str, tuple] = {}
+    for row in sorted(
+        rows, key=lambda row: tuple((value is not None, value) for value in row[1:4])
+    ):
+        latest[row[0]] = row
+    return latest
+
+
+@pytest.mark.parametrize(
+    ("raw", "staged", "key", "identifiers"),
+    [
+        ("contacts", "stg_acd__contacts", "contact_id", ("customer_phone", "customer_email")),
+        ("customers", "stg_crm__customers", "customer_id", ("phone", "email")),
+    ],
+)
+def test_every_staged_identifier_is_the_hmac_of_its_latest_raw_value(
+    keyed: Build, raw: str, staged: str, key: str, identifiers: tuple[str, str]
+) -> None:
+    """Staging hashes each distinct value once and joins the hashes back on the raw value:
+    every row must still carry the hash of its own latest value, null for null."""
+    con = duckdb.connect(str(keyed.db_path), read_only=True)
+    try:
+        raw_rows = con.execute(
+            f"select {key}, record_updated_at, _loaded_at, _source_row, "
+            f"{', '.join(identifiers)} from raw.{raw}"
+        ).fetchall()
+        staged_rows = con.execute(
+            f"select {key}, {', '.join(f'{column}_hash' for column in identifiers)} "
+            f"from staging.{staged}"
+        ).fetchall()
+    finally:
+        con.close()
+    expected = {
+        row[0]: tuple(
+            None if value is None else _hmac(KEY, value.strip(" ").lower()) for value in row[4:]
+        )
+        for row in _latest_versions(raw_rows).values()
+    }
+    assert sum(value is not None for row in expected.values() for value in row) > 10
+    assert {row[0]: tuple(row[1:]) for row in staged_rows} == expected
 
 
 def test_marts_hold_neither_pii_nor_its_hashes(keyed: Build) -> None:

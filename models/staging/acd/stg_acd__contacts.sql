@@ -14,10 +14,18 @@ source as (
 
 ),
 
+source_hashed as (
+
+    {{ ccm_pii_hashes_joined(
+        'source', source('acd', 'contacts'), 'contact_id', ['customer_phone', 'customer_email']
+    ) }}
+
+),
+
 latest_versions as (
 
     {{ ccm_latest_versions(
-        'source', 'contact_id', ['record_updated_at', '_loaded_at', '_source_row']
+        'source_hashed', 'contact_id', ['record_updated_at', '_loaded_at', '_source_row']
     ) }}
 
 ),
@@ -33,8 +41,8 @@ landing_renamed as (
         cast(channel as string) as channel,
         {{ ccm_customer_id('customer_id') }} as customer_id,
         {{ ccm_customer_id('customer_id') }} is not null as is_customer_identified,
-        {{ ccm_hash_pii('customer_phone') }} as customer_phone_hash,
-        {{ ccm_hash_pii('customer_email') }} as customer_email_hash,
+        cast(customer_phone_hash as string) as customer_phone_hash,
+        cast(customer_email_hash as string) as customer_email_hash,
         cast(queue_id as string) as queue_id,
         cast(contact_reason as string) as contact_reason,
         cast(agent_id as string) as agent_id,

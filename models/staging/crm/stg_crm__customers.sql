@@ -9,10 +9,18 @@ source as (
 
 ),
 
+source_hashed as (
+
+    {{ ccm_pii_hashes_joined(
+        'source', source('crm', 'customers'), 'customer_id', ['email', 'phone']
+    ) }}
+
+),
+
 latest_versions as (
 
     {{ ccm_latest_versions(
-        'source', 'customer_id', ['record_updated_at', '_loaded_at', '_source_row']
+        'source_hashed', 'customer_id', ['record_updated_at', '_loaded_at', '_source_row']
     ) }}
 
 ),
@@ -22,8 +30,8 @@ renamed as (
     select
         cast(customer_id as string) as customer_id,
         cast(segment as string) as segment,
-        {{ ccm_hash_pii('email') }} as email_hash,
-        {{ ccm_hash_pii('phone') }} as phone_hash,
+        cast(email_hash as string) as email_hash,
+        cast(phone_hash as string) as phone_hash,
         cast(created_at as timestamp) as created_at,
         cast(churned_at as timestamp) as churned_at,
         cast(record_updated_at as timestamp) as record_updated_at,
