@@ -82,7 +82,7 @@ def code_version() -> str:
     return f"{commit} with uncommitted changes" if dirty else commit
 
 
-def _gib(size: int) -> str:
+def gib(size: int) -> str:
     return f"{size / 2**30:.2f} GiB"
 
 
@@ -169,7 +169,7 @@ class Runner:
         )
 
 
-def _landing_without_day(landing: Path, day: str, out: Path) -> None:
+def landing_without_day(landing: Path, day: str, out: Path) -> None:
     for source_dir in sorted(p for p in landing.iterdir() if p.is_dir()):
         (out / source_dir.name).mkdir(parents=True)
         for path in source_dir.iterdir():
@@ -338,7 +338,7 @@ def load_ratio(days: int, scale: float, work: Path) -> list[str]:
     return [
         f"`ccmetrics load` of {days} days at scale {scale:g} / plain DuckDB insert of the same "
         f"files: {load.seconds / plain.seconds:.1f} ({load.seconds:.1f} s / {plain.seconds:.2f} "
-        f"s; peak memory of the load {_gib(load.peak_bytes)}).",
+        f"s; peak memory of the load {gib(load.peak_bytes)}).",
         f"Machine at the start: {machine_before}.  ",
         f"Machine at the end: {machine()}.",
     ]
@@ -354,7 +354,7 @@ def run_benchmarks(days: int, scale: float, work: Path, spark: bool = True) -> l
     (work / "plain.duckdb").unlink()
     last_day = max(path.stem for path in (landing / "contacts").glob("*.parquet"))
     earlier = work / "landing_before_last_day"
-    _landing_without_day(landing, last_day, earlier)
+    landing_without_day(landing, last_day, earlier)
 
     load_earlier = runner.ccmetrics(
         "load (all days but the last)", "load", "--landing", str(earlier)
@@ -460,13 +460,12 @@ def run_benchmarks(days: int, scale: float, work: Path, spark: bool = True) -> l
         f"{ten_million_minutes:.1f} min per 10 M contacts at this rate | <= 10 min per 10 M "
         f"| {generation.load:.2f} |",
         f"| peak memory of the full-refresh build (`dbt build`, ru_maxrss) | "
-        f"{_gib(full.peak_bytes)} | <= 4 GiB at 10 M | {full.load:.2f} |",
+        f"{gib(full.peak_bytes)} | <= 4 GiB at 10 M | {full.load:.2f} |",
         f"| peak memory of the full-refresh build one model at a time | "
-        f"{_gib(one_at_a_time.peak_bytes)} | <= 4 GiB at 10 M | {one_at_a_time.load:.2f} |",
-        f"| peak memory of the incremental build | {_gib(incremental.peak_bytes)} | | "
+        f"{gib(one_at_a_time.peak_bytes)} | <= 4 GiB at 10 M | {one_at_a_time.load:.2f} |",
+        f"| peak memory of the incremental build | {gib(incremental.peak_bytes)} | | "
         f"{incremental.load:.2f} |",
-        f"| peak memory of `ccmetrics load` | {_gib(load.peak_bytes)} | bounded | "
-        f"{load.load:.2f} |",
+        f"| peak memory of `ccmetrics load` | {gib(load.peak_bytes)} | bounded | {load.load:.2f} |",
         f"| scorecard median (published snapshot, opening included, after import) | "
         f"{latency.median_seconds * 1000:.1f} ms (CPU {latency.median_cpu_seconds * 1000:.1f} "
         f"ms) | < 100 ms | {latency.load_average:.2f} |",
@@ -492,11 +491,20 @@ def main(argv: list[str] | None = None) -> int:
     scorecard = parts.add_parser("scorecard", help="scorecard latency over a published file")
     scorecard.add_argument("--db", type=Path, default=None, help="published DuckDB file")
     scorecard.add_argument("--runs", type=int, default=20)
+    capacity = parts.add_parser("capacity", help="one very large center, load to marts, once")
+    capacity.add_argument("--days", type=int, default=argparse.SUPPRESS)
+    capacity.add_argument("--scale", type=float, default=argparse.SUPPRESS)
+    capacity.add_argument("--memory-limit", default="3GB", help="DuckDB memory_limit of the builds")
+    capacity.add_argument("--landing", type=Path, default=None, help="a generated center to use")
+    capacity.add_argument("--work", type=Path, default=None, help="scratch folder (kept)")
+    capacity.add_argument("--out", type=Path, default=Path("bench/capacity.md"))
     arguments = parser.parse_args(argv)
     if arguments.part == "scorecard":
         latency = measure_scorecard(arguments.db, arguments.runs)
         print(latency.to_markdown())
         return 0 if latency.interactive else 1
+    if arguments.part == "capacity":
+        return _capacity(arguments)
     work = Path(tempfile.mkdtemp(prefix="ccmetrics-bench-"))
     try:
         if arguments.part == "load":
@@ -508,6 +516,31 @@ def main(argv: list[str] | None = None) -> int:
     arguments.out.parent.mkdir(parents=True, exist_ok=True)
     arguments.out.write_text("\n".join(lines))
     print("\n".join(lines))
+    return 0
+
+
+def _capacity(arguments: argparse.Namespace) -> int:
+    from ccmetrics.bench_capacity import CapacityRun, capacity_run
+
+    def write(run: CapacityRun) -> None:
+        arguments.out.parent.mkdir(parents=True, exist_ok=True)
+        arguments.out.write_text("\n".join(run.to_markdown()))
+
+    work = arguments.work or Path(tempfile.mkdtemp(prefix="ccmetrics-capacity-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        run = capacity_run(
+            arguments.days,
+            arguments.scale,
+            work,
+            arguments.memory_limit,
+            write,
+            arguments.landing,
+        )
+    finally:
+        if arguments.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print("\n".join(run.to_markdown()))
     return 0
 
 

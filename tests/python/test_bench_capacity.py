@@ -1,0 +1,73 @@
+"""The capacity run's disk figure is the largest footprint the warehouse files reached while the
+run went on, not what is left at its end: spill files come and go within a step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ccmetrics.bench import Timing
+from ccmetrics.bench_capacity import FIRST_BUILD, INCREMENTAL_BUILD, CapacityRun, DiskPeak
+
+
+def test_the_peak_outlives_the_spill_files(tmp_path: Path) -> None:
+    database = tmp_path / "bench.duckdb"
+    spill = tmp_path / "bench.duckdb.tmp"
+    database.write_bytes(b"x" * 1000)
+    peak = DiskPeak((database, tmp_path / "bench.duckdb.wal", spill))
+    peak.sample()
+    spill.mkdir()
+    (spill / "sort_0.block").write_bytes(b"x" * 5000)
+    (spill / "sort_1.block").write_bytes(b"x" * 2000)
+    peak.sample()
+    for block in spill.iterdir():
+        block.unlink()
+    database.write_bytes(b"x" * 4000)
+    peak.sample()
+    assert peak.peak_bytes == 8000
+
+
+def test_the_ratios_are_the_builds_against_the_floor_and_each_other() -> None:
+    run = CapacityRun(
+        days=120,
+        scale=200,
+        memory_limit="12GB",
+        contacts=98_000_000,
+        steps=(
+            Timing("load every day but the last", 900.0, 3 * 2**30, 2.0),
+            Timing(FIRST_BUILD, 3000.0, 13 * 2**30, 2.0),
+            Timing(INCREMENTAL_BUILD, 600.0, 5 * 2**30, 2.0),
+        ),
+        floor=Timing("sort floor", 250.0, 0, 2.0),
+        warehouse_bytes=50 * 2**30,
+        landing_bytes=8 * 2**30,
+        peak_disk_bytes=61 * 2**30,
+        machine_before="",
+        machine_now="",
+        version="abc1234",
+    )
+    text = "\n".join(run.to_markdown())
+    assert "| first build / sort floor | 12.0 |" in text
+    assert "| incremental build of the last day / first build | 0.20 |" in text
+    assert "| peak memory of any step | 13.00 GiB |" in text
+    assert "98,000,000 contacts" in text
+    assert "sampled every 5 s) | 61.00 GiB |" in text
+    assert "had not finished" not in text
+
+
+def test_a_run_stopped_half_way_says_so() -> None:
+    run = CapacityRun(
+        days=120,
+        scale=200,
+        memory_limit="12GB",
+        steps=(Timing("load every day but the last", 900.0, 3 * 2**30, 2.0),),
+        landing_bytes=8 * 2**30,
+        warehouse_bytes=9 * 2**30,
+        peak_disk_bytes=9 * 2**30,
+        machine_before="",
+        machine_now="",
+        version="abc1234",
+    )
+    text = "\n".join(run.to_markdown())
+    assert "**The run had not finished when this was written.**" in text
+    assert "first build / sort floor" not in text
+    assert "| peak memory of any step | 3.00 GiB |" in text
