@@ -1,28 +1,48 @@
+{#- The checksum of one csat rating of int_metric_events_unioned: its survey and whether it
+    counts as satisfied, the two things of a rating a rebuild of the model depends on besides
+    its day. -#}
+{% macro ccm_csat_rating_checksum(survey_id, csat_score) -%}
+    {{ ccm_checksum(dbt.concat([
+        survey_id,
+        "'|'",
+        "case when " ~ ccm_is_csat_satisfied(csat_score) ~ " then '1' else '0' end"
+    ])) }}
+{%- endmacro %}
+
 {#- A select of the earliest reporting day whose csat events a rebuild of
     int_metric_events_unioned would add, remove or change (null when none): the events of a survey
     belong to the day of the contact it rates, which the changed days' cutoff does not reach when
-    the survey arrives, is re-delivered or is corrected long after that contact. Compares the 1-5
-    ratings with the csat rows already in the model, both ways. -#}
+    the survey arrives, is re-delivered or is corrected long after that contact. The model keeps
+    sums, so each day's 1-5 ratings are compared with its csat rows by their number and the
+    bit_xor of their checksums (ccm_csat_rating_checksum): a rating that arrived, vanished,
+    moved to another day or changed sides changes both days' checksums, even when the day's
+    count and satisfied sum stay the same (two ratings that swap their scores). -#}
 {% macro ccm_csat_events_changed_from() -%}
-    {%- set ratings -%}
+    select cast(min(coalesce(ratings.event_date, csat_events.event_date)) as {{ dbt.type_timestamp() }})
+    from (
         select
-            survey_id,
-            reporting_date,
-            cast(case when {{ ccm_is_csat_satisfied('csat_score') }} then 1 else 0 end as double)
+            reporting_date as event_date,
+            count(*) as ratings,
+            bit_xor({{ ccm_csat_rating_checksum('survey_id', 'csat_score') }}) as ratings_checksum
         from {{ ref('int_survey_responses_attributed') }}
         where csat_score between 1 and 5
-    {%- endset -%}
-    {%- set csat_events -%}
-        select observation_id, event_date, numerator
+        group by reporting_date
+    ) as ratings
+    full outer join (
+        select
+            event_date,
+            sum(denominator) as ratings,
+            bit_xor(ratings_checksum) as ratings_checksum
         from {{ this }}
         where metric_name = 'csat'
-    {%- endset -%}
-    select cast(min(changed_ratings.event_date) as {{ dbt.type_timestamp() }})
-    from (
-        ({{ ratings }} except {{ csat_events }})
-        union all
-        ({{ csat_events }} except {{ ratings }})
-    ) as changed_ratings (observation_id, event_date, numerator)
+        group by event_date
+    ) as csat_events
+        on ratings.event_date = csat_events.event_date
+    where
+        ratings.event_date is null
+        or csat_events.event_date is null
+        or ratings.ratings <> csat_events.ratings
+        or ratings.ratings_checksum <> csat_events.ratings_checksum
 {%- endmacro %}
 
 {#- Whether a period of fct_metric_drilldown is complete: the contact deliveries cover it from

@@ -367,6 +367,59 @@ def test_late_surveys_about_an_old_day(center: Center, tmp_path: Path) -> None:
     )
 
 
+def _agent_csat(db_path: Path, day: str) -> pd.DataFrame:
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        return connection.execute(
+            "select drilldown_level, member_id, numerator, denominator"
+            " from marts.fct_metric_drilldown"
+            " where metric_name = 'csat' and period_grain = 'day' and period_start = ?"
+            " and drilldown_level in ('center', 'agent') order by all",
+            [day],
+        ).df()
+
+
+def test_two_late_ratings_of_an_old_day_swap_their_scores(center: Center, tmp_path: Path) -> None:
+    """Two late surveys about contacts of an old day, of two agents, arrive in the last day's
+    file, one satisfied and one not; then that file is delivered again with their scores
+    swapped. The old day keeps its number of ratings and of satisfied ones, so only the
+    checksums of its csat rows in int_metric_events_unioned tell that its agents' csat
+    changed."""
+    db_path, env = _loaded_copy(center, tmp_path)
+    old_day = center.days[-1 - LATE_SURVEYS_BACK]
+    with duckdb.connect(str(center.db_path), read_only=True) as connection:
+        rated = connection.execute(
+            "select surveys.survey_id, contacts.agent_id"
+            " from intermediate.int_survey_responses_attributed as surveys"
+            " inner join staging.stg_acd__contacts as contacts"
+            " on surveys.contact_id = contacts.contact_id"
+            " where surveys.reporting_date = ? and contacts.agent_id is not null"
+            " order by surveys.survey_id",
+            [old_day],
+        ).df()
+    first = rated.iloc[0]
+    second = rated[rated.agent_id != first.agent_id].iloc[0]
+    delivered = pd.concat(
+        pd.read_parquet(path) for path in sorted((center.generated / "surveys").glob("*.parquet"))
+    )
+    late = delivered.set_index("survey_id").loc[[first.survey_id, second.survey_id]].reset_index()
+    late["survey_id"] = late.survey_id + "-late"
+    late["responded_at"] = pd.Timestamp(f"{center.days[-1]} 12:00:00")
+    late["csat_score"] = [5, 2]
+    _redeliver_last_day(center, db_path, env, tmp_path, "surveys", late)
+    dbt(env, "run")
+    before = _agent_csat(db_path, old_day)
+    late["csat_score"] = [2, 5]
+    _redeliver_last_day(center, db_path, env, tmp_path, "surveys", late)
+    _assert_normal_build_equals_full_refresh(db_path, tmp_path)
+    # Not vacuous: the center's csat of the old day is the same, its agents' is not.
+    after = _agent_csat(db_path, old_day)
+    center_rows = after.drilldown_level == "center"
+    pd.testing.assert_frame_equal(
+        after[center_rows].reset_index(drop=True), before[center_rows].reset_index(drop=True)
+    )
+    assert not after.equals(before)
+
+
 def test_late_update_of_an_old_contact(center: Center, tmp_path: Path) -> None:
     """New versions of contacts 20 days old (talk time corrected later, in the ACD) arrive in
     the last day's file: their batch is recent, but they change the old day; and so does

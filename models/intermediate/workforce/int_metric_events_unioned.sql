@@ -16,10 +16,9 @@
     )
 }}
 
-{#- The observations behind the drill-down, one row per unit of each key metric with the
-    team, agent, contact reason and channel it belongs to, so that every level sums the same
-    rows. A row is identified by metric_name, observation_type, observation_id, event_date and
-    channel (which only the split labor rows need):
+{#- The sums behind the drill-down: each key metric's observations summed per reporting day,
+    team, agent, contact reason and channel, the finest grain the drill-down reads, so that
+    every level sums the same rows. The observations are (with the day each belongs to):
     - fcr_rate: a handled contact chain whose default window is complete (day it ended;
       agent = last agent connected; channel = the channel of its last segment);
     - service_level: an offered contact segment (ccm_is_offered), counted by var
@@ -38,15 +37,22 @@
       agent-day without handling keeps its labor whole without a channel.
     Every other event has the channel of its contact (csat: of the rated contact or bot
     session).
+    Summed, not one row per observation: the drill-down only ever sums them, and at 10 M
+    contacts the 36 M observation rows cost more to write, test and read again than to sum.
+    A csat row keeps the bit_xor of its ratings' checksums (ccm_checksum of survey id and
+    satisfied flag), from which ccm_csat_events_changed_from tells which days' ratings changed.
     Incremental by day, appended: the pre-hook empties every day from the cutoff on and the run
-    produces only those days (a delete+insert on event_date would look up each of the tens of
-    millions of rows' days again, seconds at 10 M contacts). A run re-computes every day from
+    produces only those days (a delete+insert on event_date would look up each of the millions
+    of rows' days again). A run re-computes every day from
     the same cutoff as fct_queue_daily, or from the earliest day of a csat event
-    that arrived, moved or vanished since (a late survey belongs to its old contact's day). Each
+    that arrived, moved, vanished or changed sides since (a late survey belongs to its old
+    contact's day). Each
     row names the invocation that computed it, from which fct_metric_drilldown re-processes. -#}
-{%- set event_columns = [
-    'metric_name', 'observation_type', 'observation_id', 'event_date', 'team_id', 'agent_id',
-    'contact_reason', 'channel', 'numerator', 'denominator', 'squared_numerator'
+{%- set member_columns = [
+    'metric_name', 'event_date', 'team_id', 'agent_id', 'contact_reason', 'channel'
+] -%}
+{%- set event_columns = member_columns + [
+    'numerator', 'denominator', 'squared_numerator', 'ratings_checksum'
 ] -%}
 {%- set utc_from = none -%}
 {%- if is_incremental() -%}
@@ -179,7 +185,9 @@ ratings as (
         coalesce(contacts.contact_reason, bot_sessions.intent) as contact_reason,
         {{ ccm_event_channel() }} as channel,
         case when {{ ccm_is_csat_satisfied('surveys.csat_score') }} then 1 else 0 end
-            as is_satisfied
+            as is_satisfied,
+        {{ ccm_csat_rating_checksum('surveys.survey_id', 'surveys.csat_score') }}
+            as ratings_checksum
     from {{ ref('int_survey_responses_attributed') }} as surveys
     {{ ccm_join_event_interactions('surveys', contacts_started_from=utc_from) }}
     where
@@ -194,8 +202,6 @@ fcr_events as (
 
     select
         'fcr_rate' as metric_name,
-        'chain' as observation_type,
-        chains.chain_id as observation_id,
         {{ ccm_reporting_date('chains.ended_at') }} as event_date,
         agents.team_id,
         chains.last_agent_id as agent_id,
@@ -203,7 +209,8 @@ fcr_events as (
         chains.last_channel as channel,
         cast(case when chains.is_resolved_default then 1 else 0 end as double) as numerator,
         cast(1 as double) as denominator,
-        cast(0 as double) as squared_numerator
+        cast(0 as double) as squared_numerator,
+        cast(null as bigint) as ratings_checksum
     from chains
     left join agents
         on chains.last_agent_id = agents.agent_id
@@ -215,8 +222,6 @@ service_level_events as (
 
     select
         'service_level' as metric_name,
-        'contact_segment' as observation_type,
-        offered_segments.contact_id as observation_id,
         {{ ccm_reporting_date('offered_segments.offered_at') }} as event_date,
         queue_teams.team_id,
         cast(null as string) as agent_id,
@@ -233,7 +238,8 @@ service_level_events as (
             'offered_segments.abandoned_within_threshold',
             'offered_segments.short_abandoned'
         ) }} as double) as denominator,
-        cast(0 as double) as squared_numerator
+        cast(0 as double) as squared_numerator,
+        cast(null as bigint) as ratings_checksum
     from offered_segments
     left join queue_teams
         on offered_segments.queue_id = queue_teams.queue_id
@@ -244,8 +250,6 @@ aht_events as (
 
     select
         'aht' as metric_name,
-        'contact_segment' as observation_type,
-        segments.contact_id as observation_id,
         {{ ccm_reporting_date('segments.ended_at') }} as event_date,
         agents.team_id,
         segments.agent_id,
@@ -253,7 +257,8 @@ aht_events as (
         segments.channel,
         segments.handle_seconds as numerator,
         cast(1 as double) as denominator,
-        segments.handle_seconds * segments.handle_seconds as squared_numerator
+        segments.handle_seconds * segments.handle_seconds as squared_numerator,
+        cast(null as bigint) as ratings_checksum
     from segments
     left join agents
         on segments.agent_id = agents.agent_id
@@ -265,8 +270,6 @@ csat_events as (
 
     select
         'csat' as metric_name,
-        'survey' as observation_type,
-        ratings.survey_id as observation_id,
         ratings.reporting_date as event_date,
         agents.team_id,
         ratings.agent_id,
@@ -274,7 +277,8 @@ csat_events as (
         ratings.channel,
         cast(ratings.is_satisfied as double) as numerator,
         cast(1 as double) as denominator,
-        cast(0 as double) as squared_numerator
+        cast(0 as double) as squared_numerator,
+        ratings.ratings_checksum
     from ratings
     left join agents
         on ratings.agent_id = agents.agent_id
@@ -285,8 +289,6 @@ labor_events as (
 
     select
         'cost_per_resolution' as metric_name,
-        'agent_day' as observation_type,
-        agent_days.agent_id as observation_id,
         agent_days.reporting_date as event_date,
         agents.team_id,
         agent_days.agent_id,
@@ -295,7 +297,8 @@ labor_events as (
         agent_days.paid_seconds / 3600.0 * agents.hourly_cost
         * coalesce(agent_channel_shares.handling_share, 1) as numerator,
         cast(0 as double) as denominator,
-        cast(0 as double) as squared_numerator
+        cast(0 as double) as squared_numerator,
+        cast(null as bigint) as ratings_checksum
     from {{ ref('int_agent_days_timed') }} as agent_days
     inner join agents
         on agent_days.agent_id = agents.agent_id
@@ -313,8 +316,6 @@ resolution_events as (
 
     select
         'cost_per_resolution' as metric_name,
-        'chain' as observation_type,
-        chains.chain_id as observation_id,
         {{ ccm_reporting_date('chains.ended_at') }} as event_date,
         agents.team_id,
         chains.last_agent_id as agent_id,
@@ -322,7 +323,8 @@ resolution_events as (
         chains.last_channel as channel,
         cast(0 as double) as numerator,
         cast(1 as double) as denominator,
-        cast(0 as double) as squared_numerator
+        cast(0 as double) as squared_numerator,
+        cast(null as bigint) as ratings_checksum
     from chains
     left join agents
         on chains.last_agent_id = agents.agent_id
@@ -339,16 +341,21 @@ events_unioned as (
 
 ),
 
-events_stamped as (
+events_summed as (
 
     select
-        {{ event_columns | join(',\n        ') }},
+        {{ member_columns | join(',\n        ') }},
+        sum(numerator) as numerator,
+        sum(denominator) as denominator,
+        sum(squared_numerator) as squared_numerator,
+        bit_xor(ratings_checksum) as ratings_checksum,
         cast('{{ invocation_id }}' as {{ dbt.type_string() }}) as processed_invocation_id
     from events_unioned
     {% if is_incremental() %}
         where event_date >= cast({{ reprocess_from }} as date)
     {% endif %}
+    group by {{ member_columns | join(', ') }}
 
 )
 
-select * from events_stamped
+select * from events_summed
