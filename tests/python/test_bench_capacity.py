@@ -26,24 +26,33 @@ def test_the_peak_outlives_the_spill_files(tmp_path: Path) -> None:
     assert peak.peak_bytes == 8000
 
 
-def test_the_ratios_are_the_builds_against_the_floor_and_each_other() -> None:
-    run = CapacityRun(
+LOAD = Timing("load every day but the last", 900.0, 3 * 2**30, 2.0)
+
+
+def _run(*steps: Timing, contacts: int | None = None, floor: Timing | None = None) -> CapacityRun:
+    return CapacityRun(
         days=120,
         scale=200,
         memory_limit="12GB",
-        contacts=98_000_000,
-        steps=(
-            Timing("load every day but the last", 900.0, 3 * 2**30, 2.0),
-            Timing(FIRST_BUILD, 3000.0, 13 * 2**30, 2.0),
-            Timing(INCREMENTAL_BUILD, 600.0, 5 * 2**30, 2.0),
-        ),
-        floor=Timing("sort floor", 250.0, 0, 2.0),
-        warehouse_bytes=50 * 2**30,
+        steps=steps,
         landing_bytes=8 * 2**30,
+        warehouse_bytes=50 * 2**30,
         peak_disk_bytes=61 * 2**30,
         machine_before="",
         machine_now="",
         version="abc1234",
+        contacts=contacts,
+        floor=floor,
+    )
+
+
+def test_the_ratios_are_the_builds_against_the_floor_and_each_other() -> None:
+    run = _run(
+        LOAD,
+        Timing(FIRST_BUILD, 3000.0, 13 * 2**30, 2.0),
+        Timing(INCREMENTAL_BUILD, 600.0, 5 * 2**30, 2.0),
+        contacts=98_000_000,
+        floor=Timing("sort floor", 250.0, 0, 2.0),
     )
     text = "\n".join(run.to_markdown())
     assert "| first build / sort floor | 12.0 |" in text
@@ -55,19 +64,7 @@ def test_the_ratios_are_the_builds_against_the_floor_and_each_other() -> None:
 
 
 def test_a_run_stopped_half_way_says_so() -> None:
-    run = CapacityRun(
-        days=120,
-        scale=200,
-        memory_limit="12GB",
-        steps=(Timing("load every day but the last", 900.0, 3 * 2**30, 2.0),),
-        landing_bytes=8 * 2**30,
-        warehouse_bytes=9 * 2**30,
-        peak_disk_bytes=9 * 2**30,
-        machine_before="",
-        machine_now="",
-        version="abc1234",
-    )
-    text = "\n".join(run.to_markdown())
+    text = "\n".join(_run(LOAD).to_markdown())
     assert "**The run had not finished when this was written.**" in text
     assert "first build / sort floor" not in text
     assert "| peak memory of any step | 3.00 GiB |" in text
