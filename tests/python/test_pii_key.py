@@ -69,7 +69,7 @@ def _contact_hashes(db_path: Path) -> dict[str, tuple[str | None, str | None]]:
     try:
         rows = con.execute(
             "select contact_id, customer_phone_hash, customer_email_hash "
-            "from intermediate.int_contacts_chained where contact_id in ('k001', 'k014')"
+            "from staging.stg_acd__contacts where contact_id in ('k001', 'k014')"
         ).fetchall()
     finally:
         con.close()

@@ -20,8 +20,6 @@
     'initiation_method',
     'channel',
     'customer_id',
-    'customer_phone_hash',
-    'customer_email_hash',
     'queue_id',
     'contact_reason',
     'agent_id',
