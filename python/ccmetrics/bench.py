@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -32,6 +33,8 @@ from pathlib import Path
 from ccmetrics.guard.reading import discover
 from ccmetrics.paths import profiles_dir, project_dir
 
+ANSI_CODES = re.compile(r"\x1b\[[0-9;]*m")
+"""Colour codes of dbt's console output."""
 SPARK_PYTHON = Path(".venv-spark/bin/python")
 """The Spark target's interpreter (`make venv-spark`), relative to the project."""
 INTERACTIVE_SECONDS = 1.0
@@ -46,6 +49,7 @@ class Timing:
     """Peak resident memory of the command (its largest process), 0 when run in process."""
     load: float = 0.0
     """1-minute load average of the machine when the step ended."""
+    exit_code: int = 0
 
 
 def machine() -> str:
@@ -137,13 +141,27 @@ class Runner:
                 f"{output.read_text()[-6000:]}"
             )
         print(f"{label}: {seconds:.1f} s", file=sys.stderr)
-        return Timing(label, seconds, usage.ru_maxrss * 1024, os.getloadavg()[0])
+        return Timing(
+            label, seconds, usage.ru_maxrss * 1024, os.getloadavg()[0], process.returncode
+        )
 
     def ccmetrics(self, label: str, *args: str, accept: Sequence[int] = (0,)) -> Timing:
         return self.timed(label, [str(self.bin / "ccmetrics"), *args], accept)
 
-    def dbt(self, label: str, *args: str) -> Timing:
-        return self.timed(label, [str(self.bin / "dbt"), *args, "--target", "dev"])
+    def dbt(self, label: str, *args: str, accept: Sequence[int] = (0,)) -> Timing:
+        return self.timed(label, [str(self.bin / "dbt"), *args, "--target", "dev"], accept)
+
+    def first_error(self) -> str:
+        """What made the last command fail: dbt's first failed node and the first engine
+        message ("IO Error: ... No space left on device"), else the output's last line."""
+        lines = [
+            ANSI_CODES.sub("", line).strip()
+            for line in (self.work / "output.log").read_text().splitlines()
+        ]
+        failed = next((line for line in lines if " ERROR " in f" {line} "), "")
+        message = next((line for line in lines if "Error:" in line), "")
+        found = " / ".join(part for part in (failed, message) if part)
+        return found or next((line for line in reversed(lines) if line), "")
 
     def spark_build(self) -> Timing | None:
         """The same full build on Spark (the local session of `make venv-spark`) from the raw

@@ -1,12 +1,15 @@
-"""`python -m ccmetrics.bench --days D --scale S capacity`: one run of a very large center from landing files to
-marts, for what it needs rather than how fast it is against a baseline: seconds, peak memory
-and peak disk of every step, the first build against the sort floor and one new day against
-the first build. Issue 10 asks for a 100 M-contact center (`--scale 200 --days 120`) within
-24 GiB, run once with its figures recorded (bench/capacity.md).
+"""`python -m ccmetrics.bench --days D --scale S capacity`: one run of a very large center from
+landing files to marts, for what it needs rather than how fast it is against a baseline:
+seconds, peak memory and peak disk of every step, the first build against the sort floor and
+one new day against the first build. Issue 10 asks for a 100 M-contact center (`--scale 200
+--days 120`) within 24 GiB, run once with its figures recorded (bench/capacity.md).
 
 The steps are the daily life of a warehouse: every day but the last is loaded and built from
 scratch (`dbt build --threads 1`, as docs/using_the_marts.md advises for a large full build),
-then the last day is loaded and built incrementally with the profile's threads.
+then the last day is loaded and built incrementally with the profile's threads. The figures so
+far are written after every step; a step that fails ends the run, and the file says which
+step, with what exit code and the first error it printed (dbt's failed model and the engine's
+message).
 """
 
 from __future__ import annotations
@@ -94,6 +97,8 @@ class CapacityRun:
     version: str
     contacts: int | None = None
     floor: Timing | None = None
+    failure: str = ""
+    """Why the run stopped, when a step failed: the step, its exit code and its first error."""
 
     def step(self, label: str) -> Timing | None:
         return next((item for item in self.steps if item.label == label), None)
@@ -132,7 +137,11 @@ class CapacityRun:
             f"{contacts}. Written by `python -m ccmetrics.bench capacity "
             f"--days {self.days} --scale {self.scale:g}` on commit {self.version}, with "
             f"`CCMETRICS_DUCKDB_MEMORY_LIMIT={self.memory_limit}`."
-            + ("" if done else " **The run had not finished when this was written.**"),
+            + (
+                f" **The run stopped: {self.failure}.**"
+                if self.failure
+                else ("" if done else " **The run had not finished when this was written.**")
+            ),
             "",
             f"Machine at the start: {self.machine_before}.  ",
             f"Machine {'at the end' if done else 'when written'}: {self.machine_now}.",
@@ -170,7 +179,9 @@ def capacity_run(
     steps: list[Timing] = []
     disk = DiskPeak((runner.db_path, Path(f"{runner.db_path}.wal"), Path(f"{runner.db_path}.tmp")))
 
-    def figures(contacts: int | None = None, floor: Timing | None = None) -> CapacityRun:
+    def figures(
+        contacts: int | None = None, floor: Timing | None = None, failure: str = ""
+    ) -> CapacityRun:
         disk.sample()
         return CapacityRun(
             days=days,
@@ -185,31 +196,47 @@ def capacity_run(
             version=version,
             contacts=contacts,
             floor=floor,
+            failure=failure,
         )
 
-    def step(timing: Timing) -> None:
-        steps.append(timing)
-        write(figures())
+    def failure_of(timing: Timing) -> str:
+        if not timing.exit_code:
+            return ""
+        return f"{timing.label} exited {timing.exit_code}: {runner.first_error()}"
 
     if landing is None:
         landing = work / "landing"
-        step(generate(runner, landing, days, scale))
+        steps.append(generate(runner, landing, days, scale))
+        write(figures())
     last_day = max(path.stem for path in (landing / "contacts").glob("*.parquet"))
     earlier = work / "landing_before_last_day"
     landing_without_day(landing, last_day, earlier)
+    every_code = range(256)
+    commands: list[Callable[[], Timing]] = [
+        lambda: runner.ccmetrics(
+            "load every day but the last", "load", "--landing", str(earlier), accept=every_code
+        ),
+        lambda: runner.dbt(
+            FIRST_BUILD,
+            *("build", "--threads", "1", "--exclude", "resource_type:unit_test"),
+            accept=every_code,
+        ),
+        lambda: runner.ccmetrics(
+            "load the last day",
+            *("load", "--landing", str(landing), "--day", last_day),
+            accept=every_code,
+        ),
+        lambda: runner.dbt(
+            INCREMENTAL_BUILD, "build", "--exclude", "resource_type:unit_test", accept=every_code
+        ),
+    ]
     with disk.watching():
-        step(runner.ccmetrics("load every day but the last", "load", "--landing", str(earlier)))
-        step(
-            runner.dbt(
-                FIRST_BUILD, "build", "--threads", "1", "--exclude", "resource_type:unit_test"
-            )
-        )
-        step(
-            runner.ccmetrics(
-                "load the last day", "load", "--landing", str(landing), "--day", last_day
-            )
-        )
-        step(runner.dbt(INCREMENTAL_BUILD, "build", "--exclude", "resource_type:unit_test"))
+        for command in commands:
+            steps.append(command())
+            failure = failure_of(steps[-1])
+            write(figures(failure=failure))
+            if failure:
+                return figures(failure=failure)
         floor, contacts = sort_floor(runner.db_path)
     finished = figures(contacts, floor)
     write(finished)

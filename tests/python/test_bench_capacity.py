@@ -3,9 +3,10 @@ run went on, not what is left at its end: spill files come and go within a step.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from ccmetrics.bench import Timing
+from ccmetrics.bench import Runner, Timing
 from ccmetrics.bench_capacity import FIRST_BUILD, INCREMENTAL_BUILD, CapacityRun, DiskPeak
 
 
@@ -68,3 +69,27 @@ def test_a_run_stopped_half_way_says_so() -> None:
     assert "**The run had not finished when this was written.**" in text
     assert "first build / sort floor" not in text
     assert "| peak memory of any step | 3.00 GiB |" in text
+
+
+def test_a_failed_step_is_named_with_dbt_s_failed_model_and_the_engine_s_message(
+    tmp_path: Path,
+) -> None:
+    runner = Runner(tmp_path)
+    (tmp_path / "output.log").write_text(
+        "\x1b[0m21:02:15  264 of 583 START sql incremental model intermediate.stitched  [RUN]\n"
+        "\x1b[0m21:04:44  264 of 583 ERROR creating sql incremental model "
+        "intermediate.stitched  [\x1b[31mERROR\x1b[0m in 149.00s]\n"
+        "\x1b[0m21:09:01  Completed with 1 error, 0 partial successes, and 0 warnings:\n"
+        "\x1b[0m21:09:01  Runtime Error in model stitched (models/stitched.sql)\n"
+        '  IO Error: Could not write file "x.tmp": No space left on device\n'
+    )
+    assert runner.first_error() == (
+        "21:04:44  264 of 583 ERROR creating sql incremental model intermediate.stitched  "
+        '[ERROR in 149.00s] / IO Error: Could not write file "x.tmp": No space left on device'
+    )
+    build = Timing(FIRST_BUILD, 1525.0, 13 * 2**30, 2.0, exit_code=1)
+    text = "\n".join(
+        replace(_run(LOAD, build), failure=f"{FIRST_BUILD} exited 1: no space").to_markdown()
+    )
+    assert f"**The run stopped: {FIRST_BUILD} exited 1: no space.**" in text
+    assert "had not finished" not in text
