@@ -559,7 +559,7 @@ def _capacity(arguments: argparse.Namespace) -> int:
         if arguments.work is None:
             shutil.rmtree(work, ignore_errors=True)
     print("\n".join(run.to_markdown()))
-    return 0
+    return 1 if run.failure else 0
 
 
 if __name__ == "__main__":

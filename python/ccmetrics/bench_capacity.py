@@ -36,11 +36,12 @@ SAMPLE_SECONDS = 5.0
 
 
 def _bytes_under(path: Path) -> int:
-    """Bytes of the files under `path` (the warehouse, its write-ahead log, its spill files)."""
-    if path.is_file():
-        return path.stat().st_size
+    """Bytes of the file at `path`, or of the files under it (the warehouse, its write-ahead
+    log, its spill files); 0 when it does not exist. DuckDB removes a write-ahead log or a
+    spill file at any moment, so one that vanishes while it is measured counts 0: the
+    sampling thread must not die of it in an hours-long run."""
     total = 0
-    for child in path.rglob("*"):
+    for child in (path, *path.rglob("*")):
         try:
             total += child.stat().st_size if child.is_file() else 0
         except FileNotFoundError:
@@ -57,7 +58,7 @@ class DiskPeak:
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def sample(self) -> None:
-        current = sum(_bytes_under(path) for path in self.paths if path.exists())
+        current = sum(_bytes_under(path) for path in self.paths)
         self.peak_bytes = max(self.peak_bytes, current)
 
     def _watch(self) -> None:
@@ -76,6 +77,9 @@ class DiskPeak:
             self.sample()
 
 
+ANY_EXIT = range(-255, 256)
+"""Every exit code of a step, a signal's negative one included (the kernel's out-of-memory
+killer): a failed step is recorded, not raised."""
 FIRST_BUILD = "first build of every day but the last (dbt build --threads 1)"
 INCREMENTAL_BUILD = "incremental build of the last day (dbt build)"
 
@@ -178,6 +182,11 @@ def capacity_run(
     version, machine_before = code_version(), machine()
     steps: list[Timing] = []
     disk = DiskPeak((runner.db_path, Path(f"{runner.db_path}.wal"), Path(f"{runner.db_path}.tmp")))
+    generating = landing is None
+    landing = work / "landing" if landing is None else landing
+    if generating:
+        steps.append(generate(runner, landing, days, scale))
+    landing_bytes = _bytes_under(landing)
 
     def figures(
         contacts: int | None = None, floor: Timing | None = None, failure: str = ""
@@ -188,8 +197,8 @@ def capacity_run(
             scale=scale,
             memory_limit=memory_limit,
             steps=tuple(steps),
-            landing_bytes=_bytes_under(work / "landing" if landing is None else landing),
-            warehouse_bytes=_bytes_under(runner.db_path) if runner.db_path.exists() else 0,
+            landing_bytes=landing_bytes,
+            warehouse_bytes=_bytes_under(runner.db_path),
             peak_disk_bytes=disk.peak_bytes,
             machine_before=machine_before,
             machine_now=machine(),
@@ -204,39 +213,36 @@ def capacity_run(
             return ""
         return f"{timing.label} exited {timing.exit_code}: {runner.first_error()}"
 
-    if landing is None:
-        landing = work / "landing"
-        steps.append(generate(runner, landing, days, scale))
+    if generating:
         write(figures())
     last_day = max(path.stem for path in (landing / "contacts").glob("*.parquet"))
     earlier = work / "landing_before_last_day"
     landing_without_day(landing, last_day, earlier)
-    every_code = range(256)
     commands: list[Callable[[], Timing]] = [
         lambda: runner.ccmetrics(
-            "load every day but the last", "load", "--landing", str(earlier), accept=every_code
+            "load every day but the last", "load", "--landing", str(earlier), accept=ANY_EXIT
         ),
         lambda: runner.dbt(
             FIRST_BUILD,
             *("build", "--threads", "1", "--exclude", "resource_type:unit_test"),
-            accept=every_code,
+            accept=ANY_EXIT,
         ),
         lambda: runner.ccmetrics(
             "load the last day",
             *("load", "--landing", str(landing), "--day", last_day),
-            accept=every_code,
+            accept=ANY_EXIT,
         ),
         lambda: runner.dbt(
-            INCREMENTAL_BUILD, "build", "--exclude", "resource_type:unit_test", accept=every_code
+            INCREMENTAL_BUILD, "build", "--exclude", "resource_type:unit_test", accept=ANY_EXIT
         ),
     ]
     with disk.watching():
         for command in commands:
             steps.append(command())
-            failure = failure_of(steps[-1])
-            write(figures(failure=failure))
-            if failure:
-                return figures(failure=failure)
+            so_far = figures(failure=failure_of(steps[-1]))
+            write(so_far)
+            if so_far.failure:
+                return so_far
         floor, contacts = sort_floor(runner.db_path)
     finished = figures(contacts, floor)
     write(finished)
