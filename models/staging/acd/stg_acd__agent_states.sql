@@ -7,7 +7,7 @@
 
 with
 
-source as (
+source as {{ ccm_cte_not_materialized() }} (
 
     select * from {{ source('acd', 'agent_states') }}
     {{ ccm_staging_changed_keys(source('acd', 'agent_states'), 'state_interval_id') }}

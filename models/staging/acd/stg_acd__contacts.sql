@@ -7,14 +7,14 @@
 
 with
 
-source as (
+source as {{ ccm_cte_not_materialized() }} (
 
     select * from {{ source('acd', 'contacts') }}
     {{ ccm_staging_changed_keys(source('acd', 'contacts'), 'contact_id') }}
 
 ),
 
-source_hashed as (
+source_hashed as {{ ccm_cte_not_materialized() }} (
 
     {{ ccm_pii_hashes_joined(
         'source', source('acd', 'contacts'), 'contact_id', ['customer_phone', 'customer_email']
@@ -25,7 +25,8 @@ source_hashed as (
 latest_versions as (
 
     {{ ccm_latest_versions(
-        'source_hashed', 'contact_id', ['record_updated_at', '_loaded_at', '_source_row']
+        'source_hashed', 'contact_id', ['record_updated_at', '_loaded_at', '_source_row'],
+        versions_from='source'
     ) }}
 
 ),

@@ -7,7 +7,7 @@
 
 with
 
-source as (
+source as {{ ccm_cte_not_materialized() }} (
 
     select * from {{ source('ai', 'ai_recommendations') }}
     {{ ccm_staging_changed_keys(source('ai', 'ai_recommendations'), 'recommendation_id') }}

@@ -28,7 +28,7 @@ segments as (
 
 ),
 
-crm_customers as (
+crm_customers as {{ ccm_cte_not_materialized() }} (
 
     select * from {{ source('crm', 'customers') }}
 

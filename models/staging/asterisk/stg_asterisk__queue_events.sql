@@ -15,7 +15,7 @@
 
 with
 
-source as (
+source as {{ ccm_cte_not_materialized() }} (
 
     select * from {{ source('asterisk', 'queue_log') }}
     where line_status = 'ok'

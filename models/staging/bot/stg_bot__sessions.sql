@@ -2,7 +2,7 @@
 
 with
 
-source as (
+source as {{ ccm_cte_not_materialized() }} (
 
     select * from {{ source('bot', 'bot_sessions') }}
     {{ ccm_staging_changed_keys(source('bot', 'bot_sessions'), 'bot_session_id') }}

@@ -20,7 +20,7 @@
 
 with
 
-source as (
+source as {{ ccm_cte_not_materialized() }} (
 
     select * from {{ source('connect', 'ctr') }}
 

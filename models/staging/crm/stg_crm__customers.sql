@@ -2,14 +2,14 @@
 
 with
 
-source as (
+source as {{ ccm_cte_not_materialized() }} (
 
     select * from {{ source('crm', 'customers') }}
     {{ ccm_staging_changed_keys(source('crm', 'customers'), 'customer_id') }}
 
 ),
 
-source_hashed as (
+source_hashed as {{ ccm_cte_not_materialized() }} (
 
     {{ ccm_pii_hashes_joined(
         'source', source('crm', 'customers'), 'customer_id', ['email', 'phone']
@@ -20,7 +20,8 @@ source_hashed as (
 latest_versions as (
 
     {{ ccm_latest_versions(
-        'source_hashed', 'customer_id', ['record_updated_at', '_loaded_at', '_source_row']
+        'source_hashed', 'customer_id', ['record_updated_at', '_loaded_at', '_source_row'],
+        versions_from='source'
     ) }}
 
 ),

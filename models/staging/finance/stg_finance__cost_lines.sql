@@ -2,7 +2,7 @@
 
 with
 
-source as (
+source as {{ ccm_cte_not_materialized() }} (
 
     select * from {{ source('finance', 'cost_lines') }}
     {{ ccm_staging_changed_keys(source('finance', 'cost_lines'), 'cost_line_id') }}

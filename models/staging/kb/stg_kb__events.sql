@@ -2,7 +2,7 @@
 
 with
 
-source as (
+source as {{ ccm_cte_not_materialized() }} (
 
     select * from {{ source('kb', 'kb_events') }}
     {{ ccm_staging_changed_keys(source('kb', 'kb_events'), 'kb_event_id') }}

@@ -2,7 +2,7 @@
 
 with
 
-source as (
+source as {{ ccm_cte_not_materialized() }} (
 
     select * from {{ source('qa', 'qa_evaluations') }}
     {{ ccm_staging_changed_keys(source('qa', 'qa_evaluations'), 'evaluation_id') }}

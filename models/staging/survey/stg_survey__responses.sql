@@ -2,7 +2,7 @@
 
 with
 
-source as (
+source as {{ ccm_cte_not_materialized() }} (
 
     select * from {{ source('survey', 'surveys') }}
     {{ ccm_staging_changed_keys(source('survey', 'surveys'), 'survey_id') }}

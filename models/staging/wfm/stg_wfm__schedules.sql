@@ -2,7 +2,7 @@
 
 with
 
-source as (
+source as {{ ccm_cte_not_materialized() }} (
 
     select * from {{ source('wfm', 'schedules') }}
     {{ ccm_staging_changed_keys(source('wfm', 'schedules'), 'schedule_id') }}
