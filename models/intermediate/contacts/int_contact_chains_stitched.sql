@@ -12,10 +12,10 @@
     )
 }}
 
-{#- Most chains are one segment (97 % of the 10 M generated contacts): such a segment is its
-    chain as it is, and only the longer chains are grouped (at 10 M contacts the model took
-    4.3 s so, 15.7 s grouping every segment). Each part reads int_contacts_chained itself: a
-    CTE read twice would make DuckDB store every segment to scan it twice. -#}
+{#- Most chains are one segment (97 % of the chains of 10 M generated contacts): such a
+    segment is its chain as it is, and only the longer chains are grouped (at 10 M contacts the
+    model took 4.3 s so, 15.7 s grouping every segment). Each part reads int_contacts_chained
+    itself: a CTE read twice would make DuckDB store every segment to scan it twice. -#}
 {%- if is_incremental() -%}
     {%- set cutoff = ccm_incremental_cutoff('started_at', fcr_window=false) -%}
     {%- set in_scope = 'and chain_id in (select chains_in_scope.chain_id from chains_in_scope)' -%}
