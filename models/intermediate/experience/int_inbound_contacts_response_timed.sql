@@ -20,9 +20,47 @@
     (ccm_chains_recomputed); a chain that lost every segment is removed. -#}
 {%- set response_targets = var('response_targets') -%}
 
+{#- A segment beyond the IVR: one that left the IVR menu or asked for a person. -#}
+{%- set beyond_ivr -%}
+    (channel <> 'ivr' and coalesce(disposition, '') <> 'ivr_abandoned')
+    or queued_at is not null
+    or connected_at is not null
+{%- endset -%}
+{%- if is_incremental() -%}
+    {%- set in_scope = 'and chain_id in (select chains_in_scope.chain_id from chains_in_scope)' -%}
+{%- else -%}
+    {%- set in_scope = '' -%}
+{%- endif %}
+
 with
 
-segments as (
+{% if is_incremental() %}
+chains_in_scope as (
+
+    {{ ccm_chains_recomputed() }}
+
+),
+{% endif %}
+
+{#- Most chains are one segment (97 % of the chains of 10 M generated contacts): that segment
+    is its chain's start and response, and only the longer chains are grouped. Each part reads
+    int_contacts_chained itself: a CTE read twice would make DuckDB store every segment. -#}
+single_segment_chains as (
+
+    select
+        chain_id,
+        customer_id,
+        channel,
+        initiation_method,
+        started_at,
+        first_response_at,
+        case when {{ beyond_ivr }} then 1 else 0 end as segments_beyond_ivr
+    from {{ ref('int_contacts_chained') }}
+    where is_chain_start and is_chain_end {{ in_scope }}
+
+),
+
+segments_of_longer_chains as (
 
     select
         chain_id,
@@ -36,13 +74,11 @@ segments as (
         disposition,
         is_chain_start
     from {{ ref('int_contacts_chained') }}
-    {% if is_incremental() %}
-        where chain_id in ({{ ccm_chains_recomputed() }})
-    {% endif %}
+    where not (is_chain_start and is_chain_end) {{ in_scope }}
 
 ),
 
-chain_starts as (
+longer_chain_starts as (
 
     select
         chain_id,
@@ -50,44 +86,62 @@ chain_starts as (
         channel,
         initiation_method,
         started_at
-    from segments
+    from segments_of_longer_chains
     where is_chain_start
 
 ),
 
-chain_responses as (
+longer_chain_responses as (
 
     select
         chain_id,
         min(first_response_at) as first_response_at,
-        count(
-            case
-                when
-                    (channel <> 'ivr' and coalesce(disposition, '') <> 'ivr_abandoned')
-                    or queued_at is not null
-                    or connected_at is not null
-                    then 1
-            end
-        ) as segments_beyond_ivr
-    from segments
+        count(case when {{ beyond_ivr }} then 1 end) as segments_beyond_ivr
+    from segments_of_longer_chains
     group by chain_id
+
+),
+
+chains as (
+
+    select
+        chain_id,
+        customer_id,
+        channel,
+        initiation_method,
+        started_at,
+        first_response_at,
+        segments_beyond_ivr
+    from single_segment_chains
+
+    union all
+
+    select
+        longer_chain_starts.chain_id,
+        longer_chain_starts.customer_id,
+        longer_chain_starts.channel,
+        longer_chain_starts.initiation_method,
+        longer_chain_starts.started_at,
+        longer_chain_responses.first_response_at,
+        longer_chain_responses.segments_beyond_ivr
+    from longer_chain_starts
+    inner join longer_chain_responses
+        on longer_chain_starts.chain_id = longer_chain_responses.chain_id
 
 ),
 
 inbound_chains as (
 
     select
-        chain_starts.chain_id,
-        chain_starts.customer_id,
-        chain_starts.channel,
-        chain_starts.started_at,
-        chain_responses.first_response_at
-    from chain_starts
-    inner join chain_responses
-        on chain_starts.chain_id = chain_responses.chain_id
+        chain_id,
+        customer_id,
+        channel,
+        started_at,
+        first_response_at
+    from chains
     where
-        chain_starts.initiation_method in ('inbound', 'bot_handoff')
-        and chain_responses.segments_beyond_ivr > 0
+        initiation_method in ('inbound', 'bot_handoff')
+        and segments_beyond_ivr > 0
 
 ),
 
