@@ -12,6 +12,23 @@
     )
 }}
 
+{%- set chain_columns = [
+    'chain_id',
+    'initiation_method',
+    'customer_id',
+    'contact_reason',
+    'first_channel',
+    'last_channel',
+    'started_at',
+    'ended_at',
+    'segment_count',
+    'is_handled',
+    'last_agent_id',
+    'handle_seconds',
+    'related_contact_id',
+    'bot_session_id'
+] -%}
+
 {#- Most chains are one segment (97 % of the chains of 10 M generated contacts): such a
     segment is its chain as it is, and only the longer chains are grouped (at 10 M contacts the
     model took 4.3 s so, 15.7 s grouping every segment). Each part reads int_contacts_chained
@@ -183,39 +200,13 @@ longer_chains as (
 stitched as (
 
     select
-        chain_id,
-        initiation_method,
-        customer_id,
-        contact_reason,
-        first_channel,
-        last_channel,
-        started_at,
-        ended_at,
-        segment_count,
-        is_handled,
-        last_agent_id,
-        handle_seconds,
-        related_contact_id,
-        bot_session_id
+        {{ chain_columns | join(',\n        ') }}
     from single_segment_chains
 
     union all
 
     select
-        chain_id,
-        initiation_method,
-        customer_id,
-        contact_reason,
-        first_channel,
-        last_channel,
-        started_at,
-        ended_at,
-        segment_count,
-        is_handled,
-        last_agent_id,
-        handle_seconds,
-        related_contact_id,
-        bot_session_id
+        {{ chain_columns | join(',\n        ') }}
     from longer_chains
 
 )
