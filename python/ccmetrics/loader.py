@@ -25,6 +25,7 @@ from ccmetrics.guard.context_columns import Lookup
 from ccmetrics.guard.errors import BatchRejected
 from ccmetrics.guard.reading import Batch, discover
 from ccmetrics.guard.rules import GuardSettings, rules_for
+from ccmetrics.guard.session import configure
 from ccmetrics.guard.store import (
     ACCEPTED_SQL,
     GROUP_BATCHES,
@@ -309,7 +310,7 @@ def check(
         except BatchRejected as exc:
             unreadable.append(exc)
     con = duckdb.connect()
-    con.execute("set TimeZone = 'UTC'")
+    configure(con)
     try:
         warehouse = db if db is not None else warehouse_path()
         lookup = Lookup(None, frozenset())

@@ -23,6 +23,7 @@ import duckdb
 
 from ccmetrics.guard.casting import quote_identifier, repeated_keys
 from ccmetrics.guard.check_results import CheckResult
+from ccmetrics.guard.session import configure
 from ccmetrics.guard.suites import Expectation, batch_expectations, row_expectations
 
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ class SqlRuntime:
 
     def __init__(self) -> None:
         self.con = duckdb.connect()
-        self.con.execute("set TimeZone = 'UTC'")
+        configure(self.con)
 
     def validate(
         self, source: Source, kind: str, frame: pd.DataFrame, parameters: dict[str, Any]

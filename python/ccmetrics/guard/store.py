@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -26,6 +25,7 @@ from ccmetrics.guard.casting import DUCKDB_TYPES, quote_identifier
 from ccmetrics.guard.errors import BatchRejected
 from ccmetrics.guard.read_ahead import ReadAhead
 from ccmetrics.guard.reading import SOURCE_ROW, Batch, RawBatch, file_sha256
+from ccmetrics.guard.session import configure
 from ccmetrics.paths import warehouse_path
 from ccmetrics.private_files import private_files, restrict
 
@@ -54,8 +54,6 @@ of every loaded id of each referenced source), so days share a run until their r
 this; memory holds the group being validated and the next one being read (`ReadAhead`). At
 10 M contacts, 1 M rows loaded in 4-7 % less time than 250,000 (about 10 contacts groups
 instead of 40), peaking 5 % higher."""
-MEMORY_LIMIT_VARIABLE = "CCMETRICS_DUCKDB_MEMORY_LIMIT"
-MEMORY_LIMIT = "3GB"
 """DuckDB's memory limit for the loader, the same variable and default as `profiles.yml`."""
 GROUP_BATCHES = 120
 """At most this many batches to a group, however small; most groups close at `GROUP_ROWS`.
@@ -207,10 +205,7 @@ def connect(db: Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyC
             con = duckdb.connect(str(path))
         restrict(path)
         restrict(path.with_name(path.name + ".wal"))
-    con.execute("set TimeZone = 'UTC'")
-    # The limit dbt's profile sets: without it DuckDB would keep up to 80 % of the machine's
-    # memory of the raw tables the reference lookups scan.
-    con.execute("set memory_limit = ?", [os.environ.get(MEMORY_LIMIT_VARIABLE, MEMORY_LIMIT)])
+    configure(con)
     return con
 
 
