@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 MEMORY_LIMIT_VARIABLE = "CCMETRICS_DUCKDB_MEMORY_LIMIT"
 MEMORY_LIMIT = "3GB"
+"""The same variable and default as `profiles.yml`'s."""
 
 
 def configure(con: duckdb.DuckDBPyConnection) -> None:

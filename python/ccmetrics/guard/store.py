@@ -54,7 +54,6 @@ of every loaded id of each referenced source), so days share a run until their r
 this; memory holds the group being validated and the next one being read (`ReadAhead`). At
 10 M contacts, 1 M rows loaded in 4-7 % less time than 250,000 (about 10 contacts groups
 instead of 40), peaking 5 % higher."""
-"""DuckDB's memory limit for the loader, the same variable and default as `profiles.yml`."""
 GROUP_BATCHES = 120
 """At most this many batches to a group, however small; most groups close at `GROUP_ROWS`.
 At 31 (a month of days), a 10 M-contact load ran 63 groups instead of 40, each scanning the
