@@ -16,18 +16,16 @@
     {%- if config.get('materialized') == 'incremental' and is_incremental() -%}
         {{ ccm_versions_ranked(relation, key, order_by, 'true') }}
     {%- else -%}
+    {%- set keys_with_versions = ccm_keys_with_versions(versions_from or relation, key) -%}
     select
         *,
         1 as version_rank
     from {{ relation }}
-    where {{ key }} not in ({{ ccm_keys_with_versions(versions_from or relation, key) }})
+    where {{ key }} not in ({{ keys_with_versions }})
 
     union all
 
-    {{ ccm_versions_ranked(
-        relation, key, order_by,
-        key ~ ' in (' ~ ccm_keys_with_versions(versions_from or relation, key) ~ ')'
-    ) }}
+    {{ ccm_versions_ranked(relation, key, order_by, key ~ ' in (' ~ keys_with_versions ~ ')') }}
     {%- endif -%}
 {%- endmacro %}
 
