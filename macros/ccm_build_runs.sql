@@ -66,7 +66,8 @@
 {%- endmacro %}
 
 {#- An error is a node that errored or a test that failed (warn-severity tests only warn); a
-    skipped node did not run because something upstream failed. -#}
+    skipped node did not run because something upstream failed. A build, run or retry that
+    succeeded also records the agents it attributed by (ccm_build_agents_recorded). -#}
 {% macro ccm_build_run_end(results) -%}
     {%- if ccm_build_run_is_recorded() -%}
         {%- set tally = namespace(errors=0, skipped=0) -%}
@@ -85,5 +86,8 @@
             errors = {{ tally.errors }},
             skipped = {{ tally.skipped }}
         where invocation_id = '{{ invocation_id }}'
+        {%- if tally.errors == 0 and tally.skipped == 0 and invocation_args_dict.get('which') in ['build', 'run', 'retry'] -%}
+            {{ ccm_build_agents_recorded() }}
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

@@ -634,3 +634,41 @@ def test_the_day_the_center_reopens_and_its_withdrawal(
     load(withdrawal, db_path, env, "--replace", "--accept-volume", reopened)
     _assert_normal_build_equals_full_refresh(db_path, tmp_path)
     assert _fcr_7d_eligible(db_path, last_open) == 0
+
+
+def _team_aht(db_path: Path, day: str) -> pd.DataFrame:
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        return connection.execute(
+            "select member_id, numerator, denominator from marts.fct_metric_drilldown"
+            " where metric_name = 'aht' and period_grain = 'day' and period_start = ?"
+            " and drilldown_level = 'team' order by all",
+            [day],
+        ).df()
+
+
+def test_an_agent_moved_to_another_team(center: Center, tmp_path: Path) -> None:
+    """The agents file has no effective dates: an agent's team and hourly cost are the latest
+    delivered, for every day. The last day's file moves the agent who handled the most to
+    another team at another cost; the agent's old days change team in a full refresh, so they
+    must in a normal build too."""
+    db_path, env = _loaded_copy(center, tmp_path)
+    old_day = center.days[-1 - UPDATED_BACK]
+    with duckdb.connect(str(center.db_path), read_only=True) as connection:
+        busiest = connection.execute(
+            "select agent_id from staging.stg_acd__contacts"
+            " where agent_id is not null and cast(started_at as date) = ?"
+            " group by agent_id order by count(*) desc, agent_id limit 1",
+            [old_day],
+        ).fetchall()[0][0]
+    agents = pd.read_parquet(center.generated / "agents" / f"{center.days[0]}.parquet")
+    moved = agents[agents.agent_id == busiest].copy()
+    other_team = sorted(set(agents.team_id) - set(moved.team_id))[0]
+    moved = moved.assign(
+        team_id=other_team,
+        hourly_cost=moved.hourly_cost + 10,
+        record_updated_at=pd.Timestamp(f"{center.days[-1]} 12:00:00"),
+    )
+    _redeliver_last_day(center, db_path, env, tmp_path, "agents", moved)
+    _assert_normal_build_equals_full_refresh(db_path, tmp_path)
+    # Not vacuous: the old day's handling moved between teams.
+    assert not _team_aht(db_path, old_day).equals(_team_aht(center.db_path, old_day))

@@ -9,10 +9,12 @@
             'reporting_date',
             extra_days=ccm_fcr_longest_window_days() + 1,
             where='offered > 0',
-            also_from=[ccm_chains_recomputed_from(), ccm_interactions_rejudged_from()]
+            also_from=ccm_queue_days_changed_from()
         ) }}"
     )
 }}
+
+-- depends_on: {{ ref('stg_wfm__agents') }}
 
 {# Additive queue measures per reporting interval x channel x queue, each attributed to the
     period of its own event (METRICS.md): queue counts to when the contact entered the queue
@@ -46,7 +48,7 @@
         'reporting_date',
         extra_days=ccm_fcr_longest_window_days() + 1,
         where='offered > 0',
-        also_from=[ccm_chains_recomputed_from(), ccm_interactions_rejudged_from()]
+        also_from=ccm_queue_days_changed_from()
     ) -%}
     {%- set source_cutoff = dbt.dateadd('day', -1, cutoff) -%}
 {%- endif %}

@@ -10,7 +10,8 @@
             also_from=[
                 ccm_csat_events_changed_from(),
                 ccm_chains_recomputed_from(),
-                ccm_interactions_rejudged_from()
+                ccm_interactions_rejudged_from(),
+                ccm_agents_changed_from()
             ]
         ) }}"
     )
@@ -64,7 +65,8 @@
         also_from=[
             ccm_csat_events_changed_from(),
             ccm_chains_recomputed_from(),
-            ccm_interactions_rejudged_from()
+            ccm_interactions_rejudged_from(),
+            ccm_agents_changed_from()
         ]
     ) -%}
     {#- a reporting day starts up to a day before or after its UTC midnight -#}

@@ -9,10 +9,12 @@
             'reporting_date',
             extra_days=ccm_fcr_longest_window_days() + 1,
             where='offered > 0',
-            also_from=[ccm_chains_recomputed_from(), ccm_interactions_rejudged_from()]
+            also_from=ccm_queue_days_changed_from()
         ) }}"
     )
 }}
+
+-- depends_on: {{ ref('stg_wfm__agents') }}
 
 {# Re-processes the same whole days as int_queue_intervals_aggregated (the same cutoff), so
     incremental and full-refresh results are identical. #}
@@ -34,7 +36,7 @@ intervals as (
             'reporting_date',
             extra_days=longest_window_days + 1,
             where='offered > 0',
-            also_from=[ccm_chains_recomputed_from(), ccm_interactions_rejudged_from()]
+            also_from=ccm_queue_days_changed_from()
         ) }} as date)
     {% endif %}
 
