@@ -5,14 +5,21 @@
     changed. What the last successful build, run or retry attributed by is kept in
     ccmetrics_meta.build_agents (written by on-run-end, ccm_build_agents_recorded). -#}
 
+{#- stg_wfm__agents as built in the warehouse (none while it does not exist), found through the
+    graph rather than ref: the models that compare with it run after it anyway (each reads a
+    model built from it), and a ref would make each of their unit tests declare it. -#}
+{% macro ccm_staged_agents() -%}
+    {%- set staged = graph.nodes.get('model.ccmetrics.stg_wfm__agents') -%}
+    {{- return(none if staged is none else adapter.get_relation(
+        database=staged.database, schema=staged.schema, identifier=staged.alias
+    )) -}}
+{%- endmacro %}
+
 {#- The statement on-run-end appends (after a semicolon) for an invocation that succeeded and
     rebuilt what it selected (build, run, retry): it replaces ccmetrics_meta.build_agents with
     the agents of stg_wfm__agents. Nothing while that model was never built. -#}
 {% macro ccm_build_agents_recorded() -%}
-    {%- set staged = graph.nodes.get('model.ccmetrics.stg_wfm__agents') -%}
-    {%- set agents = none if staged is none else adapter.get_relation(
-        database=staged.database, schema=staged.schema, identifier=staged.alias
-    ) -%}
+    {%- set agents = ccm_staged_agents() -%}
     {%- if agents is not none -%}
         ;
         create or replace table ccmetrics_meta.build_agents as
@@ -39,11 +46,12 @@
     {%- set every_day = "cast('0001-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ ")" -%}
     {%- if not ccm_load_log_present() -%}
         select cast(null as {{ dbt.type_timestamp() }})
-    {%- elif adapter.get_relation(
+    {%- elif ccm_staged_agents() is none or adapter.get_relation(
         database=target.database, schema='ccmetrics_meta', identifier='build_agents'
     ) is none -%}
         select {{ every_day }}
     {%- else -%}
+        {%- set agents = ccm_staged_agents() -%}
         {%- set attributes = 'agent_id, team_id, home_queue_id, hourly_cost' -%}
         {%- set queue_teams -%}
             select
@@ -58,7 +66,7 @@
             from (
                 select {{ attributes }} from ccmetrics_meta.build_agents
                 except
-                select {{ attributes }} from {{ ref('stg_wfm__agents') }}
+                select {{ attributes }} from {{ agents }}
             ) as changed_or_gone
 
             union all
@@ -67,7 +75,7 @@
                 {{ dbt.dateadd('day', -1, 'cast(hired.hire_date as ' ~ dbt.type_timestamp() ~ ')') }},
                 {{ every_day }}
             )
-            from {{ ref('stg_wfm__agents') }} as hired
+            from {{ agents }} as hired
             where hired.agent_id not in (select built.agent_id from ccmetrics_meta.build_agents as built)
 
             union all
@@ -75,7 +83,7 @@
             select {{ every_day }}
             from (
                 (
-                    {{ queue_teams | replace('__relation__', ref('stg_wfm__agents') | string) }}
+                    {{ queue_teams | replace('__relation__', agents | string) }}
                     except
                     {{ queue_teams | replace('__relation__', 'ccmetrics_meta.build_agents') }}
                 )
@@ -83,7 +91,7 @@
                 (
                     {{ queue_teams | replace('__relation__', 'ccmetrics_meta.build_agents') }}
                     except
-                    {{ queue_teams | replace('__relation__', ref('stg_wfm__agents') | string) }}
+                    {{ queue_teams | replace('__relation__', agents | string) }}
                 )
             ) as queues_changed
         ) as changes

@@ -14,8 +14,6 @@
     )
 }}
 
--- depends_on: {{ ref('stg_wfm__agents') }}
-
 {# Additive queue measures per reporting interval x channel x queue, each attributed to the
     period of its own event (METRICS.md): queue counts to when the contact entered the queue
     (or, routed directly to an agent, was connected), handle counts to when handling ended,

@@ -14,8 +14,6 @@
     )
 }}
 
--- depends_on: {{ ref('stg_wfm__agents') }}
-
 {# Re-processes the same whole days as int_queue_intervals_aggregated (the same cutoff), so
     incremental and full-refresh results are identical. #}
 {%- set longest_window_days = ccm_fcr_longest_window_days() -%}
