@@ -44,14 +44,14 @@
     existed); nothing without the load log (the ci target has no build record either). -#}
 {% macro ccm_agents_changed_from() -%}
     {%- set every_day = "cast('0001-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ ")" -%}
+    {%- set agents = ccm_staged_agents() if ccm_load_log_present() else none -%}
     {%- if not ccm_load_log_present() -%}
         select cast(null as {{ dbt.type_timestamp() }})
-    {%- elif ccm_staged_agents() is none or adapter.get_relation(
+    {%- elif agents is none or adapter.get_relation(
         database=target.database, schema='ccmetrics_meta', identifier='build_agents'
     ) is none -%}
         select {{ every_day }}
     {%- else -%}
-        {%- set agents = ccm_staged_agents() -%}
         {%- set attributes = 'agent_id, team_id, home_queue_id, hourly_cost' -%}
         {%- set queue_teams -%}
             select
