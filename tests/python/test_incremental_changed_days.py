@@ -35,6 +35,12 @@ UPDATED_BACK = 20
 # lookback plus the longest FCR window and a day (16 days).
 OPEN_DAYS = 5
 UPDATED_ROWS = 10
+CHURNED_CUSTOMERS = 5
+# The center of the customers test starts seven days before a month's end: a change to its last
+# day re-processes only the second month of fct_customer_churn_risk (its interactions' cutoff,
+# the FCR window and the longest chains before it, stays in that month), so the first month's
+# rows are the ones a normal build keeps.
+TWO_MONTHS_START = "2026-09-24"
 CORRUPTED_ROWS = 5
 # Both change the queue marts of every day (answered and abandoned within the thresholds).
 CHANGED_QUEUE_PARAMETERS = {"sl_threshold_seconds": 45, "short_abandon_seconds": 10}
@@ -49,8 +55,8 @@ class Center:
     db_path: Path
 
 
-def _link_day(generated: Path, landing: Path, day: str) -> None:
-    for source in SOURCES:
+def _link_day(generated: Path, landing: Path, day: str, sources: tuple[str, ...] = SOURCES) -> None:
+    for source in sources:
         path = generated / source / f"{day}.parquet"
         if path.exists():
             (landing / source).mkdir(parents=True, exist_ok=True)
@@ -672,3 +678,76 @@ def test_an_agent_moved_to_another_team(center: Center, tmp_path: Path) -> None:
     _assert_normal_build_equals_full_refresh(db_path, tmp_path)
     # Not vacuous: the old day's handling moved between teams.
     assert not _team_aht(db_path, old_day).equals(_team_aht(center.db_path, old_day))
+
+
+def _first_month_churn_risk(db_path: Path, customers: list[str]) -> pd.DataFrame:
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        return connection.execute(
+            "select customer_id, period_month, segment, churned_at, is_active_at_period_end"
+            " from marts.fct_customer_churn_risk"
+            " where period_month = (select min(period_month) from marts.fct_customer_churn_risk)"
+            " and list_contains(?, customer_id) order by customer_id",
+            [customers],
+        ).df()
+
+
+@pytest.fixture(scope="module")
+def two_month_center(tmp_path_factory: pytest.TempPathFactory) -> Center:
+    """Every day loaded and built, customers included, across a month's end."""
+    work = tmp_path_factory.mktemp("two_months")
+    generated = work / "generated"
+    env = dbt_env(work / "center.duckdb", work)
+    generate(generated, env, "--start", TWO_MONTHS_START, days=DAYS, scale=SCALE, seed=SEED)
+    days = sorted(p.stem for p in (generated / "contacts").glob("*.parquet"))
+    landing = work / "landing"
+    for day in days:
+        _link_day(generated, landing, day, (*SOURCES, "customers"))
+    db_path = work / "center.duckdb"
+    load(landing, db_path, env)
+    dbt(env, "run")
+    return Center(days=days, generated=generated, db_path=db_path)
+
+
+def test_customers_who_churn_later(two_month_center: Center, tmp_path: Path) -> None:
+    """The customers file has no history: a churn or a new segment delivered on the last day is
+    the customer's, in every month of fct_customer_churn_risk. Customers active in the first
+    month churn on the last day and move to another segment; a full refresh shows them churned
+    in the first month's rows, so a normal build must too."""
+    db_path, env = _loaded_copy(two_month_center, tmp_path)
+    last_day = two_month_center.days[-1]
+    with duckdb.connect(str(two_month_center.db_path), read_only=True) as connection:
+        churning = [
+            customer_id
+            for (customer_id,) in connection.execute(
+                "select customer_id from marts.fct_customer_churn_risk"
+                " where churned_at is null and period_month = ("
+                "   select min(period_month) from marts.fct_customer_churn_risk)"
+                " order by customer_id limit ?",
+                [CHURNED_CUSTOMERS],
+            ).fetchall()
+        ]
+    assert len(churning) == CHURNED_CUSTOMERS
+    customers = pd.concat(
+        pd.read_parquet(path)
+        for path in sorted((two_month_center.generated / "customers").glob("*.parquet"))
+    )
+    latest = customers.sort_values("record_updated_at").drop_duplicates("customer_id", keep="last")
+    churned = latest[latest.customer_id.isin(churning)].copy()
+    churned = churned.assign(
+        segment=churned.segment.map(
+            lambda segment: "enterprise" if segment != "enterprise" else "consumer"
+        ),
+        churned_at=pd.Timestamp(f"{last_day} 08:00:00"),
+        record_updated_at=pd.Timestamp(f"{last_day} 08:00:00"),
+    )
+    _redeliver_last_day(two_month_center, db_path, env, tmp_path, "customers", churned)
+    _assert_normal_build_equals_full_refresh(db_path, tmp_path)
+    # Not vacuous: the first month's rows of those customers now show the churn and segment.
+    before = _first_month_churn_risk(two_month_center.db_path, churning)
+    after = _first_month_churn_risk(db_path, churning)
+    churned_at = pd.Timestamp(f"{last_day} 08:00:00")
+    assert before.churned_at.isna().all() and before.is_active_at_period_end.all()
+    assert (after.churned_at == churned_at).all()
+    assert (after.segment != before.segment).all()
+    next_month = pd.Timestamp(after.period_month.iloc[0]) + pd.DateOffset(months=1)
+    assert (after.is_active_at_period_end == (churned_at >= next_month)).all()

@@ -71,12 +71,17 @@ earlier_chains as (
 
 ),
 
+{# Only the segments a follow-up points to are looked up. On a full build that is most of
+    them, and a second reader of follow_up_chains would make DuckDB store every chain. #}
 segments as (
 
     select
         contact_id,
         chain_id
     from {{ ref('int_contacts_chained') }}
+    {%- if is_incremental() %}
+    where contact_id in (select follow_up_chains.related_contact_id from follow_up_chains)
+    {%- endif %}
 
 ),
 

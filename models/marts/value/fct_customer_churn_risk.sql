@@ -1,3 +1,13 @@
+{{
+    config(
+        materialized=ccm_incremental_materialization(),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ ccm_churn_clear_months() }}",
+        post_hook="{{ ccm_churn_customers_refreshed() }}"
+    )
+}}
+
 {#- One row per customer who had at least one interaction in a reporting month. Four signals,
     each worth 25 points when present in the month (0-100):
     - repeat: an interaction the customer came back about within the default FCR window;
@@ -10,7 +20,14 @@
     month when churned_at is null or later than the month's end, as far as the data knows.
     Interactions of unidentified callers (null customer_id) belong to no customer and are left
     out; an outbound chain nobody answered is the center's unanswered call, not the customer's
-    unresolved issue. -#}
+    unresolved issue.
+    Incremental by month: a run computes again every month from ccm_churn_reprocess_month on
+    (the pre-hook empties them first); the post-hook brings the customer's segment and churn
+    in the earlier months up to date, since dim_customers keeps no history and a churn
+    recorded today changes the customer's earlier months too. Its tests read every row: a
+    month is re-processed whole, from before the changed days the tests of day-keyed models
+    start from. -#}
+{%- set month_from = ccm_churn_reprocess_month() if is_incremental() else none -%}
 with
 
 interactions as (
@@ -25,17 +42,26 @@ interactions as (
         fcr_excluded_reason,
         has_repeat_default
     from {{ ref('int_customer_interactions_fcr_flagged') }}
-    where customer_id is not null
+    where
+        customer_id is not null
+    {% if month_from is not none %}
+            and started_at >= {{ dbt.dateadd('day', -1, month_from) }}
+        {% endif %}
 
 ),
 
+{# A chain's last segment starts no earlier than the chain. #}
 chain_ends as (
 
     select
         chain_id,
         disposition
     from {{ ref('int_contacts_chained') }}
-    where is_chain_end
+    where
+        is_chain_end
+    {% if month_from is not none %}
+            and started_at >= {{ dbt.dateadd('day', -1, month_from) }}
+        {% endif %}
 
 ),
 
@@ -47,6 +73,9 @@ survey_responses as (
         is_low_csat,
         is_detractor
     from {{ ref('int_survey_responses_attributed') }}
+    {%- if month_from is not none %}
+    where reporting_date >= {{ month_from }}
+    {%- endif %}
 
 ),
 
@@ -83,6 +112,21 @@ interactions_classified as (
 
 ),
 
+{# An interaction of the day before month_from (in UTC) may belong to the month before. #}
+interactions_in_scope as (
+
+    select
+        customer_id,
+        period_month,
+        has_repeat_default,
+        is_unresolved
+    from interactions_classified
+    {%- if month_from is not none %}
+    where period_month >= {{ month_from }}
+    {%- endif %}
+
+),
+
 customer_months as (
 
     select
@@ -91,7 +135,7 @@ customer_months as (
         count(*) as interactions,
         count(case when has_repeat_default then 1 end) as repeat_interactions,
         count(case when is_unresolved then 1 end) as unresolved_interactions
-    from interactions_classified
+    from interactions_in_scope
     group by customer_id, period_month
 
 ),
@@ -172,9 +216,7 @@ final as (
             else 'low'
         end as churn_risk_band,
         customers.churned_at,
-        customers.churned_at is null
-        or customers.churned_at
-        >= {{ dbt.dateadd('month', 1, 'cast(scored.period_month as timestamp)') }}
+        {{ ccm_is_active_at_period_end('customers.churned_at', 'scored.period_month') }}
             as is_active_at_period_end
     from scored
     left join customers
