@@ -35,14 +35,7 @@
     select cast(min(scored.period_month) as {{ dbt.type_timestamp() }})
     from {{ this }} as scored
     left join (
-        select
-            customer_id,
-            cast({{ dbt.date_trunc('month', 'reporting_date') }} as date) as period_month,
-            count(case when is_low_csat then 1 end) as low_csat_responses,
-            count(case when is_detractor then 1 end) as detractor_responses
-        from {{ ref('int_survey_responses_attributed') }}
-        where customer_id is not null
-        group by customer_id, cast({{ dbt.date_trunc('month', 'reporting_date') }} as date)
+        {{ ccm_churn_survey_months(ref('int_survey_responses_attributed')) }}
     ) as responses
         on
             scored.customer_id = responses.customer_id
@@ -98,4 +91,18 @@
 {% macro ccm_is_active_at_period_end(churned_at, period_month) -%}
     ({{ churned_at }} is null
     or {{ churned_at }} >= {{ dbt.dateadd('month', 1, 'cast(' ~ period_month ~ ' as ' ~ dbt.type_timestamp() ~ ')') }})
+{%- endmacro %}
+
+{#- A select of the survey signals of each identified customer and reporting month of the rated
+    interaction in `responses` (int_survey_responses_attributed or a part of it): its numbers of
+    low-CSAT and detractor responses. -#}
+{% macro ccm_churn_survey_months(responses) -%}
+    select
+        customer_id,
+        cast({{ dbt.date_trunc('month', 'reporting_date') }} as date) as period_month,
+        count(case when is_low_csat then 1 end) as low_csat_responses,
+        count(case when is_detractor then 1 end) as detractor_responses
+    from {{ responses }}
+    where customer_id is not null
+    group by customer_id, cast({{ dbt.date_trunc('month', 'reporting_date') }} as date)
 {%- endmacro %}

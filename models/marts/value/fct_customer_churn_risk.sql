@@ -142,13 +142,7 @@ customer_months as (
 
 survey_months as (
 
-    select
-        customer_id,
-        cast({{ dbt.date_trunc('month', 'reporting_date') }} as date) as period_month,
-        count(case when is_low_csat then 1 end) as low_csat_responses,
-        count(case when is_detractor then 1 end) as detractor_responses
-    from survey_responses
-    group by customer_id, cast({{ dbt.date_trunc('month', 'reporting_date') }} as date)
+    {{ ccm_churn_survey_months('survey_responses') }}
 
 ),
 
