@@ -7,7 +7,8 @@
       chains re-computed and the interactions judged again upstream;
     - the earliest month whose survey signals changed (ccm_churn_surveys_changed_from: a late
       survey rates an old interaction), already a reporting month.
-    A month is the model's grain, so the whole month is computed again. -#}
+    A month is the model's grain, so the whole month is computed again. Called only on an
+    incremental run (is_incremental() is false while dbt parses). -#}
 {% macro ccm_churn_reprocess_month() -%}
     {%- set cutoff = ccm_incremental_cutoff(
         'period_month',
@@ -19,11 +20,7 @@
             least({{ interactions_month }}, coalesce(({{ ccm_churn_surveys_changed_from() }}), {{ interactions_month }}))
         as date) as {{ dbt.type_string() }})
     {%- endset -%}
-    {%- if execute -%}
-        {{- "cast('" ~ run_query(month_sql).columns[0].values()[0] ~ "' as date)" -}}
-    {%- else -%}
-        cast(({{ month_sql }}) as date)
-    {%- endif -%}
+    {{- "cast('" ~ run_query(month_sql).columns[0].values()[0] ~ "' as date)" -}}
 {%- endmacro %}
 
 {#- A select of the first instant of the earliest month in which a customer's stored low-CSAT or

@@ -28,6 +28,8 @@
     month is re-processed whole, from before the changed days the tests of day-keyed models
     start from. -#}
 {%- set month_from = ccm_churn_reprocess_month() if is_incremental() else none -%}
+{#- An interaction of the month may have started the day before it in UTC. -#}
+{%- set started_from = none if month_from is none else dbt.dateadd('day', -1, month_from) -%}
 with
 
 interactions as (
@@ -44,8 +46,8 @@ interactions as (
     from {{ ref('int_customer_interactions_fcr_flagged') }}
     where
         customer_id is not null
-    {% if month_from is not none %}
-            and started_at >= {{ dbt.dateadd('day', -1, month_from) }}
+    {% if started_from is not none %}
+            and started_at >= {{ started_from }}
         {% endif %}
 
 ),
@@ -59,8 +61,8 @@ chain_ends as (
     from {{ ref('int_contacts_chained') }}
     where
         is_chain_end
-    {% if month_from is not none %}
-            and started_at >= {{ dbt.dateadd('day', -1, month_from) }}
+    {% if started_from is not none %}
+            and started_at >= {{ started_from }}
         {% endif %}
 
 ),
