@@ -40,6 +40,7 @@
             parameters {{ dbt.type_string() }}
         );
         alter table ccmetrics_meta.build_runs add column if not exists parameters {{ dbt.type_string() }};
+        {{ ccm_build_reprocessed_created() }};
         insert into ccmetrics_meta.build_runs (
             invocation_id, command, target_name, started_at, parameters
         )

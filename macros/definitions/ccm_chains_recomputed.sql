@@ -49,9 +49,12 @@
 {#- Pre-hook of a per-chain incremental model (appended on incremental runs): deletes the rows of
     the chains it re-computes in this invocation (`chains`, a select of chain_id; by default the
     chains re-computed upstream), including a chain that no longer qualifies for the model,
-    before the run appends their new rows. -#}
+    before the run appends their new rows. Every chain it re-computes starts no earlier than the
+    earliest re-computed upstream (a later chain of the same customer starts after it): that
+    moment is recorded for the model's data tests (ccm_reprocessed_from_recorded). -#}
 {% macro ccm_incremental_clear_chains(chains=none) -%}
     {%- if is_incremental() -%}
+        {%- do ccm_reprocessed_from_recorded(ccm_chains_recomputed_from()) -%}
         delete from {{ this }}
         where chain_id in ({{ chains if chains is not none else ccm_chains_recomputed() }})
     {%- endif -%}

@@ -7,8 +7,9 @@
       chains re-computed and the interactions judged again upstream;
     - the earliest month whose survey signals changed (ccm_churn_surveys_changed_from: a late
       survey rates an old interaction), already a reporting month.
-    A month is the model's grain, so the whole month is computed again. Called only on an
-    incremental run (is_incremental() is false while dbt parses). -#}
+    A month is the model's grain, so the whole month is computed again; the month is recorded
+    for the model's data tests (ccm_reprocessed_from_recorded). Called only on an incremental
+    run (is_incremental() is false while dbt parses). -#}
 {% macro ccm_churn_reprocess_month() -%}
     {%- set cutoff = ccm_incremental_cutoff(
         'period_month',
@@ -20,7 +21,9 @@
             least({{ interactions_month }}, coalesce(({{ ccm_churn_surveys_changed_from() }}), {{ interactions_month }}))
         as date) as {{ dbt.type_string() }})
     {%- endset -%}
-    {{- "cast('" ~ run_query(month_sql).columns[0].values()[0] ~ "' as date)" -}}
+    {%- set month_literal = "cast('" ~ run_query(month_sql).columns[0].values()[0] ~ "' as date)" -%}
+    {%- do ccm_reprocessed_from_recorded(month_literal) -%}
+    {{- month_literal -}}
 {%- endmacro %}
 
 {#- A select of the first instant of the earliest month in which a customer's stored low-CSAT or

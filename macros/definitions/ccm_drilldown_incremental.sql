@@ -76,7 +76,8 @@
     - a day whose events all vanished (no event of its metric is left to re-compute it);
     - a period whose completeness changed (fct_source_coverage moved its complete days).
     Nothing re-computed and nothing stale gives the day after the latest event; no event at
-    all, everything. -#}
+    all, everything. The start of the week containing that day is recorded for the model's data
+    tests (ccm_reprocessed_from_recorded): every period re-processed starts on or after it. -#}
 {% macro ccm_drilldown_reprocess_from() -%}
     {%- if not is_incremental() or not execute -%}
         {{- return(none) -}}
@@ -130,7 +131,9 @@
     {%- set reprocess_from = run_query(
         'select cast(reprocess_from as ' ~ dbt.type_string() ~ ') from (' ~ earliest_changed ~ ') as cutoff'
     ).columns[0].values()[0] -%}
-    {{- return("cast('" ~ reprocess_from ~ "' as date)") -}}
+    {%- set reprocess_from_literal = "cast('" ~ reprocess_from ~ "' as date)" -%}
+    {%- do ccm_reprocessed_from_recorded(ccm_week_start(reprocess_from_literal)) -%}
+    {{- return(reprocess_from_literal) -}}
 {%- endmacro %}
 
 {#- Condition: a period of fct_metric_drilldown is one an incremental run re-processes, a day from

@@ -10,6 +10,7 @@
       knows it changed from, such as a late survey about an old contact, or the interactions
       whose FCR windows the end of the data completed (ccm_interactions_rejudged_from).
     Everything from that moment on is recomputed and replaces what is there (delete+insert).
+    The moment is recorded for the model's data tests (ccm_reprocessed_from_recorded).
 
     With the load log the lookback is not needed on top of the changed days: every delivered
     row is logged with its day, and the one change no batch dates, an interaction's window
@@ -43,7 +44,9 @@
     {%- if execute -%}
         {%- set cutoff = run_query('select cast(' ~ cutoff_sql ~ ' as ' ~ dbt.type_string() ~ ')').columns[0].values()[0] -%}
         {#- An empty model has no latest day: everything is re-processed. -#}
-        {{- "cast('" ~ (cutoff or '0001-01-01 00:00:00') ~ "' as " ~ dbt.type_timestamp() ~ ")" -}}
+        {%- set cutoff_literal = "cast('" ~ (cutoff or '0001-01-01 00:00:00') ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
+        {%- do ccm_reprocessed_from_recorded(cutoff_literal) -%}
+        {{- cutoff_literal -}}
     {%- else -%}
         {{- cutoff_sql -}}
     {%- endif -%}

@@ -25,10 +25,10 @@
     always tests everything) with the load log present, and only for these:
     - an incremental staging model (the models that read a source): it re-stages the keys of the
       batch_dates the loader changed since the last successful build (ccm_changed_batch_dates);
-    - an incremental model re-processed from the incremental cutoff, whose
-      meta.incremental_tests_since names its time column: its rows from the changed days'
-      cutoff (ccm_changed_days_cutoff) or from the lookback before its latest day plus the
-      longest FCR window and a day, whichever is earlier;
+    - an incremental model whose meta.incremental_tests_since names its time column: its rows
+      from the midnight of the moment its run in this invocation recorded
+      (ccm_reprocessed_from_recorded), the earliest row it re-processed, for whatever reason; none re-processed, no row; every row
+      when it was not run incrementally in this invocation (first build, not selected);
     - a view an incremental model filters on the same time column (ccm_view_test_scope);
     - a raw table the loader fills (ccm_source_test_scope). -#}
 {% macro ccm_incremental_test_scope(relation) -%}
@@ -58,27 +58,30 @@
     {%- if column is none -%}
         {{- return(none) -}}
     {%- endif -%}
-    {%- set lookback_days = var('incremental_lookback_days') | int + ccm_fcr_longest_window_days() | int + 1 -%}
     {%- if tested.config.materialized == 'view' -%}
-        {{- return(ccm_view_test_scope(column, lookback_days)) -}}
+        {{- return(ccm_view_test_scope(column)) -}}
     {%- endif -%}
-    {%- set lookback = dbt.dateadd(
-        'day', -lookback_days, 'cast(cast(max(' ~ column ~ ') as date) as ' ~ dbt.type_timestamp() ~ ')'
-    ) -%}
-    {#- Computed in the test's own statement (least skips a null: nothing changed); with no
-        latest day and nothing changed, every row is tested. -#}
+    {%- set recorded = ccm_recorded_reprocessed_from(tested.unique_id) -%}
+    {%- if recorded is none -%}
+        {{- return(none) -}}
+    {%- elif recorded.recorded_from is none -%}
+        {{- return('1 = 0') -}}
+    {%- endif -%}
+    {#- From the moment's midnight: a day-keyed model re-processes the whole day of its cutoff.
+        A literal, so that the engine skips the blocks of older rows. -#}
     {{- return(
-        'cast(' ~ column ~ ' as ' ~ dbt.type_timestamp() ~ ') >= coalesce((select least('
-        ~ lookback ~ ', ' ~ ccm_changed_days_cutoff() ~ ') from ' ~ relation ~ '), cast('
-        ~ "'0001-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ '))'
+        'cast(' ~ column ~ ' as ' ~ dbt.type_timestamp() ~ ") >= cast('" ~ recorded.recorded_from[:10]
+        ~ "' as " ~ dbt.type_timestamp() ~ ')'
     ) -}}
 {%- endmacro %}
 
 {#- The scope of a data test on a view whose readers re-process it from the incremental cutoff
     (meta.incremental_tests_since): a view is computed again by each read, so the scope is a
-    literal the engine can apply beneath the view, and its lookback runs from the latest day the
-    loader delivered instead of from the view's own latest row. -#}
-{% macro ccm_view_test_scope(column, lookback_days) -%}
+    literal the engine can apply beneath the view: the earlier of the changed days' cutoff and
+    the lookback plus the longest FCR window and a day before the latest day the loader
+    delivered. -#}
+{% macro ccm_view_test_scope(column) -%}
+    {%- set lookback_days = var('incremental_lookback_days') | int + ccm_fcr_longest_window_days() | int + 1 -%}
     {%- set latest_delivered = dbt.dateadd(
         'day', -lookback_days, 'cast(max(batch_date) as ' ~ dbt.type_timestamp() ~ ')'
     ) -%}

@@ -9,6 +9,7 @@ builds one copy normally and the other with --full-refresh.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -537,6 +538,51 @@ def test_an_incremental_build_tests_the_reprocessed_days_only(
     assert "unique_stg_acd__contacts_contact_id" in tested_everything.stdout
 
 
+def _scope_of(compiled: Path, test_name: str) -> str:
+    """The condition the compiled data test `test_name` adds to its model's rows."""
+    sql = next(compiled.rglob(f"{test_name}.sql")).read_text()
+    return sql.split(" where ", 1)[1].split(") dbt_subquery", 1)[0]
+
+
+def test_an_incremental_build_tests_what_each_model_reprocessed(
+    center: Center, tmp_path: Path
+) -> None:
+    """Only the last day's files changed, but its agents file moves an agent to another team:
+    the drill-down's events re-process every day (every day of the agent changes team), the
+    contact chains only the last days. Each model records what it re-processed, and its data
+    tests read exactly that: every event, the chains from their cutoff's day."""
+    db_path, env = _loaded_copy(center, tmp_path)
+    _move_busiest_agent(center, db_path, env, tmp_path, center.days[-1 - UPDATED_BACK])
+
+    # cautious: a test that also reads a model outside the selection would compare it stale
+    built = _dbt_status(
+        env, "build", "--select", "+int_metric_events_unioned", "--indirect-selection", "cautious"
+    )
+    assert built.returncode == 0, built.stdout[-4000:]
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        recorded = dict(
+            connection.sql(
+                "select model_unique_id, cast(min(reprocessed_from) as date)"
+                " from ccmetrics_meta.build_reprocessed"
+                " where invocation_id = (select invocation_id from ccmetrics_meta.build_runs"
+                " order by started_at desc limit 1)"
+                " group by model_unique_id"
+            ).fetchall()
+        )
+    assert recorded["model.ccmetrics.int_metric_events_unioned"] == dt.date(1, 1, 1)
+    chained_from = recorded["model.ccmetrics.int_contacts_chained"]
+    # the last day changed: the chains from a day or two before it (a chain's margin)
+    assert center.days[-3] <= chained_from.isoformat() < center.days[-1]
+
+    compiled = tmp_path / "incremental" / "target" / "run"
+    assert _scope_of(compiled, "not_null_int_metric_events_unioned_event_date") == (
+        "cast(event_date as timestamp) >= cast('0001-01-01' as timestamp)"
+    )
+    assert _scope_of(compiled, "not_null_int_contacts_chained_contact_id") == (
+        f"cast(started_at as timestamp) >= cast('{chained_from}' as timestamp)"
+    )
+
+
 def _callback_candidates(db_path: Path, before: str) -> tuple[str, str]:
     """An earlier single-segment chain and a later chain of the same identified customer and
     reason, both starting before `before`, on another channel, more than a day after it ended,
@@ -652,19 +698,17 @@ def _team_aht(db_path: Path, day: str) -> pd.DataFrame:
         ).df()
 
 
-def test_an_agent_moved_to_another_team(center: Center, tmp_path: Path) -> None:
-    """The agents file has no effective dates: an agent's team and hourly cost are the latest
-    delivered, for every day. The last day's file moves the agent who handled the most to
-    another team at another cost; the agent's old days change team in a full refresh, so they
-    must in a normal build too."""
-    db_path, env = _loaded_copy(center, tmp_path)
-    old_day = center.days[-1 - UPDATED_BACK]
+def _move_busiest_agent(
+    center: Center, db_path: Path, env: dict[str, str], tmp_path: Path, day: str
+) -> None:
+    """Deliver, in the last day's agents file, the agent who handled the most contacts on `day`
+    in another team at another cost, and load it."""
     with duckdb.connect(str(center.db_path), read_only=True) as connection:
         busiest = connection.execute(
             "select agent_id from staging.stg_acd__contacts"
             " where agent_id is not null and cast(started_at as date) = ?"
             " group by agent_id order by count(*) desc, agent_id limit 1",
-            [old_day],
+            [day],
         ).fetchall()[0][0]
     agents = pd.read_parquet(center.generated / "agents" / f"{center.days[0]}.parquet")
     moved = agents[agents.agent_id == busiest].copy()
@@ -675,6 +719,16 @@ def test_an_agent_moved_to_another_team(center: Center, tmp_path: Path) -> None:
         record_updated_at=pd.Timestamp(f"{center.days[-1]} 12:00:00"),
     )
     _redeliver_last_day(center, db_path, env, tmp_path, "agents", moved)
+
+
+def test_an_agent_moved_to_another_team(center: Center, tmp_path: Path) -> None:
+    """The agents file has no effective dates: an agent's team and hourly cost are the latest
+    delivered, for every day. The last day's file moves the agent who handled the most to
+    another team at another cost; the agent's old days change team in a full refresh, so they
+    must in a normal build too."""
+    db_path, env = _loaded_copy(center, tmp_path)
+    old_day = center.days[-1 - UPDATED_BACK]
+    _move_busiest_agent(center, db_path, env, tmp_path, old_day)
     _assert_normal_build_equals_full_refresh(db_path, tmp_path)
     # Not vacuous: the old day's handling moved between teams.
     assert not _team_aht(db_path, old_day).equals(_team_aht(center.db_path, old_day))

@@ -3,6 +3,7 @@
         materialized=ccm_incremental_materialization(),
         incremental_strategy='append',
         on_schema_change='fail',
+        meta={'incremental_tests_since': 'period_month'},
         pre_hook="{{ ccm_churn_clear_months() }}",
         post_hook="{{ ccm_churn_customers_refreshed() }}"
     )
