@@ -20,12 +20,12 @@
     the source again, not from `cte`: DuckDB materializes a CTE read more than once, and
     writing every column of 10 M contacts cost more than the hashes saved. A staging model
     joins the hashes before choosing the latest version: joined after it, the window's result
-    was spilled to disk to build the joins. An incremental run (a changed-keys filter)
+    was spilled to disk to build the joins. An incremental run (ccm_staging_is_scoped)
     re-stages a day's keys: it hashes each row in place, reading the filter once, since the
     lookup's two more reads of it cost about a second at 10 M contacts and its few rows save
     nothing. -#}
-{% macro ccm_pii_hashes_joined(cte, source_relation, key, columns) -%}
-    {%- if ccm_staging_changed_keys(source_relation, key) | trim %}
+{% macro ccm_pii_hashes_joined(cte, source_relation, columns) -%}
+    {%- if ccm_staging_is_scoped() %}
     select
         {{ cte }}.*,
         {%- for column in columns %}

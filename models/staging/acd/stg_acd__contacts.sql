@@ -17,7 +17,7 @@ source as {{ ccm_cte_not_materialized() }} (
 source_hashed as {{ ccm_cte_not_materialized() }} (
 
     {{ ccm_pii_hashes_joined(
-        'source', source('acd', 'contacts'), 'contact_id', ['customer_phone', 'customer_email']
+        'source', source('acd', 'contacts'), ['customer_phone', 'customer_email']
     ) }}
 
 ),

@@ -12,7 +12,7 @@ source as {{ ccm_cte_not_materialized() }} (
 source_hashed as {{ ccm_cte_not_materialized() }} (
 
     {{ ccm_pii_hashes_joined(
-        'source', source('crm', 'customers'), 'customer_id', ['email', 'phone']
+        'source', source('crm', 'customers'), ['email', 'phone']
     ) }}
 
 ),
