@@ -1,7 +1,28 @@
+{{
+    config(
+        materialized=ccm_incremental_materialization(),
+        incremental_strategy='delete+insert',
+        unique_key='recommendation_id',
+        on_schema_change='fail',
+        meta={'incremental_tests_since': 'reporting_date'},
+        post_hook="{{ ccm_incremental_remove_vanished(
+            'reporting_date', 'recommendation_id', 'select recommendation_id from ' ~ ref('stg_ai__recommendations'),
+            fcr_window=false
+        ) }}"
+    )
+}}
+
 {#- One row per recommendation offered, with its reporting day, the channel of the contact or
     bot session it was offered in ('(none)' when it names neither, or that one never arrived)
     and the revenue it brought: only an accepted offer has revenue, a revenue on a declined
-    offer would be a data error, not a sale. -#}
+    offer would be a data error, not a sale.
+    Incremental by recommendation, as int_kb_lookups_channeled: a run re-processes the offers of
+    the reporting days from the cutoff on, an offer being made during the contact or bot session
+    it names. -#}
+{%- if is_incremental() -%}
+    {%- set cutoff = ccm_incremental_cutoff('reporting_date', fcr_window=false) -%}
+{%- endif %}
+
 with
 
 recommendations as (
@@ -14,6 +35,9 @@ recommendations as (
         accepted,
         revenue
     from {{ ref('stg_ai__recommendations') }}
+    {% if is_incremental() %}
+        where {{ ccm_reporting_date('offered_at') }} >= cast({{ cutoff }} as date)
+    {% endif %}
 
 ),
 
