@@ -27,8 +27,9 @@
       batch_dates the loader changed since the last successful build (ccm_changed_batch_dates);
     - an incremental model whose meta.incremental_tests_since names its time column: its rows
       from the midnight of the moment its run in this invocation recorded
-      (ccm_reprocessed_from_recorded), the earliest row it re-processed, for whatever reason; none re-processed, no row; every row
-      when it was not run incrementally in this invocation (first build, not selected);
+      (ccm_reprocessed_from_recorded), the earliest row it re-processed, for whatever reason;
+      no row when it re-processed none; every row when it was not run incrementally in this
+      invocation (first build, not selected);
     - a view an incremental model filters on the same time column (ccm_view_test_scope);
     - a raw table the loader fills (ccm_source_test_scope). -#}
 {% macro ccm_incremental_test_scope(relation) -%}

@@ -6,7 +6,9 @@
         on_schema_change='fail',
         meta={'incremental_tests_since': 'reporting_date'},
         post_hook="{{ ccm_incremental_remove_vanished(
-            'reporting_date', 'recommendation_id', 'select recommendation_id from ' ~ ref('stg_ai__recommendations'),
+            'reporting_date',
+            'recommendation_id',
+            'select recommendation_id from ' ~ ref('stg_ai__recommendations'),
             fcr_window=false
         ) }}"
     )
