@@ -8,6 +8,28 @@
     where recomputed.processed_invocation_id = '{{ invocation_id }}'
 {%- endmacro %}
 
+{#- The earliest start among the segments int_contacts_chained re-computed in this invocation,
+    rendered as a timestamp literal (looked up when the model is compiled for execution; a
+    subquery while dbt parses). Every chain re-computed starts no earlier, and neither does a
+    later chain of the same customers, so it bounds the chains a per-chain model reads. As a
+    literal the engine skips the blocks of older chains (a subquery it cannot: reading the
+    chains of a few days from 10 M took 1.7 s instead of 0.4). Far in the future when none
+    was re-computed. -#}
+{% macro ccm_chains_recomputed_start() -%}
+    {%- set earliest -%}
+        select min(recomputed.started_at)
+        from {{ ref('int_contacts_chained') }} as recomputed
+        where recomputed.processed_invocation_id = '{{ invocation_id }}'
+    {%- endset -%}
+    {%- if not execute -%}
+        {{- return('(' ~ earliest ~ ')') -}}
+    {%- endif -%}
+    {%- set start = run_query(
+        'select cast((' ~ earliest ~ ') as ' ~ dbt.type_string() ~ ')'
+    ).columns[0].values()[0] -%}
+    {{- return("cast('" ~ (start or '9999-12-31 00:00:00') ~ "' as " ~ dbt.type_timestamp() ~ ')') -}}
+{%- endmacro %}
+
 {#- A select of the moment a day-keyed model re-processes from because of the chains
     int_contacts_chained re-computed in this invocation: a day before the earliest start among
     them (the reporting day can begin a day before its UTC day; null when none). A callback or
@@ -24,8 +46,10 @@
     and started_at) whose standing as a follow-up may have changed in this invocation: a chain
     int_contacts_chained re-computed, and every later chain of a customer with a re-computed
     chain, since a chain is a follow-up of its customer's earlier chains. A chain that lost
-    every segment started on a changed day, so the chains after it are re-computed ones. -#}
-{% macro ccm_follow_up_chains_recomputed(chains) -%}
+    every segment started on a changed day, so the chains after it are re-computed ones. Both
+    start no earlier than recomputed_start (ccm_chains_recomputed_start, looked up once by the
+    caller), by which `chains` is read. -#}
+{% macro ccm_follow_up_chains_recomputed(chains, recomputed_start) -%}
     select recomputed_chains.chain_id
     from ({{ ccm_chains_recomputed() }}) as recomputed_chains
 
@@ -38,12 +62,15 @@
             changed.customer_id,
             min(changed.started_at) as changed_from
         from {{ chains }} as changed
-        where changed.chain_id in ({{ ccm_chains_recomputed() }})
+        where
+            changed.started_at >= {{ recomputed_start }}
+            and changed.chain_id in ({{ ccm_chains_recomputed() }})
         group by changed.customer_id
     ) as changed_customers
         on
             later.customer_id = changed_customers.customer_id
             and later.started_at > changed_customers.changed_from
+    where later.started_at >= {{ recomputed_start }}
 {%- endmacro %}
 
 {#- Pre-hook of a per-chain incremental model (appended on incremental runs): deletes the rows of

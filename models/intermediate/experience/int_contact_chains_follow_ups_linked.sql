@@ -5,7 +5,9 @@
         on_schema_change='fail',
         meta={'incremental_tests_since': 'started_at'},
         pre_hook="{{ ccm_incremental_clear_chains(
-            ccm_follow_up_chains_recomputed(ref('int_contact_chains_stitched'))
+            ccm_follow_up_chains_recomputed(
+                ref('int_contact_chains_stitched'), ccm_chains_recomputed_start()
+            )
         ) }}",
         post_hook="{{ ccm_incremental_remove_vanished(
             'started_at', 'chain_id', 'select chain_id from ' ~ ref('int_contact_chains_stitched')
@@ -25,8 +27,9 @@
     matched.
     Incremental by chain: a run re-computes the chains whose standing may have changed
     (ccm_follow_up_chains_recomputed: the chains re-computed upstream and every later chain of
-    their customers), deleting their rows first, and meets them with all earlier chains of the
-    same customers; a chain that lost every segment is removed. -#}
+    their customers), deleting their rows first, and meets them with the earlier chains of the
+    same customers that ended no more than the window before the earliest of them (started no
+    earlier than ccm_chains_recomputed_start); a chain that lost every segment is removed. -#}
 {%- set chain_columns = [
     'chain_id',
     'customer_id',
@@ -37,7 +40,8 @@
     'ended_at',
     'related_contact_id'
 ] -%}
-{%- set is_identified = ccm_fcr_excluded_reason('initiation_method', 'customer_id') ~ ' is null' %}
+{%- set is_identified = ccm_fcr_excluded_reason('initiation_method', 'customer_id') ~ ' is null' -%}
+{%- set recomputed_start = ccm_chains_recomputed_start() if is_incremental() else none %}
 
 with
 
@@ -49,15 +53,20 @@ follow_up_chains as (
     where
         {{ is_identified }}
     {% if is_incremental() %}
+            and started_at >= {{ recomputed_start }}
             and chain_id in (
-                {{ ccm_follow_up_chains_recomputed(ref('int_contact_chains_stitched')) }}
+                {{ ccm_follow_up_chains_recomputed(
+                    ref('int_contact_chains_stitched'), recomputed_start
+                ) }}
             )
         {% endif %}
 
 ),
 
 {# Read from int_contact_chains_stitched, not from follow_up_chains: on a full build both hold
-    every chain, and a second reader would make DuckDB store them all to scan them twice. #}
+    every chain, and a second reader would make DuckDB store them all to scan them twice. An
+    earlier chain counts only if it ended no more than the window before its follow-up started,
+    hence the bound on ended_at. #}
 earlier_chains as (
 
     select
@@ -66,6 +75,7 @@ earlier_chains as (
     where
         {{ is_identified }}
     {% if is_incremental() %}
+            and ended_at >= {{ dbt.dateadd('hour', '-(' ~ var('fcr_window_hours') ~ ')', recomputed_start) }}
             and customer_id in (select follow_up_chains.customer_id from follow_up_chains)
         {% endif %}
 

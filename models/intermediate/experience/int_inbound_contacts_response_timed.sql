@@ -26,8 +26,11 @@
     or queued_at is not null
     or connected_at is not null
 {%- endset -%}
+{#- Every segment of a re-computed chain starts no earlier than ccm_chains_recomputed_start: a
+    bound the engine skips older blocks by. -#}
 {%- if is_incremental() -%}
-    {%- set in_scope = 'and chain_id in (select chains_in_scope.chain_id from chains_in_scope)' -%}
+    {%- set in_scope = 'and started_at >= ' ~ ccm_chains_recomputed_start()
+        ~ ' and chain_id in (select chains_in_scope.chain_id from chains_in_scope)' -%}
 {%- else -%}
     {%- set in_scope = '' -%}
 {%- endif %}
