@@ -19,6 +19,19 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The earliest moment the model being run has recorded so far in this invocation, as a string;
+    none when it recorded nothing or nothing is recorded here (the conditions of
+    ccm_reprocessed_from_recorded). For a model whose pre-hook needs the moment its compiled SQL
+    computed, without computing it again. -#}
+{% macro ccm_reprocessed_from_so_far() -%}
+    {%- if execute and model.resource_type == 'model' and is_incremental()
+        and ccm_build_run_is_recorded() and ccm_load_log_present() -%}
+        {%- set recorded = ccm_recorded_reprocessed_from(model.unique_id) -%}
+        {{- return(none if recorded is none else recorded.recorded_from) -}}
+    {%- endif -%}
+    {{- return(none) -}}
+{%- endmacro %}
+
 {#- on-run-start: creates ccmetrics_meta.build_reprocessed when missing (statements of
     ccm_build_run_start, which creates the schema). -#}
 {% macro ccm_build_reprocessed_created() -%}

@@ -9,8 +9,15 @@
       survey rates an old interaction), already a reporting month.
     A month is the model's grain, so the whole month is computed again; the month is recorded
     for the model's data tests (ccm_reprocessed_from_recorded). Called only on an incremental
-    run (is_incremental() is false while dbt parses). -#}
+    run (is_incremental() is false while dbt parses). The model's SQL computes it first (the
+    surveys' comparison reads every month: 0.5-0.7 s at 10 M contacts); the pre-hook, rendered
+    after it, takes the month it recorded, the earliest moment it recorded (the cutoff is
+    later), and computes it only when nothing is recorded. -#}
 {% macro ccm_churn_reprocess_month() -%}
+    {%- set recorded_month = ccm_reprocessed_from_so_far() -%}
+    {%- if recorded_month is not none -%}
+        {{- return("cast('" ~ recorded_month[:10] ~ "' as date)") -}}
+    {%- endif -%}
     {%- set cutoff = ccm_incremental_cutoff(
         'period_month',
         also_from=[ccm_chains_recomputed_from(), ccm_interactions_rejudged_from('started_at')]
