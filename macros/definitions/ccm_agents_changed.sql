@@ -5,19 +5,27 @@
     changed. What the last successful build, run or retry attributed by is kept in
     ccmetrics_meta.build_agents (written by on-run-end, ccm_build_agents_recorded). -#}
 
-{#- stg_wfm__agents as built in the warehouse (none while it does not exist), found through the
-    graph rather than ref: the models that compare with it run after it anyway (each reads a
-    model built from it), and a ref would make each of their unit tests declare it. -#}
-{% macro ccm_staged_agents() -%}
-    {%- set staged = graph.nodes.get('model.ccmetrics.stg_wfm__agents') -%}
-    {{- return(none if staged is none else adapter.get_relation(
-        database=staged.database, schema=staged.schema, identifier=staged.alias
+{#- This project's model `name` as built in the warehouse (none while it does not exist), found
+    through the graph rather than ref: the models that compare with it run after it anyway
+    (each reads a model built from it), and a ref would make each of their unit tests declare
+    it. -#}
+{% macro ccm_built_model(name) -%}
+    {%- set node = graph.nodes.get('model.ccmetrics.' ~ name) -%}
+    {{- return(none if node is none else adapter.get_relation(
+        database=node.database, schema=node.schema, identifier=node.alias
     )) -}}
 {%- endmacro %}
 
-{#- The statement on-run-end appends (after a semicolon) for an invocation that succeeded and
-    rebuilt what it selected (build, run, retry): it replaces ccmetrics_meta.build_agents with
-    the agents of stg_wfm__agents. Nothing while that model was never built. -#}
+{#- stg_wfm__agents as built in the warehouse (ccm_built_model). -#}
+{% macro ccm_staged_agents() -%}
+    {{- return(ccm_built_model('stg_wfm__agents')) -}}
+{%- endmacro %}
+
+{#- The statements on-run-end appends (each after a semicolon) for an invocation that succeeded
+    and rebuilt what it selected (build, run, retry): they replace ccmetrics_meta.build_agents
+    with the agents of stg_wfm__agents, and ccmetrics_meta.build_queue_channels with the
+    channel each home queue's labor was booked to (int_queue_agents_assigned). Nothing for a
+    model never built. -#}
 {% macro ccm_build_agents_recorded() -%}
     {%- set agents = ccm_staged_agents() -%}
     {%- if agents is not none -%}
@@ -29,6 +37,15 @@
             home_queue_id,
             hourly_cost
         from {{ agents }}
+    {%- endif -%}
+    {%- set assigned = ccm_built_model('int_queue_agents_assigned') -%}
+    {%- if assigned is not none -%}
+        ;
+        create or replace table ccmetrics_meta.build_queue_channels as
+        select distinct
+            queue_id,
+            channel
+        from {{ assigned }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -95,5 +112,31 @@
                 )
             ) as queues_changed
         ) as changes
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A select of the moment the queue interval models re-process from because the channel a home
+    queue's labor is booked to moved since the last successful build (null when none did): every
+    day. int_queue_agents_assigned books an agent's labor to the home queue on the channel most
+    of the queue's offered contacts came on over the whole history, so new contacts can move
+    it, and a full refresh then books every day of the queue's labor to the new channel. Only
+    queues in both records are compared: a home queue that is new or gone is a change of the
+    agents file (ccm_agents_changed_from). Every day when the last successful build recorded no
+    channels (built before this record existed); nothing without the load log. -#}
+{% macro ccm_queue_channels_changed_from() -%}
+    {%- set every_day = "cast('0001-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ ")" -%}
+    {%- set assigned = ccm_built_model('int_queue_agents_assigned') if ccm_load_log_present() else none -%}
+    {%- if not ccm_load_log_present() -%}
+        select cast(null as {{ dbt.type_timestamp() }})
+    {%- elif assigned is none or adapter.get_relation(
+        database=target.database, schema='ccmetrics_meta', identifier='build_queue_channels'
+    ) is none -%}
+        select {{ every_day }}
+    {%- else -%}
+        select case when count(*) > 0 then {{ every_day }} end
+        from (select distinct queue_id, channel from {{ assigned }}) as booked
+        inner join ccmetrics_meta.build_queue_channels as recorded
+            on booked.queue_id = recorded.queue_id
+        where booked.channel <> recorded.channel
     {%- endif -%}
 {%- endmacro %}

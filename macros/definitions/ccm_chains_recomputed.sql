@@ -106,9 +106,14 @@
 
 {#- The selects of the moments the queue interval models (int_queue_intervals_aggregated and
     fct_queue_daily, which must re-process the same days) re-process from besides their changed
-    days: the chains re-computed and the interactions judged again upstream, and a change of the
-    agents their labor is booked by (queue and hourly cost). A list for ccm_incremental_cutoff's
-    also_from. -#}
+    days: the chains re-computed and the interactions judged again upstream, a change of the
+    agents their labor is booked by (queue and hourly cost) and of the channel a home queue's
+    labor is booked to. A list for ccm_incremental_cutoff's also_from. -#}
 {% macro ccm_queue_days_changed_from() -%}
-    {{ return([ccm_chains_recomputed_from(), ccm_interactions_rejudged_from(), ccm_agents_changed_from()]) }}
+    {{ return([
+        ccm_chains_recomputed_from(),
+        ccm_interactions_rejudged_from(),
+        ccm_agents_changed_from(),
+        ccm_queue_channels_changed_from()
+    ]) }}
 {%- endmacro %}

@@ -328,8 +328,10 @@ def _redeliver_last_day(
     tmp_path: Path,
     source: str,
     added: pd.DataFrame,
+    *load_args: str,
 ) -> None:
-    """Deliver the last day's file of `source` again, with the `added` rows, and load it."""
+    """Deliver the last day's file of `source` again, with the `added` rows, and load it (with
+    `load_args`)."""
     last_day = center.days[-1]
     delivered = pd.read_parquet(center.generated / source / f"{last_day}.parquet")
     redelivery = tmp_path / "redelivery" / source
@@ -337,7 +339,7 @@ def _redeliver_last_day(
     pd.concat([delivered, added.astype(delivered.dtypes.to_dict())]).to_parquet(
         redelivery / f"{last_day}.parquet", index=False
     )
-    load(redelivery.parent, db_path, env, "--replace")
+    load(redelivery.parent, db_path, env, "--replace", *load_args)
 
 
 def _center_csat_ratings(db_path: Path, days: tuple[str, str]) -> float:
@@ -699,10 +701,15 @@ def _team_aht(db_path: Path, day: str) -> pd.DataFrame:
 
 
 def _move_busiest_agent(
-    center: Center, db_path: Path, env: dict[str, str], tmp_path: Path, day: str
+    center: Center,
+    db_path: Path,
+    env: dict[str, str],
+    tmp_path: Path,
+    day: str,
+    home_queue_id: str | None = None,
 ) -> None:
     """Deliver, in the last day's agents file, the agent who handled the most contacts on `day`
-    in another team at another cost, and load it."""
+    in another team at another cost (and home queue, when given), and load it."""
     with duckdb.connect(str(center.db_path), read_only=True) as connection:
         busiest = connection.execute(
             "select agent_id from staging.stg_acd__contacts"
@@ -716,6 +723,7 @@ def _move_busiest_agent(
     moved = moved.assign(
         team_id=other_team,
         hourly_cost=moved.hourly_cost + 10,
+        home_queue_id=home_queue_id or moved.home_queue_id,
         record_updated_at=pd.Timestamp(f"{center.days[-1]} 12:00:00"),
     )
     _redeliver_last_day(center, db_path, env, tmp_path, "agents", moved)
@@ -732,6 +740,64 @@ def test_an_agent_moved_to_another_team(center: Center, tmp_path: Path) -> None:
     _assert_normal_build_equals_full_refresh(db_path, tmp_path)
     # Not vacuous: the old day's handling moved between teams.
     assert not _team_aht(db_path, old_day).equals(_team_aht(center.db_path, old_day))
+
+
+def _labor_channels(db_path: Path, queue_id: str, day: str) -> list[str]:
+    """The channels fct_queue_daily books the labor of `queue_id` to on `day`."""
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        rows = connection.execute(
+            "select distinct channel from marts.fct_queue_daily"
+            " where queue_id = ? and reporting_date = ? and labor_cost > 0 order by 1",
+            [queue_id, day],
+        ).fetchall()
+    return [channel for (channel,) in rows]
+
+
+def test_new_contacts_move_the_channel_a_queue_books_labor_to(
+    center: Center, tmp_path: Path
+) -> None:
+    """An agent's labor is booked to the home queue on the channel most of the queue's offered
+    contacts came on over the whole history (int_queue_agents_assigned). The social queue, home
+    of no agent, gets the busiest agent of an old day; then the last day's contacts are
+    delivered again with more chats for the social queue than it ever had social contacts. A
+    full refresh books every day of the agent's labor to chat, so a normal build must too,
+    though no batch of those days changed."""
+    db_path, env = _loaded_copy(center, tmp_path)
+    old_day = center.days[-1 - UPDATED_BACK]
+    _move_busiest_agent(center, db_path, env, tmp_path, old_day, home_queue_id="social")
+    dbt(env, "run")
+    assert _labor_channels(db_path, "social", old_day) == ["social"]
+    social_offered = _value(
+        db_path,
+        "select count(*) from intermediate.int_queue_segments_classified"
+        " where queue_id = ? and channel = ? and offered = 1",
+        ["social", "social"],
+    )
+    last_day = center.days[-1]
+    delivered = pd.read_parquet(center.generated / "contacts" / f"{last_day}.parquet")
+    chats = delivered[
+        (delivered.channel == "chat")
+        & (delivered.initiation_method == "inbound")
+        & delivered.queued_at.notna()
+    ]
+    # Copies of the day's offered chats, as many as it takes to outnumber the social contacts.
+    copies = -(-(social_offered + 1) // len(chats))
+    added = pd.concat(
+        chats.assign(
+            contact_id=chats.contact_id + f"-social{copy}",
+            initial_contact_id=None,
+            previous_contact_id=None,
+            related_contact_id=None,
+            queue_id="social",
+        )
+        for copy in range(copies)
+    ).head(social_offered + 1)
+    _redeliver_last_day(
+        center, db_path, env, tmp_path, "contacts", added, "--accept-volume", last_day
+    )
+    _assert_normal_build_equals_full_refresh(db_path, tmp_path)
+    # Not vacuous: the old day's labor moved to the new channel.
+    assert _labor_channels(db_path, "social", old_day) == ["chat"]
 
 
 def _first_month_churn_risk(db_path: Path, customers: list[str]) -> pd.DataFrame:
