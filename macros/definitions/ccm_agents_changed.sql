@@ -125,7 +125,9 @@
     channels (built before this record existed); nothing without the load log. -#}
 {% macro ccm_queue_channels_changed_from() -%}
     {%- set every_day = "cast('0001-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ ")" -%}
-    {%- set assigned = ccm_built_model('int_queue_agents_assigned') if ccm_load_log_present() else none -%}
+    {%- set assigned = (
+        ccm_built_model('int_queue_agents_assigned') if ccm_load_log_present() else none
+    ) -%}
     {%- if not ccm_load_log_present() -%}
         select cast(null as {{ dbt.type_timestamp() }})
     {%- elif assigned is none or adapter.get_relation(

@@ -27,7 +27,9 @@
     {%- set start = run_query(
         'select cast((' ~ earliest ~ ') as ' ~ dbt.type_string() ~ ')'
     ).columns[0].values()[0] -%}
-    {{- return("cast('" ~ (start or '9999-12-31 00:00:00') ~ "' as " ~ dbt.type_timestamp() ~ ')') -}}
+    {{- return(
+        "cast('" ~ (start or '9999-12-31 00:00:00') ~ "' as " ~ dbt.type_timestamp() ~ ')'
+    ) -}}
 {%- endmacro %}
 
 {#- A select of the moment a day-keyed model re-processes from because of the chains

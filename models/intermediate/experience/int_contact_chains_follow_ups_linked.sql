@@ -75,7 +75,9 @@ earlier_chains as (
     where
         {{ is_identified }}
     {% if is_incremental() %}
-            and ended_at >= {{ dbt.dateadd('hour', '-(' ~ var('fcr_window_hours') ~ ')', recomputed_start) }}
+            and ended_at >= {{ dbt.dateadd(
+                'hour', '-(' ~ var('fcr_window_hours') ~ ')', recomputed_start
+            ) }}
             and customer_id in (select follow_up_chains.customer_id from follow_up_chains)
         {% endif %}
 
