@@ -8,6 +8,15 @@
     where recomputed.processed_invocation_id = '{{ invocation_id }}'
 {%- endmacro %}
 
+{#- A select of the earliest start among the segments int_contacts_chained re-computed in this
+    invocation (null when none), the one definition behind ccm_chains_recomputed_start and
+    ccm_chains_recomputed_from. -#}
+{% macro ccm_chains_recomputed_min_start() -%}
+    select min(recomputed.started_at)
+    from {{ ref('int_contacts_chained') }} as recomputed
+    where recomputed.processed_invocation_id = '{{ invocation_id }}'
+{%- endmacro %}
+
 {#- The earliest start among the segments int_contacts_chained re-computed in this invocation,
     rendered as a timestamp literal (looked up when the model is compiled for execution; a
     subquery while dbt parses). Every chain re-computed starts no earlier, and neither does a
@@ -16,11 +25,7 @@
     chains of a few days from 10 M took 1.7 s instead of 0.4). Far in the future when none
     was re-computed. -#}
 {% macro ccm_chains_recomputed_start() -%}
-    {%- set earliest -%}
-        select min(recomputed.started_at)
-        from {{ ref('int_contacts_chained') }} as recomputed
-        where recomputed.processed_invocation_id = '{{ invocation_id }}'
-    {%- endset -%}
+    {%- set earliest = ccm_chains_recomputed_min_start() -%}
     {%- if not execute -%}
         {{- return('(' ~ earliest ~ ')') -}}
     {%- endif -%}
@@ -39,9 +44,7 @@
     it ended to the new one: the old day is past the changed days' cutoff, which follows the
     new segment's day, but not before the chain's start. -#}
 {% macro ccm_chains_recomputed_from() -%}
-    select {{ dbt.dateadd('day', -1, 'min(recomputed.started_at)') }}
-    from {{ ref('int_contacts_chained') }} as recomputed
-    where recomputed.processed_invocation_id = '{{ invocation_id }}'
+    select {{ dbt.dateadd('day', -1, '(' ~ ccm_chains_recomputed_min_start() ~ ')') }}
 {%- endmacro %}
 
 {#- A select of the chain_id of every chain of `chains` (a relation with chain_id, customer_id

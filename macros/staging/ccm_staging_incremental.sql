@@ -195,7 +195,7 @@
         {%- set staged_from_changed_days -%}
             select staged.{{ key }}
             from {{ this }} as staged
-            {%- if ccm_load_log_present() and not ccm_parameters_changed_in_run() %}
+            {%- if ccm_staging_is_scoped() %}
             where staged.batch_date in ({{ ccm_redelivered_batch_dates(source_relation) }})
             {%- endif %}
         {%- endset -%}
